@@ -1,0 +1,27 @@
+import { startJetbrainsSimulator } from './server';
+import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from './dataset';
+
+/**
+ * Standalone JetBrains simulator: `npm run sim:jetbrains -- --dataset 10k --port 4010 --latency 25`.
+ * Faults can be changed while it runs: `curl -X PUT localhost:4010/__sim/faults -d '{"rate429":0.2}'`.
+ */
+async function main(): Promise<void> {
+  const args = new Map<string, string>();
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  const simulator = await startJetbrainsSimulator({
+    port: Number(args.get('port') ?? 4010),
+    dataset: args.get('dataset') ?? 'small',
+    faults: {
+      latencyMs: Number(args.get('latency') ?? 0),
+      maxConcurrent: Number(args.get('max-concurrent') ?? 0),
+    },
+  });
+  console.log(`JetBrains simulator on ${simulator.baseUrl} (${simulator.api.dataset.licenses.length} licenses)`);
+  console.log(`  customer_code=${SIM_CUSTOMER_CODE} api_key=${SIM_ADMIN_TOKEN}`);
+  const stop = () => void simulator.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

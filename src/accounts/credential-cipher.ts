@@ -1,0 +1,58 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/**
+ * AES-256-GCM for credentials at rest. Each value gets a fresh 96-bit IV; the key id travels with the
+ * value so keys can rotate (old ids stay decryptable while new writes use the current key); the
+ * account id is bound in as associated data so a ciphertext cannot be moved to another account.
+ */
+export interface SealedValue {
+  v: 1;
+  kid: string;
+  iv: string;
+  tag: string;
+  ct: string;
+}
+
+export class CredentialCipher {
+  private readonly keys = new Map<string, Buffer>();
+  readonly currentKeyId: string;
+
+  constructor(currentKey: Buffer, previousKeys: Buffer[] = []) {
+    for (const key of [currentKey, ...previousKeys]) {
+      if (key.length !== 32) throw new Error('AES-256-GCM keys must be 32 bytes');
+      this.keys.set(keyId(key), key);
+    }
+    this.currentKeyId = keyId(currentKey);
+  }
+
+  seal(plaintext: string, accountId: string): string {
+    const key = this.keys.get(this.currentKeyId)!;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(accountId, 'utf8'));
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const sealed: SealedValue = {
+      v: 1,
+      kid: this.currentKeyId,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ct: ct.toString('base64'),
+    };
+    return JSON.stringify(sealed);
+  }
+
+  open(stored: string, accountId: string): string {
+    const sealed = JSON.parse(stored) as SealedValue;
+    const key = this.keys.get(sealed.kid);
+    if (!key) throw new Error(`no key with id ${sealed.kid} is configured; cannot decrypt credentials`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAAD(Buffer.from(accountId, 'utf8'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]).toString('utf8');
+  }
+}
+
+/** A short public fingerprint of a key; never enough to recover it. */
+export function keyId(key: Buffer): string {
+  return createHash('sha256').update('hub-credential-key:').update(key).digest('hex').slice(0, 16);
+}

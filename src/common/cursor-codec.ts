@@ -1,0 +1,67 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { HubError } from './errors';
+
+/**
+ * Opaque, signed pagination cursors. The payload names the account and resource it belongs to, so a
+ * cursor replayed against another account or list is refused; the HMAC makes tampering visible.
+ * A connector's own upstream cursor can ride inside `position`.
+ */
+export interface CursorPayload {
+  /** integrated account id */
+  a: string;
+  /** resource: users | groups | licenses | accounts ... */
+  r: string;
+  /** keyset position: the last id returned */
+  k: string;
+}
+
+export class CursorCodec {
+  private readonly key: Buffer;
+
+  constructor(secret: Buffer) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'hub-cursor-signing', 32));
+  }
+
+  encode(payload: CursorPayload): string {
+    const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** Verifies and decodes a cursor for the expected account and resource; 400 otherwise. */
+  decode(cursor: string, expected: { account: string; resource: string }): CursorPayload {
+    const [body, signature, extra] = cursor.split('.');
+    if (!body || !signature || extra !== undefined || !this.verify(body, signature)) {
+      throw invalid('next_cursor is not a cursor this hub issued (it is malformed or was altered)');
+    }
+    let payload: CursorPayload;
+    try {
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload;
+    } catch {
+      throw invalid('next_cursor is malformed');
+    }
+    if (typeof payload?.k !== 'string' || typeof payload.a !== 'string' || typeof payload.r !== 'string') {
+      throw invalid('next_cursor is malformed');
+    }
+    if (payload.a !== expected.account || payload.r !== expected.resource) {
+      throw invalid(
+        `next_cursor belongs to another ${payload.a !== expected.account ? 'integrated account' : 'list'}; ` +
+          'pass the cursor only with the query that produced it',
+      );
+    }
+    return payload;
+  }
+
+  private sign(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url');
+  }
+
+  private verify(body: string, signature: string): boolean {
+    const expected = Buffer.from(this.sign(body));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}
+
+function invalid(message: string): HubError {
+  return new HubError('INVALID_CURSOR', message);
+}

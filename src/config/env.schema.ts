@@ -1,0 +1,72 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const DURATION = /^\d+(ms|s|m|h|d)?$/;
+
+export const HUB_ENV_KEYS = [
+  'PORT', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
+  'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_LOG_LEVEL',
+] as const;
+
+/**
+ * The environment variables the hub reads, with their rules. Validated once at boot; a wrong value
+ * stops the hub with a message naming the variable.
+ */
+export class HubEnv {
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  HUB_DATA_DIR?: string;
+
+  @IsOptional()
+  @Matches(/^(postgres|postgresql):\/\/.+/, {
+    message: 'HUB_DATABASE_URL must be a postgres://user@host:port/db URL (leave it unset for the SQLite file)',
+  })
+  HUB_DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._~+/=-]{24,}$/, {
+    message: 'HUB_API_KEY must be at least 24 characters of letters, digits or ._~+/=- (leave it unset to generate one)',
+  })
+  HUB_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  HUB_ENCRYPTION_KEY?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_SYNC_INTERVAL must be a duration such as 6h, 30m or 90s' })
+  HUB_SYNC_INTERVAL?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_FIRST_SYNC_WAIT must be a duration such as 10s or 500ms' })
+  HUB_FIRST_SYNC_WAIT?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_UPSTREAM_TIMEOUT must be a duration such as 30s' })
+  HUB_UPSTREAM_TIMEOUT?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_RETRY_AFTER_CAP must be a duration such as 60s' })
+  HUB_RETRY_AFTER_CAP?: string;
+
+  @IsOptional()
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })
+  HUB_LOG_LEVEL?: string;
+}
+
+/** Parses `6h`, `30m`, `90s`, `500ms` or a bare number of seconds into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const value = Number(match[1]);
+  const unit = match[2] ?? 's';
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
+  return value * factor;
+}

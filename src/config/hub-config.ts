@@ -1,0 +1,132 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { resolve } from 'node:path';
+import { HUB_ENV_KEYS, HubEnv, parseDuration } from './env.schema';
+import { ensureDataDir, generateApiKey, generateEncryptionKey, readOrCreateSecret } from './data-dir-secrets';
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** The hub's settings, resolved and validated. The only place that reads the environment. */
+export interface HubConfig {
+  port: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  apiKey: string;
+  encryptionKey: Buffer;
+  syncIntervalMs: number;
+  firstSyncWaitMs: number;
+  upstreamTimeoutMs: number;
+  retryAfterCapMs: number;
+  /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
+  baseUrlOverrides: Record<string, string>;
+  /** Lines to show once at boot (a generated API key, a generated-key warning). */
+  notices: { level: 'log' | 'warn'; message: string }[];
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+export function loadHubConfig(env: Env = process.env, connectorIds: string[] = []): HubConfig {
+  const parsed = plainToInstance(HubEnv, pick(env, HUB_ENV_KEYS));
+  const errors = validateSync(parsed, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+    throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
+  }
+  const dataDir = resolve(parsed.HUB_DATA_DIR ?? './data');
+  ensureDataDir(dataDir);
+  const notices: HubConfig['notices'] = [];
+
+  let apiKey = parsed.HUB_API_KEY;
+  if (!apiKey) {
+    const secret = readOrCreateSecret(dataDir, 'api-key', generateApiKey);
+    apiKey = secret.value;
+    if (secret.created) {
+      notices.push({
+        level: 'log',
+        message: `Generated the hub API key (shown once, kept in ${secret.path}): ${apiKey}`,
+      });
+    }
+  }
+
+  let encryptionKeyText = parsed.HUB_ENCRYPTION_KEY;
+  if (!encryptionKeyText) {
+    const secret = readOrCreateSecret(dataDir, 'encryption-key', generateEncryptionKey);
+    encryptionKeyText = secret.value;
+    notices.push({
+      level: 'warn',
+      message: `HUB_ENCRYPTION_KEY is not set; using the key ${secret.created ? 'generated into' : 'kept in'} ${secret.path}. ` +
+        'Set HUB_ENCRYPTION_KEY from a secret store in production, and back the key up: without it stored credentials are lost.',
+    });
+  }
+  const encryptionKey = decodeKey(encryptionKeyText);
+
+  const baseUrlOverrides: Record<string, string> = {};
+  for (const id of connectorIds) {
+    const name = baseUrlVariable(id);
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (!isHttpUrl(value)) throw new ConfigError(`Invalid configuration:\n  - ${name} must be an http(s) URL, got "${value}"`);
+    baseUrlOverrides[id] = value.replace(/\/+$/, '');
+  }
+
+  return {
+    port: parsed.PORT ?? 3000,
+    dataDir,
+    database: parsed.HUB_DATABASE_URL
+      ? { kind: 'postgres', url: parsed.HUB_DATABASE_URL }
+      : { kind: 'sqlite', file: resolve(dataDir, 'hub.sqlite') },
+    apiKey,
+    encryptionKey,
+    syncIntervalMs: duration(parsed.HUB_SYNC_INTERVAL, '6h', 'HUB_SYNC_INTERVAL', 1000),
+    firstSyncWaitMs: duration(parsed.HUB_FIRST_SYNC_WAIT, '10s', 'HUB_FIRST_SYNC_WAIT', 0),
+    upstreamTimeoutMs: duration(parsed.HUB_UPSTREAM_TIMEOUT, '30s', 'HUB_UPSTREAM_TIMEOUT', 100),
+    retryAfterCapMs: duration(parsed.HUB_RETRY_AFTER_CAP, '60s', 'HUB_RETRY_AFTER_CAP', 0),
+    baseUrlOverrides,
+    notices,
+  };
+}
+
+export function baseUrlVariable(connectorId: string): string {
+  return `${connectorId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BASE_URL`;
+}
+
+function pick(env: Env, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+function duration(value: string | undefined, fallback: string, name: string, minimumMs: number): number {
+  const ms = parseDuration(value ?? fallback);
+  if (ms < minimumMs) throw new ConfigError(`Invalid configuration:\n  - ${name} must be at least ${minimumMs} ms`);
+  return ms;
+}
+
+function decodeKey(text: string): Buffer {
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'Invalid configuration:\n  - HUB_ENCRYPTION_KEY must be 32 bytes encoded in base64 (e.g. `openssl rand -base64 32`)',
+    );
+  }
+  return key;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,82 @@
+import type { Readable } from 'node:stream';
+import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from './unified.types';
+
+/** Credentials as the user submitted them, validated against the manifest's credential fields. */
+export type Credentials = Record<string, string>;
+
+/** What a connector is told about the account it works for. */
+export interface ConnectorAccount {
+  id: string;
+  credentials: Credentials;
+  /** The connector's base URL: the manifest default or its `<ID>_BASE_URL` override. */
+  baseUrl: string;
+  /**
+   * Shared scratch space for one sync run. A connector whose lists derive from the same upstream
+   * read (JetBrains: users, teams and plans all come from the license list) memoises it here so one
+   * run reads the upstream once. Absent outside a sync.
+   */
+  run?: RunScope;
+}
+
+export interface RunScope {
+  memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** Progress the run reports while it reads (pages done of pages known). */
+  reportPages(done: number, known: number | null): void;
+  /** The run reports each retry it made, with its reason. */
+  reportRetry(reason: string): void;
+}
+
+/** What a credential test found out: the org, the token's role and what it can see. */
+export interface AuthenticationResult {
+  organization: { id: string; name: string | null };
+  role: string | null;
+  teams: { id: string; name: string | null; role?: string | null }[];
+  /** Anything else worth showing on the account (token type, scope...). */
+  extra?: Record<string, unknown>;
+}
+
+export interface PageRequest {
+  /** The connector's own cursor from the previous page; absent for the first page. */
+  cursor?: string;
+  /**
+   * At most this many items. Omitted in sync: the connector returns its natural page (for a
+   * connector that can only build users after reading everything, the whole list).
+   */
+  limit?: number;
+}
+
+export interface ConnectorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** One request to pass through, already checked by the hub (safe relative path, no hub params). */
+export interface ProxyRequest {
+  method: string;
+  /** Upstream path relative to the base URL, starting with `/`, without query. */
+  path: string;
+  /** Raw query string without the leading `?`, hub parameters removed. */
+  query: string;
+  headers: Record<string, string | string[]>;
+  body: Readable | null;
+}
+
+export interface ProxyResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Readable;
+}
+
+/**
+ * The contract every connector implements. The hub never knows an upstream's URLs, headers or
+ * paging: it only calls these methods.
+ */
+export interface HubConnector {
+  /** Tests credentials against the upstream. Throws HubError UPSTREAM_AUTH_FAILED when rejected. */
+  authenticate(credentials: Credentials, baseUrl: string): Promise<AuthenticationResult>;
+  listUsers(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>>;
+  listGroups?(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedGroup>>;
+  listLicenses?(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedLicensePlan>>;
+  /** Sends one request 1-to-1 upstream with the account's credentials injected. Never retried. */
+  proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse>;
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HUB_DATABASE } from '../hub/tokens';
+import type { HubDatabase } from './database';
+import type { DirectoryResource } from '../hub/unified.types';
+
+export interface DirectoryRecord {
+  id: string;
+  data: string;
+}
+
+/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (4 per row). */
+const INSERT_BATCH = 500;
+
+/**
+ * Snapshots of unified records. A sync writes all rows of a new snapshot first, then switches the
+ * account to it in one transaction; readers never see a half-written snapshot.
+ */
+@Injectable()
+export class DirectoryRepository {
+  constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
+
+  async write(snapshotId: string, kind: DirectoryResource, records: DirectoryRecord[]): Promise<void> {
+    for (let start = 0; start < records.length; start += INSERT_BATCH) {
+      const rows = records.slice(start, start + INSERT_BATCH).map((r) => ({ snapshot_id: snapshotId, kind, id: r.id, data: r.data }));
+      await this.db.insertInto('directory_records').values(rows).execute();
+    }
+  }
+
+  /** Makes `snapshotId` the account's served snapshot, atomically with the account's sync fields. */
+  async activate(accountId: string, snapshotId: string, accountChanges: { last_synced_at: string; last_sync_status: string; updated_at: string }): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ current_snapshot_id: snapshotId, ...accountChanges })
+      .where('id', '=', accountId)
+      .execute();
+  }
+
+  /** Keyset page ordered by id, one extra row to tell whether more follow. */
+  async page(snapshotId: string, kind: DirectoryResource, afterId: string | null, limit: number): Promise<DirectoryRecord[]> {
+    let query = this.db
+      .selectFrom('directory_records')
+      .select(['id', 'data'])
+      .where('snapshot_id', '=', snapshotId)
+      .where('kind', '=', kind)
+      .orderBy('id')
+      .limit(limit + 1);
+    if (afterId !== null) query = query.where('id', '>', afterId);
+    return query.execute();
+  }
+
+  async get(snapshotId: string, kind: DirectoryResource, id: string): Promise<DirectoryRecord | undefined> {
+    return this.db
+      .selectFrom('directory_records')
+      .select(['id', 'data'])
+      .where('snapshot_id', '=', snapshotId)
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async all(snapshotId: string, kind: DirectoryResource): Promise<DirectoryRecord[]> {
+    return this.db
+      .selectFrom('directory_records')
+      .select(['id', 'data'])
+      .where('snapshot_id', '=', snapshotId)
+      .where('kind', '=', kind)
+      .execute();
+  }
+
+  async deleteSnapshot(snapshotId: string): Promise<void> {
+    await this.db.deleteFrom('directory_records').where('snapshot_id', '=', snapshotId).execute();
+  }
+
+  /** Removes rows of snapshots no account serves: left by a failed, killed or superseded run. */
+  async deleteOrphans(): Promise<number> {
+    const result = await this.db
+      .deleteFrom('directory_records')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('accounts')
+              .select('accounts.id')
+              .whereRef('accounts.current_snapshot_id', '=', 'directory_records.snapshot_id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

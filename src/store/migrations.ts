@@ -1,0 +1,68 @@
+import { Kysely, Migration, MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+
+/**
+ * Migrations live in code (not files) so they ship inside the build and run the same on SQLite
+ * and PostgreSQL. Append only; never edit one that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      // Byte order for keyset pagination, the same on both databases (PostgreSQL's default
+      // collation would ignore punctuation and disagree with the `>` comparisons).
+      const byteOrder = isPostgres ? sql`collate "C"` : sql`collate binary`;
+      await db.schema
+        .createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('integration', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('credentials', 'text', (c) => c.notNull())
+        .addColumn('credentials_key_id', 'text', (c) => c.notNull())
+        .addColumn('access', 'text', (c) => c.notNull())
+        .addColumn('current_snapshot_id', 'text')
+        .addColumn('last_synced_at', 'text')
+        .addColumn('last_sync_status', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sync_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('queued_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('stats', 'text', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('error_message', 'text')
+        .execute();
+      await db.schema.createIndex('sync_runs_account').on('sync_runs').columns(['account_id', 'id']).execute();
+      await db.schema
+        .createTable('directory_records')
+        .addColumn('snapshot_id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('kind', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('directory_records_pk', ['snapshot_id', 'kind', 'id'])
+        .execute();
+    },
+  },
+};
+
+class InCodeMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);
+  }
+}
