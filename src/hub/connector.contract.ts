@@ -43,6 +43,8 @@ export interface PageRequest {
    * connector that can only build users after reading everything, the whole list).
    */
   limit?: number;
+  /** Keep licenses whose subscription has lapsed; connectors without that notion ignore it. */
+  includeOutdated?: boolean;
 }
 
 export interface ConnectorPage<T> {

@@ -6,7 +6,11 @@ import type { DirectoryResource } from '../hub/unified.types';
 export interface DirectoryRecord {
   id: string;
   data: string;
+  remote_data: string | null;
 }
+
+/** What a snapshot holds: the three lists, plus variants that keep outdated licenses. */
+export type SnapshotKind = DirectoryResource | 'users:with-outdated' | 'licenses:with-outdated';
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (4 per row). */
 const INSERT_BATCH = 500;
@@ -19,9 +23,9 @@ const INSERT_BATCH = 500;
 export class DirectoryRepository {
   constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
 
-  async write(snapshotId: string, kind: DirectoryResource, records: DirectoryRecord[]): Promise<void> {
+  async write(snapshotId: string, kind: SnapshotKind, records: DirectoryRecord[]): Promise<void> {
     for (let start = 0; start < records.length; start += INSERT_BATCH) {
-      const rows = records.slice(start, start + INSERT_BATCH).map((r) => ({ snapshot_id: snapshotId, kind, id: r.id, data: r.data }));
+      const rows = records.slice(start, start + INSERT_BATCH).map((r) => ({ snapshot_id: snapshotId, kind, ...r }));
       await this.db.insertInto('directory_records').values(rows).execute();
     }
   }
@@ -36,10 +40,10 @@ export class DirectoryRepository {
   }
 
   /** Keyset page ordered by id, one extra row to tell whether more follow. */
-  async page(snapshotId: string, kind: DirectoryResource, afterId: string | null, limit: number): Promise<DirectoryRecord[]> {
+  async page(snapshotId: string, kind: SnapshotKind, afterId: string | null, limit: number): Promise<DirectoryRecord[]> {
     let query = this.db
       .selectFrom('directory_records')
-      .select(['id', 'data'])
+      .select(['id', 'data', 'remote_data'])
       .where('snapshot_id', '=', snapshotId)
       .where('kind', '=', kind)
       .orderBy('id')
@@ -48,17 +52,17 @@ export class DirectoryRepository {
     return query.execute();
   }
 
-  async get(snapshotId: string, kind: DirectoryResource, id: string): Promise<DirectoryRecord | undefined> {
+  async get(snapshotId: string, kind: SnapshotKind, id: string): Promise<DirectoryRecord | undefined> {
     return this.db
       .selectFrom('directory_records')
-      .select(['id', 'data'])
+      .select(['id', 'data', 'remote_data'])
       .where('snapshot_id', '=', snapshotId)
       .where('kind', '=', kind)
       .where('id', '=', id)
       .executeTakeFirst();
   }
 
-  async all(snapshotId: string, kind: DirectoryResource): Promise<DirectoryRecord[]> {
+  async all(snapshotId: string, kind: SnapshotKind): Promise<Omit<DirectoryRecord, 'remote_data'>[]> {
     return this.db
       .selectFrom('directory_records')
       .select(['id', 'data'])

@@ -46,6 +46,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('kind', 'text', (c) => c.notNull().modifyEnd(byteOrder))
         .addColumn('id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
         .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('remote_data', 'text')
         .addPrimaryKeyConstraint('directory_records_pk', ['snapshot_id', 'kind', 'id'])
         .execute();
     },

@@ -35,7 +35,10 @@ export interface DirectoryRecordsTable {
   snapshot_id: string;
   kind: string;
   id: string;
+  /** The unified record as JSON, without remote_data. */
   data: string;
+  /** The raw upstream data as JSON, served only on request. */
+  remote_data: string | null;
 }
 
 export interface Database {

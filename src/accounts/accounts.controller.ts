@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PageQuery } from '../common/list-query.dto';
+import { DEFAULT_LIMIT } from '../common/list-query.dto';
+import { SyncService } from '../sync/sync.service';
+import { AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
+import { AccountsService, toAccountView } from './accounts.service';
+
+@ApiTags('Integrated accounts')
+@ApiBearerAuth()
+@Controller('integrated-accounts')
+export class AccountsController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly sync: SyncService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Connect an account',
+    description: 'Tests the credentials upstream; stores them encrypted only when they work, then starts the initial sync.',
+  })
+  @ApiCreatedResponse({ type: AccountView })
+  async create(@Body() dto: CreateAccountDto): Promise<AccountView> {
+    const row = await this.accounts.create(dto);
+    await this.sync.start(row.id, 'initial');
+    return toAccountView(row);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: AccountPage })
+  list(@Query() query: PageQuery) {
+    return this.accounts.list(query.limit ?? DEFAULT_LIMIT, query.next_cursor);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AccountView })
+  async get(@Param('id') id: string): Promise<AccountView> {
+    return toAccountView(await this.accounts.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
+  @ApiOkResponse({ type: AccountView })
+  async update(@Param('id') id: string, @Body() dto: UpdateAccountDto): Promise<AccountView> {
+    return toAccountView(await this.accounts.update(id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete the account, its credentials and its synced data' })
+  async delete(@Param('id') id: string): Promise<{ id: string }> {
+    await this.accounts.delete(id);
+    return { id };
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Test the stored credentials against the upstream' })
+  async test(@Param('id') id: string) {
+    const { account, access } = await this.accounts.test(id);
+    return { ok: true, account: toAccountView(account), access };
+  }
+}

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsObject, IsOptional, IsString, Length } from 'class-validator';
+
+export class CreateAccountDto {
+  @ApiProperty({ example: 'jetbrains', description: 'Connector id from GET /integrations' })
+  @IsString()
+  @Length(1, 64)
+  integration: string;
+
+  @ApiPropertyOptional({ example: 'Acme JetBrains', description: 'Defaults to the integration and organization name' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiProperty({
+    example: { customer_code: '1234567', api_key: '<token>' },
+    description: "The connector's credential fields (see GET /integrations); secret ones are stored encrypted and never returned",
+  })
+  @IsDefined()
+  @IsObject()
+  credentials: Record<string, string>;
+}
+
+export class UpdateAccountDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'New credentials, tested against the upstream before they replace the old ones' })
+  @IsOptional()
+  @IsObject()
+  credentials?: Record<string, string>;
+}
+
+export class AccountAccessView {
+  @ApiProperty({ example: { id: '1234567', name: 'Acme GmbH' } })
+  organization: { id: string; name: string | null };
+  @ApiProperty({ nullable: true, example: 'ADMIN' })
+  role: string | null;
+  @ApiProperty({ example: [{ id: '2573297', name: 'Backend', role: 'ADMIN' }] })
+  teams: { id: string; name: string | null; role?: string | null }[];
+  @ApiPropertyOptional({ example: { token_type: 'CUSTOMER' } })
+  extra?: Record<string, unknown>;
+}
+
+export class AccountView {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'jetbrains' }) integration: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['active', 'needs_reauth'] }) status: string;
+  @ApiProperty({ type: AccountAccessView }) access: AccountAccessView;
+  @ApiProperty({ nullable: true, type: String }) last_synced_at: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['succeeded', 'failed', null] }) last_sync_status: string | null;
+  @ApiProperty() created_at: string;
+  @ApiProperty() updated_at: string;
+}
+
+export class AccountPage {
+  @ApiProperty({ type: [AccountView] }) result: AccountView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
+  @ApiProperty() result_count: number;
+}

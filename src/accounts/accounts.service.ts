@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CursorCodec } from '../common/cursor-codec';
+import { HubError } from '../common/errors';
+import { sortableId } from '../common/ids';
+import type { Page } from '../common/list-query.dto';
+import type { AuthenticationResult, ConnectorAccount, Credentials, RunScope } from '../hub/connector.contract';
+import { ConnectorRegistry, RegisteredConnector } from '../hub/connector.registry';
+import { AccountRow, AccountsRepository } from '../store/accounts.repository';
+import { DirectoryRepository } from '../store/directory.repository';
+import type { AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
+import { CredentialCipher } from './credential-cipher';
+import { credentialLabels, validateCredentials } from './credentials-validation';
+
+/** Integrated accounts: connect (test, then store encrypted), read, update, delete. */
+@Injectable()
+export class AccountsService {
+  private readonly logger = new Logger('AccountsService');
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly directory: DirectoryRepository,
+    private readonly registry: ConnectorRegistry,
+    private readonly cipher: CredentialCipher,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  /** Tests the credentials upstream and stores the account only when they work. */
+  async create(dto: CreateAccountDto): Promise<AccountRow> {
+    const connector = this.registry.get(dto.integration);
+    const credentials = validateCredentials(connector.entry, dto.credentials);
+    const access = await this.authenticate(connector, credentials);
+    const now = new Date().toISOString();
+    const id = sortableId();
+    const row: AccountRow = {
+      id,
+      integration: connector.entry.id,
+      name: dto.name ?? `${connector.entry.name}${access.organization.name ? ` – ${access.organization.name}` : ''}`,
+      status: 'active',
+      credentials: this.cipher.seal(JSON.stringify(credentials), id),
+      credentials_key_id: this.cipher.currentKeyId,
+      access: JSON.stringify(access),
+      current_snapshot_id: null,
+      last_synced_at: null,
+      last_sync_status: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.accounts.insert(row);
+    this.logger.log(`connected ${row.integration} account ${id} (${access.organization.name ?? access.organization.id})`);
+    return row;
+  }
+
+  async update(id: string, dto: UpdateAccountDto): Promise<AccountRow> {
+    const row = await this.get(id);
+    const changes: Partial<AccountRow> = { updated_at: new Date().toISOString() };
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.credentials !== undefined) {
+      const connector = this.registry.get(row.integration);
+      const credentials = validateCredentials(connector.entry, dto.credentials);
+      const access = await this.authenticate(connector, credentials);
+      Object.assign(changes, {
+        credentials: this.cipher.seal(JSON.stringify(credentials), id),
+        credentials_key_id: this.cipher.currentKeyId,
+        access: JSON.stringify(access),
+        status: 'active',
+      });
+    }
+    await this.accounts.update(id, changes);
+    return { ...row, ...changes };
+  }
+
+  /** Re-tests the stored credentials; a success clears `needs_reauth`. */
+  async test(id: string): Promise<{ account: AccountRow; access: AuthenticationResult }> {
+    const row = await this.get(id);
+    const connector = this.registry.get(row.integration);
+    let access: AuthenticationResult;
+    try {
+      access = await this.authenticate(connector, this.credentialsOf(row));
+    } catch (error) {
+      if (error instanceof HubError && error.code === 'UPSTREAM_AUTH_FAILED') await this.markNeedsReauth(id);
+      throw error;
+    }
+    const changes = { status: 'active', access: JSON.stringify(access), updated_at: new Date().toISOString() };
+    await this.accounts.update(id, changes);
+    return { account: { ...row, ...changes }, access };
+  }
+
+  async markNeedsReauth(id: string): Promise<void> {
+    await this.accounts.update(id, { status: 'needs_reauth', updated_at: new Date().toISOString() });
+  }
+
+  async get(id: string): Promise<AccountRow> {
+    const row = await this.accounts.findById(id);
+    if (!row) {
+      throw new HubError('ACCOUNT_NOT_FOUND', `No integrated account with id "${id}"; list them with GET /integrated-accounts`);
+    }
+    return row;
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<AccountView>> {
+    const after = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'integrated-accounts' }).k : null;
+    const rows = await this.accounts.page(after, limit);
+    const page = rows.slice(0, limit);
+    const more = rows.length > limit;
+    return {
+      result: page.map(toAccountView),
+      next_cursor: more ? this.cursors.encode({ a: '*', r: 'integrated-accounts', k: page[page.length - 1]!.id }) : null,
+      result_count: page.length,
+    };
+  }
+
+  async delete(id: string): Promise<void> {
+    const row = await this.get(id);
+    await this.accounts.delete(id);
+    if (row.current_snapshot_id) await this.directory.deleteSnapshot(row.current_snapshot_id);
+    this.logger.log(`deleted account ${id}`);
+  }
+
+  /** What a connector needs to work for this account; decrypts the credentials. */
+  connectorAccount(row: AccountRow, run?: RunScope): { connector: RegisteredConnector; account: ConnectorAccount } {
+    const connector = this.registry.get(row.integration);
+    return { connector, account: { id: row.id, credentials: this.credentialsOf(row), baseUrl: connector.baseUrl, run } };
+  }
+
+  private credentialsOf(row: AccountRow): Credentials {
+    return JSON.parse(this.cipher.open(row.credentials, row.id)) as Credentials;
+  }
+
+  private async authenticate(connector: RegisteredConnector, credentials: Credentials): Promise<AuthenticationResult> {
+    try {
+      return await connector.implementation.authenticate(credentials, connector.baseUrl);
+    } catch (error) {
+      if (error instanceof HubError && error.code === 'UPSTREAM_AUTH_FAILED') {
+        throw new HubError(
+          'UPSTREAM_AUTH_FAILED',
+          `${connector.entry.name} rejected these credentials: check the ${credentialLabels(connector.entry)} ` +
+            `(copied in full, no extra spaces) and that API access is enabled for the organization.`,
+          { details: error.details },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** The public shape of an account: never any credential. */
+export function toAccountView(row: AccountRow): AccountView {
+  return {
+    id: row.id,
+    integration: row.integration,
+    name: row.name,
+    status: row.status,
+    access: JSON.parse(row.access),
+    last_synced_at: row.last_synced_at,
+    last_sync_status: row.last_sync_status,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

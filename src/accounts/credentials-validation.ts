@@ -1,0 +1,52 @@
+import { HubError } from '../common/errors';
+import type { Credentials } from '../hub/connector.contract';
+import type { ManifestEntry } from '../hub/manifest';
+
+/**
+ * Checks submitted credentials against the connector's manifest fields: required ones present,
+ * strings, matching their pattern, nothing unknown. Messages name fields, never echo values.
+ */
+export function validateCredentials(entry: ManifestEntry, input: unknown): Credentials {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new HubError('VALIDATION_FAILED', `credentials must be an object with ${entry.credentials.map((f) => f.name).join(', ')}`, {
+      details: { field: 'credentials' },
+    });
+  }
+  const given = input as Record<string, unknown>;
+  const errors: string[] = [];
+  const out: Credentials = {};
+  const known = new Set(entry.credentials.map((f) => f.name));
+  for (const name of Object.keys(given)) {
+    if (!known.has(name)) errors.push(`credentials.${name} is not a ${entry.name} credential (expected ${[...known].join(', ')})`);
+  }
+  for (const field of entry.credentials) {
+    const raw = given[field.name];
+    if (raw === undefined || raw === null || raw === '') {
+      if (field.required) errors.push(`credentials.${field.name} (${field.label}) is required`);
+      continue;
+    }
+    if (typeof raw !== 'string' && typeof raw !== 'number') {
+      errors.push(`credentials.${field.name} (${field.label}) must be a string`);
+      continue;
+    }
+    const value = String(raw).trim();
+    if (!value) {
+      if (field.required) errors.push(`credentials.${field.name} (${field.label}) is required`);
+      continue;
+    }
+    if (field.pattern && !new RegExp(field.pattern).test(value)) {
+      errors.push(`credentials.${field.name} (${field.label}) has the wrong format${field.description ? `: ${field.description}` : ''}`);
+      continue;
+    }
+    out[field.name] = value;
+  }
+  if (errors.length) throw new HubError('VALIDATION_FAILED', errors.join('; '), { details: { errors } });
+  return out;
+}
+
+/** "customer code and API token": how the error for rejected credentials names what to check. */
+export function credentialLabels(entry: ManifestEntry): string {
+  const labels = entry.credentials.filter((f) => f.required).map((f) => f.label);
+  if (labels.length <= 1) return labels.join('');
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}

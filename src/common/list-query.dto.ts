@@ -1,0 +1,29 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const MAX_LIMIT = 200;
+export const DEFAULT_LIMIT = 50;
+
+/** `limit` and `next_cursor`, shared by every list. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `limit must be an integer between 1 and ${MAX_LIMIT}` })
+  @Min(1, { message: `limit must be an integer between 1 and ${MAX_LIMIT}` })
+  @Max(MAX_LIMIT, { message: `limit must be an integer between 1 and ${MAX_LIMIT}` })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  next_cursor?: string;
+}
+
+export interface Page<T> {
+  result: T[];
+  next_cursor: string | null;
+  result_count: number;
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type { Credentials, RunScope } from '../../hub/connector.contract';
+import { ConcurrencyGate } from '../../hub/http/concurrency-gate';
+import { malformed } from '../../hub/http/upstream-errors';
+import { JsonRequest, UpstreamHttp } from '../../hub/http/upstream-http';
+import type { JbError, JbLicense, JbManagedCustomer, JbManagedTeam } from './jetbrains.types';
+
+export const SERVICE = 'JetBrains';
+/** The API's maximum page size (reference §1.3). */
+export const PER_PAGE = 200;
+/** Pages in flight at once per account. */
+export const PAGE_CONCURRENCY = 8;
+/** A guard against a page loop that never ends: 2,000,000 licenses. */
+export const PAGE_CAP = 10_000;
+
+export type JbTokenInfo = JbManagedCustomer | JbManagedTeam;
+
+interface LicensePage {
+  items: JbLicense[];
+  total: number | null;
+}
+
+/**
+ * JetBrains Account API over HTTP: URLs, headers, paging. Knows nothing of the unified schema.
+ */
+@Injectable()
+export class JetbrainsClient {
+  constructor(private readonly http: UpstreamHttp) {}
+
+  authHeaders(credentials: Credentials): Record<string, string> {
+    return { 'X-Customer-Code': credentials.customer_code!, 'X-Api-Key': credentials.api_key! };
+  }
+
+  async tokenInfo(baseUrl: string, credentials: Credentials, run?: RunScope): Promise<JbTokenInfo> {
+    const { body } = await this.http.json<JbTokenInfo>(this.request(baseUrl + '/token', credentials, run));
+    if (!body || (body.type !== 'CUSTOMER' && body.type !== 'TEAM')) throw malformed(SERVICE, 'GET /token is not a customer or team');
+    return body;
+  }
+
+  /**
+   * Every license the token can see. Does not rely on the `assigned` default (reference open
+   * question 1: "all" or "unassigned only"): it asks for assigned and unassigned licenses
+   * explicitly. Each list's first page gives X-Total-Count; the remaining pages are fetched at
+   * once through a shared gate. Without a usable total, or when the total was short, pages are
+   * read in windows until a short page ends the list.
+   */
+  async allLicenses(baseUrl: string, credentials: Credentials, token: JbTokenInfo, run?: RunScope): Promise<JbLicense[]> {
+    const listUrl = token.type === 'TEAM' ? `${baseUrl}/customer/teams/${token.team.id}/licenses` : `${baseUrl}/customer/licenses`;
+    const gate = new ConcurrencyGate(PAGE_CONCURRENCY);
+    const progress = { done: 0, known: 0 };
+    const report = () => run?.reportPages(progress.done, progress.known);
+    const readList = (assigned: boolean) => this.readList(listUrl, assigned, credentials, gate, run, progress, report);
+    const [assigned, unassigned] = await Promise.all([readList(true), readList(false)]);
+    // A license that moved between pages while we read can show up twice: keep one.
+    const byId = new Map<string, JbLicense>();
+    for (const license of [...assigned, ...unassigned]) {
+      if (typeof license?.licenseId !== 'string') throw malformed(SERVICE, 'a license without licenseId');
+      byId.set(license.licenseId, license);
+    }
+    return [...byId.values()];
+  }
+
+  private async readList(
+    url: string,
+    assigned: boolean,
+    credentials: Credentials,
+    gate: ConcurrencyGate,
+    run: RunScope | undefined,
+    progress: { done: number; known: number },
+    report: () => void,
+  ): Promise<JbLicense[]> {
+    const firstIds = new Map<string, number>();
+    const fetchPage = async (page: number): Promise<LicensePage> => {
+      const query = `?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`;
+      const response = await this.http.json<unknown>({ ...this.request(url + query, credentials, run), gate });
+      if (!Array.isArray(response.body)) throw malformed(SERVICE, `${url.slice(url.indexOf('/customer'))} did not return an array`);
+      const items = response.body as JbLicense[];
+      // An upstream that ignores `page` would hand us page 1 forever: refuse a repeated page.
+      const firstId = items[0]?.licenseId;
+      if (firstId !== undefined) {
+        const seenOn = firstIds.get(firstId);
+        if (seenOn !== undefined && seenOn !== page) throw malformed(SERVICE, `page ${page} repeats page ${seenOn}; stopped the page loop`);
+        firstIds.set(firstId, page);
+      }
+      const totalHeader = Number(response.headers['x-total-count']);
+      progress.done += 1;
+      report();
+      return { items, total: Number.isFinite(totalHeader) && totalHeader >= 0 ? totalHeader : null };
+    };
+
+    const first = await fetchPage(1);
+    progress.known += 1;
+    const pages: JbLicense[][] = [first.items];
+    let next = 2;
+    if (first.total !== null && first.total > PER_PAGE) {
+      const lastPage = Math.min(Math.ceil(first.total / PER_PAGE), PAGE_CAP);
+      progress.known += lastPage - 1;
+      report();
+      const rest = await Promise.all(range(2, lastPage).map(fetchPage));
+      pages.push(...rest.map((p) => p.items));
+      next = lastPage + 1;
+    }
+    const fetched = pages.reduce((sum, page) => sum + page.length, 0);
+    if (pages[pages.length - 1]!.length < PER_PAGE || (first.total !== null && fetched >= first.total)) return pages.flat();
+    // The total was missing or too small (licenses were added while we read): walk on in windows
+    // until a page comes back short.
+    while (next <= PAGE_CAP) {
+      const window = range(next, Math.min(next + PAGE_CONCURRENCY - 1, PAGE_CAP));
+      progress.known += window.length;
+      const results = await Promise.all(window.map(fetchPage));
+      for (const result of results) {
+        pages.push(result.items);
+        if (result.items.length < PER_PAGE) return pages.flat();
+      }
+      next += window.length;
+    }
+    throw malformed(SERVICE, `more than ${PAGE_CAP} pages of licenses; stopped to avoid an endless page loop`);
+  }
+
+  private request(url: string, credentials: Credentials, run?: RunScope): JsonRequest {
+    return { service: SERVICE, url, headers: this.authHeaders(credentials), run, describeError };
+  }
+}
+
+function describeError(body: unknown): { code?: string; message?: string } {
+  const error = body as Partial<JbError> | undefined;
+  return { code: typeof error?.code === 'string' ? error.code : undefined, message: typeof error?.description === 'string' ? error.description : undefined };
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i <= to; i++) out.push(i);
+  return out;
+}

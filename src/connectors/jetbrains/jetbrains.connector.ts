@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { Connector } from '../../hub/connector.decorator';
+import type {
+  AuthenticationResult,
+  ConnectorAccount,
+  ConnectorPage,
+  Credentials,
+  HubConnector,
+  PageRequest,
+  ProxyRequest,
+  ProxyResponse,
+} from '../../hub/connector.contract';
+import { memoInRun, pageOfSorted } from '../../hub/connector-paging';
+import { forwardToUpstream } from '../../hub/http/proxy-forwarding';
+import { UpstreamHttp } from '../../hub/http/upstream-http';
+import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../hub/unified.types';
+import { JbTokenInfo, JetbrainsClient, SERVICE } from './jetbrains.client';
+import { mapGroups, mapLicensePlans, mapUsers } from './jetbrains.mapper';
+import type { JbLicense, JbTeam } from './jetbrains.types';
+
+interface Directory {
+  token: JbTokenInfo;
+  teams: JbTeam[];
+  licenses: JbLicense[];
+}
+
+/**
+ * JetBrains licenses as a user directory. The Account API has no users endpoint: people are the
+ * assignees of licenses, so every list is built from one full read of the licenses.
+ */
+@Connector('jetbrains')
+@Injectable()
+export class JetbrainsConnector implements HubConnector {
+  constructor(
+    private readonly client: JetbrainsClient,
+    private readonly http: UpstreamHttp,
+  ) {}
+
+  async authenticate(credentials: Credentials, baseUrl: string): Promise<AuthenticationResult> {
+    const token = await this.client.tokenInfo(baseUrl, credentials);
+    if (token.type === 'TEAM') {
+      return {
+        organization: { id: String(token.customer?.code ?? credentials.customer_code), name: token.customer?.name ?? null },
+        role: token.team?.role ?? null,
+        teams: token.team ? [{ id: String(token.team.id), name: token.team.name ?? null, role: token.team.role ?? null }] : [],
+        extra: { token_type: 'TEAM' },
+      };
+    }
+    return {
+      organization: { id: String(token.code ?? credentials.customer_code), name: token.name ?? null },
+      role: token.role ?? null,
+      teams: (token.teams ?? []).map((t) => ({ id: String(t.id), name: t.name ?? null, role: t.role ?? null })),
+      extra: { token_type: 'CUSTOMER' },
+    };
+  }
+
+  async listUsers(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>> {
+    const { licenses } = await this.directory(account);
+    return pageOfSorted(mapUsers(licenses, page), page);
+  }
+
+  async listGroups(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedGroup>> {
+    const { teams, licenses } = await this.directory(account);
+    return pageOfSorted(mapGroups(teams, licenses), page);
+  }
+
+  async listLicenses(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedLicensePlan>> {
+    const { licenses } = await this.directory(account);
+    return pageOfSorted(mapLicensePlans(licenses, page), page);
+  }
+
+  proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse> {
+    return forwardToUpstream(this.http, SERVICE, account.baseUrl, this.client.authHeaders(account.credentials), request);
+  }
+
+  private directory(account: ConnectorAccount): Promise<Directory> {
+    return memoInRun(account, 'jetbrains:directory', async () => {
+      const token = await this.client.tokenInfo(account.baseUrl, account.credentials, account.run);
+      const licenses = await this.client.allLicenses(account.baseUrl, account.credentials, token, account.run);
+      const teams = token.type === 'TEAM' ? [{ id: token.team.id, name: token.team.name }] : (token.teams ?? []).map((t) => ({ id: t.id, name: t.name }));
+      return { token, teams, licenses };
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { HubError } from '../../common/errors';
+
+/** What an upstream answered, reduced to what the error classification needs. */
+export interface UpstreamFailure {
+  service: string;
+  status: number;
+  /** The upstream's own error code, when its body has one (JetBrains `code`, Atlassian `errors[].code`). */
+  upstreamCode?: string;
+  upstreamMessage?: string;
+  retryAfterMs?: number | null;
+}
+
+/** Statuses worth another try on a read: throttling and server-side trouble. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+/**
+ * The one place upstream failures become hub error codes. Each code has its own HTTP status in
+ * API errors and is what a failed sync run records.
+ */
+export function classifyUpstreamStatus(failure: UpstreamFailure): HubError {
+  const { service, status, upstreamCode, upstreamMessage } = failure;
+  const details = { upstream_status: status, ...(upstreamCode ? { upstream_code: upstreamCode } : {}) };
+  const said = upstreamMessage ? `: ${upstreamMessage}` : '';
+  if (status === 401 || status === 403) {
+    return new HubError('UPSTREAM_AUTH_FAILED', `${service} rejected the credentials (${status}${upstreamCode ? ` ${upstreamCode}` : ''})${said}`, { details });
+  }
+  if (status === 429) {
+    const seconds = failure.retryAfterMs ? Math.ceil(failure.retryAfterMs / 1000) : undefined;
+    return new HubError('UPSTREAM_RATE_LIMITED', `${service} is rate limiting requests (429); retries were exhausted`, {
+      details,
+      retryAfterSeconds: seconds ?? 30,
+    });
+  }
+  if (status === 408) return new HubError('UPSTREAM_TIMEOUT', `${service} timed out (408)`, { details });
+  if (status >= 500) return new HubError('UPSTREAM_UNAVAILABLE', `${service} failed with ${status}${said}`, { details });
+  return new HubError('UPSTREAM_REJECTED', `${service} refused the request with ${status}${said}`, { details });
+}
+
+/** Network-level failures: refused, reset, DNS, TLS, and our own timeout. */
+export function classifyNetworkError(service: string, error: unknown): HubError {
+  const name = (error as Error)?.name;
+  const code = (error as { code?: string })?.code;
+  if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new HubError('UPSTREAM_TIMEOUT', `${service} did not answer in time`, { details: { reason: code ?? name } });
+  }
+  return new HubError('UPSTREAM_UNAVAILABLE', `${service} could not be reached (${code ?? name ?? 'network error'})`, {
+    details: { reason: code ?? name },
+  });
+}
+
+export function malformed(service: string, what: string): HubError {
+  return new HubError('UPSTREAM_MALFORMED_RESPONSE', `${service} sent a response the hub could not read: ${what}`);
+}

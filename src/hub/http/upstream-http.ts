@@ -1,0 +1,168 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Agent, Dispatcher, request } from 'undici';
+import { HubError } from '../../common/errors';
+import type { HubConfig } from '../../config/hub-config';
+import { HUB_CONFIG } from '../tokens';
+import type { RunScope } from '../connector.contract';
+import { ConcurrencyGate } from './concurrency-gate';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from './retry-policy';
+import { classifyNetworkError, classifyUpstreamStatus, isRetryableStatus, malformed } from './upstream-errors';
+
+export interface JsonRequest {
+  /** Name of the upstream in messages, e.g. "JetBrains". */
+  service: string;
+  url: string;
+  headers: Record<string, string>;
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  /** Reads are retried; a write passes false so it is sent exactly once. */
+  retry?: boolean;
+  gate?: ConcurrencyGate;
+  run?: RunScope;
+  /** Reads the upstream's error code and message from an error body. */
+  describeError?: (body: unknown) => { code?: string; message?: string };
+}
+
+export interface JsonResponse<T> {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: T;
+}
+
+export interface ForwardRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string | string[]>;
+  body: Readable | null;
+}
+
+export interface ForwardResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+/**
+ * The hub's HTTP client for upstream APIs: keep-alive connections, a per-request timeout, retries
+ * with backoff for reads, and one classification of failures. Connectors use it and never talk
+ * HTTP themselves, so every connector gets the same behaviour under a hostile upstream.
+ */
+@Injectable()
+export class UpstreamHttp implements OnModuleDestroy {
+  private readonly logger = new Logger('UpstreamHttp');
+  private readonly agent: Agent;
+  readonly policy: RetryPolicy;
+
+  constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {
+    this.agent = new Agent({ connections: 64, keepAliveTimeout: 10_000, pipelining: 1 });
+    this.policy = { ...DEFAULT_RETRY_POLICY, retryAfterCapMs: config.retryAfterCapMs };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
+
+  async json<T>(req: JsonRequest): Promise<JsonResponse<T>> {
+    const retry = req.retry ?? (req.method ?? 'GET') === 'GET';
+    const maxAttempts = retry ? this.policy.maxAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt<T>(req);
+      if (outcome.ok) {
+        req.gate?.grow();
+        return outcome.response;
+      }
+      const { error, retryAfterMs, throttled } = outcome;
+      if (throttled) req.gate?.shrink();
+      if (!outcome.retryable || attempt >= maxAttempts) throw error;
+      const delay = retryAfterMs ?? backoffDelay(this.policy, attempt);
+      const reason = `${error.code}: ${error.message}`;
+      this.logger.warn(
+        `retry ${attempt}/${maxAttempts - 1} of ${req.method ?? 'GET'} ${redactUrl(req.url)} after ${reason}; waiting ${delay} ms` +
+          (retryAfterMs !== null && retryAfterMs !== undefined ? ' (Retry-After)' : ''),
+      );
+      req.run?.reportRetry(reason);
+      await sleep(delay);
+    }
+  }
+
+  private async attempt<T>(
+    req: JsonRequest,
+  ): Promise<{ ok: true; response: JsonResponse<T> } | { ok: false; error: HubError; retryable: boolean; retryAfterMs?: number | null; throttled?: boolean }> {
+    const send = async () => {
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(req.url, {
+          method: req.method ?? 'GET',
+          headers: { accept: 'application/json', ...req.headers, ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+          dispatcher: this.agent,
+          signal: AbortSignal.timeout(this.config.upstreamTimeoutMs),
+        });
+      } catch (error) {
+        return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
+      }
+      let text: string;
+      try {
+        text = await response.body.text();
+      } catch (error) {
+        return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
+      }
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        try {
+          return { ok: true as const, response: { status: response.statusCode, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T } };
+        } catch {
+          return { ok: false as const, error: malformed(req.service, `invalid JSON from ${redactUrl(req.url)}`), retryable: false };
+        }
+      }
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      const described = req.describeError?.(parsed) ?? {};
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.policy.retryAfterCapMs);
+      const error = classifyUpstreamStatus({
+        service: req.service,
+        status: response.statusCode,
+        upstreamCode: described.code,
+        upstreamMessage: described.message,
+        retryAfterMs,
+      });
+      return { ok: false as const, error, retryable: isRetryableStatus(response.statusCode), retryAfterMs, throttled: response.statusCode === 429 };
+    };
+    return req.gate ? req.gate.run(send) : send();
+  }
+
+  /**
+   * One request passed through as is: never retried, body streamed both ways. The caller has
+   * already fixed the URL to the connector's base URL.
+   */
+  async forward(req: ForwardRequest, service: string): Promise<ForwardResponse> {
+    try {
+      const response = await request(req.url, {
+        method: req.method as Dispatcher.HttpMethod,
+        headers: req.headers,
+        body: req.body ?? undefined,
+        dispatcher: this.agent,
+        headersTimeout: this.config.upstreamTimeoutMs,
+        bodyTimeout: this.config.upstreamTimeoutMs,
+      });
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      throw classifyNetworkError(service, error);
+    }
+  }
+}
+
+/** Upstream URLs carry no secrets in this hub, but query values can hold emails: keep the path only. */
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  const keys = [...new Set(parsed.searchParams.keys())];
+  const shown = keys.map((k) => (k === 'page' || k === 'perPage' || k === 'assigned' ? `${k}=${parsed.searchParams.get(k)}` : `${k}=…`));
+  return parsed.pathname + (shown.length ? `?${shown.join('&')}` : '');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { configureHttp } from './bootstrap';
+import type { HubConfig } from './config/hub-config';
+import { HUB_CONFIG } from './hub/tokens';
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(AppModule.create(), { bodyParser: false });
+  configureHttp(app);
+  app.enableShutdownHooks();
+  const config = app.get<HubConfig>(HUB_CONFIG);
+  await app.listen(config.port);
+  new Logger('Hub').log(`listening on http://localhost:${config.port} (data in ${config.dataDir}, ${config.database.kind})`);
+}
+
+main().catch((error: Error) => {
+  // Configuration and manifest errors are meant for a person: print the message, not a stack.
+  console.error(error.name === 'ConfigError' || /manifest/.test(error.message) ? error.message : error.stack);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import type { RunScope } from '../hub/connector.contract';
+
+export interface RunProgress {
+  pages_done: number;
+  pages_known: number | null;
+  retries: number;
+  retry_reasons: Record<string, number>;
+}
+
+/** One sync run's scratch space and progress, handed to the connector. */
+export class SyncRunScope implements RunScope {
+  private readonly memos = new Map<string, Promise<unknown>>();
+  readonly progress: RunProgress = { pages_done: 0, pages_known: null, retries: 0, retry_reasons: {} };
+
+  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.memos.has(key)) this.memos.set(key, load());
+    return this.memos.get(key) as Promise<T>;
+  }
+
+  reportPages(done: number, known: number | null): void {
+    this.progress.pages_done = done;
+    this.progress.pages_known = known;
+  }
+
+  reportRetry(reason: string): void {
+    this.progress.retries += 1;
+    // Group by code so the run record stays small however many retries happen.
+    const code = reason.split(':')[0]!;
+    this.progress.retry_reasons[code] = (this.progress.retry_reasons[code] ?? 0) + 1;
+  }
+}

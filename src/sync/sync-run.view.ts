@@ -1,0 +1,44 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { SyncRunRow } from '../store/sync-runs.repository';
+
+export interface SyncStats {
+  pages: number;
+  records: number;
+  users: number;
+  users_added: number;
+  users_removed: number;
+  users_changed: number;
+  retries: number;
+  retry_reasons: Record<string, number>;
+  progress?: { pages_done: number; pages_known: number | null };
+}
+
+export class SyncRunView {
+  @ApiProperty() id: string;
+  @ApiProperty() integrated_account_id: string;
+  @ApiProperty({ enum: ['initial', 'scheduled', 'manual'] }) trigger: string;
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status: string;
+  @ApiProperty({ nullable: true, type: String }) started_at: string | null;
+  @ApiProperty({ nullable: true, type: String }) finished_at: string | null;
+  @ApiProperty({ nullable: true, type: Number }) duration_ms: number | null;
+  @ApiProperty({ description: 'pages, records, users added/removed/changed, retries and why; progress while running' })
+  stats: SyncStats;
+  @ApiProperty({ nullable: true, example: null, description: '{ code, message } when failed' })
+  error: { code: string; message: string } | null;
+}
+
+export function toSyncRunView(row: SyncRunRow): SyncRunView {
+  const finished = row.finished_at ? Date.parse(row.finished_at) : null;
+  const started = row.started_at ? Date.parse(row.started_at) : null;
+  return {
+    id: row.id,
+    integrated_account_id: row.account_id,
+    trigger: row.trigger,
+    status: row.status,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+    duration_ms: started !== null ? (finished ?? Date.now()) - started : null,
+    stats: JSON.parse(row.stats) as SyncStats,
+    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+  };
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CursorCodec } from '../common/cursor-codec';
+import { HubError } from '../common/errors';
+import { DEFAULT_LIMIT, PageQuery } from '../common/list-query.dto';
+import { AccountsService } from '../accounts/accounts.service';
+import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
+import { SyncService } from './sync.service';
+import { SyncRunView, toSyncRunView } from './sync-run.view';
+
+@ApiTags('Sync runs')
+@ApiBearerAuth()
+@Controller('integrated-accounts/:id')
+export class SyncController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly sync: SyncService,
+    private readonly runs: SyncRunsRepository,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  @Post('sync')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start a sync now; when one is already running, that run is returned' })
+  @ApiAcceptedResponse({ type: SyncRunView })
+  async start(@Param('id') id: string): Promise<SyncRunView> {
+    return this.view(await this.sync.start(id, 'manual'));
+  }
+
+  @Get('syncs')
+  @ApiOperation({ summary: 'Sync runs, newest first' })
+  async list(@Param('id') id: string, @Query() query: PageQuery) {
+    await this.accounts.get(id);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const before = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: id, resource: 'syncs' }).k : null;
+    const rows = await this.runs.page(id, before, limit);
+    const page = rows.slice(0, limit);
+    return {
+      result: page.map((row) => this.view(row)),
+      next_cursor: rows.length > limit ? this.cursors.encode({ a: id, r: 'syncs', k: page[page.length - 1]!.id }) : null,
+      result_count: page.length,
+    };
+  }
+
+  @Get('syncs/:runId')
+  @ApiOkResponse({ type: SyncRunView })
+  async get(@Param('id') id: string, @Param('runId') runId: string): Promise<SyncRunView> {
+    await this.accounts.get(id);
+    const row = await this.runs.find(id, runId);
+    if (!row) throw new HubError('RUN_NOT_FOUND', `No sync run "${runId}" for integrated account ${id}`);
+    return this.view(row);
+  }
+
+  private view(row: SyncRunRow): SyncRunView {
+    const view = toSyncRunView(row);
+    const live = this.sync.liveStats(row.account_id, row.id);
+    if (live) view.stats = { ...view.stats, ...live };
+    return view;
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../hub/tokens';
+import { AccountsRepository } from '../store/accounts.repository';
+import { SyncService } from './sync.service';
+
+const TICK_NAME = 'hub-sync-schedule';
+
+/**
+ * Starts a sync for every account whose last sync is older than HUB_SYNC_INTERVAL. Ticks often
+ * (at most every minute) rather than once per interval, so a restart or a failed run does not push
+ * an account's next sync a whole interval away.
+ */
+@Injectable()
+export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('SyncScheduler');
+  private ticking = false;
+
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly registry: SchedulerRegistry,
+    private readonly accounts: AccountsRepository,
+    private readonly sync: SyncService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const every = Math.min(this.config.syncIntervalMs, 60_000);
+    this.registry.addInterval(TICK_NAME, setInterval(() => void this.tick(), every));
+  }
+
+  onApplicationShutdown(): void {
+    if (this.registry.doesExist('interval', TICK_NAME)) this.registry.deleteInterval(TICK_NAME);
+  }
+
+  async tick(now = Date.now()): Promise<number> {
+    if (this.ticking) return 0;
+    this.ticking = true;
+    let started = 0;
+    try {
+      for (const account of await this.accounts.all()) {
+        if (account.status !== 'active' || this.sync.isRunning(account.id)) continue;
+        const last = account.last_synced_at ? Date.parse(account.last_synced_at) : 0;
+        if (now - last < this.config.syncIntervalMs) continue;
+        await this.sync.start(account.id, 'scheduled');
+        started += 1;
+      }
+    } catch (error) {
+      this.logger.error(`scheduled sync tick failed: ${(error as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+    return started;
+  }
+}

@@ -1,0 +1,207 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HubError, isHubError } from '../common/errors';
+import { sortableId } from '../common/ids';
+import { AccountsService } from '../accounts/accounts.service';
+import type { ConnectorAccount, ConnectorPage, PageRequest } from '../hub/connector.contract';
+import { AccountRow, AccountsRepository } from '../store/accounts.repository';
+import { DirectoryRecord, DirectoryRepository, SnapshotKind } from '../store/directory.repository';
+import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
+import { SyncRunScope } from './run-scope';
+import type { SyncStats } from './sync-run.view';
+
+type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<{ id: string; remote_data?: unknown }>>;
+
+/** Guard against a connector whose cursors never end. */
+const MAX_PAGES_PER_LIST = 100_000;
+
+/**
+ * Sync runs: read everything through the connector, write a new snapshot, switch to it only when
+ * the whole read succeeded. One run per account at a time.
+ */
+@Injectable()
+export class SyncService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SyncService');
+  private readonly running = new Map<string, { run: SyncRunRow; done: Promise<void>; scope: SyncRunScope }>();
+
+  constructor(
+    private readonly accountsService: AccountsService,
+    private readonly accounts: AccountsRepository,
+    private readonly runs: SyncRunsRepository,
+    private readonly directory: DirectoryRepository,
+  ) {}
+
+  /** A run the process did not finish (killed, crashed) can never finish now: say so, drop its rows. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const run of await this.runs.unfinished()) {
+      await this.runs.update(run.id, {
+        status: 'failed',
+        finished_at: new Date().toISOString(),
+        error_code: 'HUB_RESTARTED',
+        error_message: 'The hub stopped while this run was in progress; the previous snapshot is still served.',
+      });
+      await this.accounts.update(run.account_id, { last_sync_status: 'failed' });
+    }
+    const orphans = await this.directory.deleteOrphans();
+    if (orphans > 0) this.logger.log(`removed ${orphans} rows of unfinished snapshots`);
+  }
+
+  /** Starts a run, or returns the one already going for this account. */
+  async start(accountId: string, trigger: 'initial' | 'scheduled' | 'manual'): Promise<SyncRunRow> {
+    const current = this.running.get(accountId);
+    if (current) return current.run;
+    const account = await this.accountsService.get(accountId);
+    const now = new Date().toISOString();
+    const run: SyncRunRow = {
+      id: sortableId(),
+      account_id: accountId,
+      trigger,
+      status: 'running',
+      queued_at: now,
+      started_at: now,
+      finished_at: null,
+      stats: JSON.stringify(emptyStats()),
+      error_code: null,
+      error_message: null,
+    };
+    // Registered before the first await so a concurrent call sees it and never starts a second run.
+    const scope = new SyncRunScope();
+    const entry = { run, scope, done: Promise.resolve() };
+    this.running.set(accountId, entry);
+    try {
+      await this.runs.insert(run);
+    } catch (error) {
+      this.running.delete(accountId);
+      throw error;
+    }
+    entry.done = this.execute(account, run, scope).finally(() => this.running.delete(accountId));
+    return run;
+  }
+
+  isRunning(accountId: string): boolean {
+    return this.running.has(accountId);
+  }
+
+  /** Live progress of a running run, merged into its stored record. */
+  liveStats(accountId: string, runId: string): Partial<SyncStats> | null {
+    const entry = this.running.get(accountId);
+    if (!entry || entry.run.id !== runId) return null;
+    const p = entry.scope.progress;
+    return { progress: { pages_done: p.pages_done, pages_known: p.pages_known }, retries: p.retries, retry_reasons: p.retry_reasons };
+  }
+
+  /** Waits up to `ms` for the account's running sync; true when none is running anymore. */
+  async waitForRun(accountId: string, ms: number): Promise<boolean> {
+    const entry = this.running.get(accountId);
+    if (!entry) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const finished = await Promise.race([entry.done.then(() => true), timeout]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  private async execute(row: AccountRow, run: SyncRunRow, scope: SyncRunScope): Promise<void> {
+    const started = Date.now();
+    const stats = emptyStats();
+    try {
+      const { connector, account } = this.accountsService.connectorAccount(row, scope);
+      const impl = connector.implementation;
+      const lists: [SnapshotKind, Lister | undefined, boolean][] = [
+        ['users', impl.listUsers.bind(impl), false],
+        ['users:with-outdated', impl.listUsers.bind(impl), true],
+        ['groups', impl.listGroups?.bind(impl), false],
+        ['licenses', impl.listLicenses?.bind(impl), false],
+        ['licenses:with-outdated', impl.listLicenses?.bind(impl), true],
+      ];
+      const snapshot = new Map<SnapshotKind, DirectoryRecord[]>();
+      for (const [kind, list, includeOutdated] of lists) {
+        if (!list) continue;
+        const records = await this.readAll(list, account, includeOutdated, stats);
+        snapshot.set(kind, records);
+      }
+      const previous = row.current_snapshot_id;
+      Object.assign(stats, await this.diffUsers(previous, snapshot.get('users') ?? []));
+      for (const [kind, records] of snapshot) await this.directory.write(run.id, kind, records);
+
+      // Deleted while we read? Then there is nothing to switch and the rows are garbage.
+      if (!(await this.accounts.findById(row.id))) {
+        await this.directory.deleteSnapshot(run.id);
+        return;
+      }
+      const finishedAt = new Date().toISOString();
+      await this.directory.activate(row.id, run.id, { last_synced_at: finishedAt, last_sync_status: 'succeeded', updated_at: finishedAt });
+      if (previous) await this.directory.deleteSnapshot(previous);
+      Object.assign(stats, { retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
+      await this.runs.update(run.id, { status: 'succeeded', finished_at: finishedAt, stats: JSON.stringify(stats) });
+      this.logger.log(
+        `sync ${run.id} of ${row.integration} account ${row.id} succeeded in ${Date.now() - started} ms: ` +
+          `${stats.users} users (+${stats.users_added} -${stats.users_removed} ~${stats.users_changed}), ${stats.pages} pages, ${stats.retries} retries`,
+      );
+    } catch (error) {
+      await this.fail(row, run, scope, stats, error);
+    }
+  }
+
+  private async readAll(list: Lister, account: ConnectorAccount, includeOutdated: boolean, stats: SyncStats): Promise<DirectoryRecord[]> {
+    const records: DirectoryRecord[] = [];
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    for (let pages = 0; pages < MAX_PAGES_PER_LIST; pages++) {
+      const page = await list(account, { cursor, includeOutdated });
+      stats.pages += 1;
+      for (const item of page.items) {
+        const { remote_data, ...unified } = item;
+        records.push({ id: item.id, data: JSON.stringify(unified), remote_data: remote_data === undefined ? null : JSON.stringify(remote_data) });
+      }
+      stats.records += page.items.length;
+      if (page.nextCursor === null) return records;
+      if (seenCursors.has(page.nextCursor)) throw new HubError('UPSTREAM_MALFORMED_RESPONSE', 'the connector returned a cursor it had already returned; stopped the page loop');
+      seenCursors.add(page.nextCursor);
+      cursor = page.nextCursor;
+    }
+    throw new HubError('UPSTREAM_MALFORMED_RESPONSE', `more than ${MAX_PAGES_PER_LIST} pages; stopped the page loop`);
+  }
+
+  private async diffUsers(previousSnapshot: string | null, next: DirectoryRecord[]): Promise<Partial<SyncStats>> {
+    const before = new Map<string, string>();
+    if (previousSnapshot) for (const r of await this.directory.all(previousSnapshot, 'users')) before.set(r.id, r.data);
+    let added = 0;
+    let changed = 0;
+    for (const record of next) {
+      const old = before.get(record.id);
+      if (old === undefined) added += 1;
+      else if (old !== record.data) changed += 1;
+      before.delete(record.id);
+    }
+    return { users: next.length, users_added: added, users_removed: before.size, users_changed: changed };
+  }
+
+  private async fail(row: AccountRow, run: SyncRunRow, scope: SyncRunScope, stats: SyncStats, error: unknown): Promise<void> {
+    const hubError = isHubError(error) ? error : null;
+    const code = hubError?.code ?? 'INTERNAL';
+    const message = hubError?.message ?? 'Unexpected error; the hub log has the details.';
+    if (!hubError) this.logger.error(`sync ${run.id} crashed: ${(error as Error)?.stack ?? error}`);
+    else this.logger.warn(`sync ${run.id} of account ${row.id} failed: ${code}: ${message}`);
+    Object.assign(stats, { retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
+    try {
+      await this.directory.deleteSnapshot(run.id);
+      await this.runs.update(run.id, {
+        status: 'failed',
+        finished_at: new Date().toISOString(),
+        stats: JSON.stringify(stats),
+        error_code: code,
+        error_message: message,
+      });
+      const changes: Partial<AccountRow> = { last_sync_status: 'failed', updated_at: new Date().toISOString() };
+      if (code === 'UPSTREAM_AUTH_FAILED') changes.status = 'needs_reauth';
+      await this.accounts.update(row.id, changes);
+    } catch (storeError) {
+      this.logger.error(`could not record the failure of sync ${run.id}: ${(storeError as Error).message}`);
+    }
+  }
+}
+
+function emptyStats(): SyncStats {
+  return { pages: 0, records: 0, users: 0, users_added: 0, users_removed: 0, users_changed: 0, retries: 0, retry_reasons: {} };
+}
+

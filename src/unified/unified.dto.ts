@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { PageQuery } from '../common/list-query.dto';
+
+const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class AccountScopedQuery {
+  @ApiProperty({ description: 'The integrated account to read' })
+  @IsString({ message: 'integrated_account_id is required' })
+  @Length(1, 100, { message: 'integrated_account_id is required' })
+  integrated_account_id: string;
+}
+
+export class DirectoryOptions extends AccountScopedQuery {
+  @ApiPropertyOptional({ description: 'Add remote_data (the raw upstream records)', default: false })
+  @IsOptional()
+  @Transform(booleanFlag)
+  @IsBoolean({ message: 'include_remote_data must be true or false' })
+  include_remote_data?: boolean;
+
+  @ApiPropertyOptional({ description: 'Keep licenses whose subscription is outdated', default: false })
+  @IsOptional()
+  @Transform(booleanFlag)
+  @IsBoolean({ message: 'include_outdated must be true or false' })
+  include_outdated?: boolean;
+}
+
+/** The directory options plus `limit`/`next_cursor`; IntersectionType keeps both sets of validators. */
+export class DirectoryListQuery extends IntersectionType(DirectoryOptions, PageQuery) {}
+
+class RefView {
+  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+}
+
+class EmailView {
+  @ApiProperty() email: string;
+  @ApiProperty({ enum: ['work', 'personal', 'other'] }) type: string;
+  @ApiProperty() is_primary: boolean;
+}
+
+class UserLicenseView {
+  @ApiProperty({ description: 'Upstream license id' }) id: string;
+  @ApiProperty({ example: 'II' }) product_code: string;
+  @ApiProperty({ nullable: true, type: String, example: 'IntelliJ IDEA Ultimate' }) name: string | null;
+  @ApiProperty({ enum: ['active', 'suspended', 'outdated'] }) status: string;
+  @ApiProperty() is_trial: boolean;
+  @ApiProperty({ type: RefView, nullable: true }) team: RefView | null;
+  @ApiProperty({ nullable: true, type: String }) subscription_pack: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) valid_until: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) assigned_at: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_active_at: string | null;
+}
+
+export class UnifiedUserView {
+  @ApiProperty({ description: 'Stable id: the lowercased email (JetBrains)' }) id: string;
+  @ApiProperty() remote_id: string;
+  @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ type: [EmailView] }) emails: EmailView[];
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ nullable: true, type: String }) first_name: string | null;
+  @ApiProperty({ nullable: true, type: String }) last_name: string | null;
+  @ApiProperty({ enum: ['active', 'suspended', 'inactive', 'deleted'] }) status: string;
+  @ApiProperty({ type: [UserLicenseView] }) licenses: UserLicenseView[];
+  @ApiProperty({ type: [RefView] }) groups: RefView[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_active_at: string | null;
+  @ApiProperty({ example: 'jetbrains' }) integration: string;
+  @ApiPropertyOptional({ description: 'Raw upstream records, only with include_remote_data=true' }) remote_data?: unknown;
+}
+
+export class UnifiedGroupView {
+  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty() member_count: number;
+  @ApiProperty() integration: string;
+}
+
+export class UnifiedLicensePlanView {
+  @ApiProperty({ example: 'II:2573297:1215/ABCDE' }) id: string;
+  @ApiProperty() product_code: string;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ type: RefView, nullable: true }) team: RefView | null;
+  @ApiProperty({ nullable: true, type: String }) subscription_pack: string | null;
+  @ApiProperty() total: number;
+  @ApiProperty({ description: 'Assigned to any assignee (people, servers, keys)' }) assigned: number;
+  @ApiProperty({ description: 'Available to assign' }) available: number;
+  @ApiProperty() suspended: number;
+  @ApiProperty() trial: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) valid_until: string | null;
+  @ApiProperty() integration: string;
+}
+
+export class UserPage {
+  @ApiProperty({ type: [UnifiedUserView] }) result: UnifiedUserView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
+  @ApiProperty() result_count: number;
+}
+export class GroupPage {
+  @ApiProperty({ type: [UnifiedGroupView] }) result: UnifiedGroupView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
+  @ApiProperty() result_count: number;
+}
+export class LicensePlanPage {
+  @ApiProperty({ type: [UnifiedLicensePlanView] }) result: UnifiedLicensePlanView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
+  @ApiProperty() result_count: number;
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CursorCodec } from '../common/cursor-codec';
+import { HubError } from '../common/errors';
+import type { Page } from '../common/list-query.dto';
+import { DEFAULT_LIMIT } from '../common/list-query.dto';
+import type { HubConfig } from '../config/hub-config';
+import { AccountsService } from '../accounts/accounts.service';
+import { HUB_CONFIG } from '../hub/tokens';
+import type { DirectoryResource } from '../hub/unified.types';
+import type { AccountRow } from '../store/accounts.repository';
+import { DirectoryRecord, DirectoryRepository, SnapshotKind } from '../store/directory.repository';
+import { SyncService } from '../sync/sync.service';
+import type { DirectoryListQuery, DirectoryOptions } from './unified.dto';
+
+/** Seconds a client is told to wait while the first sync of an account is still running. */
+const PENDING_RETRY_AFTER = 5;
+
+/**
+ * Serves the unified lists from the account's current snapshot, in keyset pages ordered by id.
+ * A cursor holds the last id seen, so a snapshot switch between two pages neither repeats nor
+ * skips a record present in both snapshots.
+ */
+@Injectable()
+export class UnifiedService {
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly accounts: AccountsService,
+    private readonly directory: DirectoryRepository,
+    private readonly sync: SyncService,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<Page<unknown>> {
+    const account = await this.accounts.get(query.integrated_account_id);
+    const kind = kindFor(resource, query);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const cursorResource = kind; // a cursor of the outdated-inclusive list is not valid for the default one
+    const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }).k : null;
+    const snapshot = await this.snapshotOf(account);
+    const rows = await this.directory.page(snapshot, kind, after, limit);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      result: page.map((row) => toRecord(row, query.include_remote_data === true)),
+      next_cursor: rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null,
+      result_count: page.length,
+    };
+  }
+
+  async getUser(id: string, query: DirectoryOptions): Promise<unknown> {
+    const account = await this.accounts.get(query.integrated_account_id);
+    const snapshot = await this.snapshotOf(account);
+    const row = await this.directory.get(snapshot, kindFor('users', query), id);
+    if (!row) throw new HubError('USER_NOT_FOUND', `No user "${id}" in integrated account ${account.id}`);
+    return toRecord(row, query.include_remote_data === true);
+  }
+
+  /**
+   * The snapshot to read. Before the first sync has finished, waits for it (bounded by
+   * HUB_FIRST_SYNC_WAIT), then answers 503 with Retry-After rather than an empty list.
+   */
+  private async snapshotOf(account: AccountRow): Promise<string> {
+    if (account.current_snapshot_id) return account.current_snapshot_id;
+    if (this.sync.isRunning(account.id)) {
+      await this.sync.waitForRun(account.id, this.config.firstSyncWaitMs);
+      const fresh = await this.accounts.get(account.id);
+      if (fresh.current_snapshot_id) return fresh.current_snapshot_id;
+      account = fresh;
+    }
+    if (this.sync.isRunning(account.id)) {
+      throw new HubError('SYNC_PENDING', 'The first sync of this account is still running; try again shortly.', {
+        retryAfterSeconds: PENDING_RETRY_AFTER,
+      });
+    }
+    throw new HubError(
+      'SYNC_FAILED',
+      `This account has no synced data yet: its last sync ${account.last_sync_status ?? 'did not run'}. ` +
+        `See GET /integrated-accounts/${account.id}/syncs, fix the cause and POST /integrated-accounts/${account.id}/sync.`,
+      { retryAfterSeconds: 60 },
+    );
+  }
+}
+
+function kindFor(resource: DirectoryResource, options: DirectoryOptions): SnapshotKind {
+  if (options.include_outdated && resource !== 'groups') return `${resource}:with-outdated`;
+  return resource;
+}
+
+function toRecord(row: DirectoryRecord, includeRemoteData: boolean): unknown {
+  const record = JSON.parse(row.data) as Record<string, unknown>;
+  if (includeRemoteData) record.remote_data = row.remote_data === null ? null : JSON.parse(row.remote_data);
+  return record;
+}
