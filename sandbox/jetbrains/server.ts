@@ -14,12 +14,21 @@ export interface JetbrainsSimulatorOptions {
   behaviour?: Partial<ApiBehaviour>;
 }
 
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
 export interface JetbrainsSimulator {
   /** Base URL to configure as JETBRAINS_BASE_URL. */
   baseUrl: string;
   port: number;
   api: JetbrainsApi;
   faults: FaultInjector;
+  /** The last API requests as received (method, URL, headers), newest last; for tests. */
+  requests: RecordedRequest[];
   server: Server;
   close(): Promise<void>;
 }
@@ -33,9 +42,10 @@ export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions
   const api = new JetbrainsApi(dataset, { assignedDefault: 'all', apiDisabled: false, ...options.behaviour });
   const faults = new FaultInjector(options.faults);
   const sockets = new Set<import('node:net').Socket>();
+  const requests: RecordedRequest[] = [];
 
   const server = createServer((req, res) => {
-    handle(req, res, api, faults, baseUrl).catch((err: Error) => {
+    handle(req, res, api, faults, baseUrl, requests).catch((err: Error) => {
       if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', description: err.message });
       else res.destroy();
     });
@@ -53,6 +63,7 @@ export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions
     port,
     api,
     faults,
+    requests,
     server,
     close: () =>
       new Promise<void>((resolve) => {
@@ -62,13 +73,22 @@ export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, api: JetbrainsApi, faults: FaultInjector, baseUrl: string): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  api: JetbrainsApi,
+  faults: FaultInjector,
+  baseUrl: string,
+  log: RecordedRequest[],
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname.startsWith('/__sim/')) return control(req, res, url, api, faults);
   if (!url.pathname.startsWith(API_PREFIX + '/') && url.pathname !== API_PREFIX) {
     return sendJson(res, 404, { code: 'NOT_FOUND', description: `No endpoint ${req.method} ${url.pathname}` });
   }
   const body = req.method === 'POST' || req.method === 'PUT' ? await readJson(req) : { ok: true as const, value: undefined };
+  log.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: body.ok ? body.value : '<invalid json>' });
+  if (log.length > 200) log.shift();
   const fault = faults.decide();
   await faults.withinLimit(async () => {
     switch (fault) {
