@@ -26,6 +26,8 @@ export interface ApiBehaviour {
   assignedDefault: 'all' | 'unassigned';
   /** The org admin switched the API off (reference open question 2: status unknown; 403 chosen). */
   apiDisabled: boolean;
+  /** Send X-Total-Count (true); false mimics a proxy that strips it, so clients must stop on short pages. */
+  sendTotalCount: boolean;
 }
 
 const error = (status: number, code: string, description: string): ApiAnswer => ({
@@ -39,7 +41,7 @@ const DAY = 86_400_000;
 export class JetbrainsApi {
   constructor(
     public dataset: JetbrainsDataset,
-    public behaviour: ApiBehaviour = { assignedDefault: 'all', apiDisabled: false },
+    public behaviour: ApiBehaviour = { assignedDefault: 'all', apiDisabled: false, sendTotalCount: true },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -137,7 +139,10 @@ export class JetbrainsApi {
     return {
       status: 200,
       body: items,
-      headers: { 'X-Total-Count': String(total), Link: linkHeader(req.selfUrl, req.query, page, perPage, total) },
+      headers: {
+        ...(this.behaviour.sendTotalCount ? { 'X-Total-Count': String(total) } : {}),
+        Link: linkHeader(req.selfUrl, req.query, page, perPage, total),
+      },
     };
   }
 

@@ -39,7 +39,7 @@ export interface JetbrainsSimulator {
  */
 export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions = {}): Promise<JetbrainsSimulator> {
   const dataset = typeof options.dataset === 'object' ? options.dataset : buildDataset(options.dataset ?? 'tiny');
-  const api = new JetbrainsApi(dataset, { assignedDefault: 'all', apiDisabled: false, ...options.behaviour });
+  const api = new JetbrainsApi(dataset, { assignedDefault: 'all', apiDisabled: false, sendTotalCount: true, ...options.behaviour });
   const faults = new FaultInjector(options.faults);
   const sockets = new Set<import('node:net').Socket>();
   const requests: RecordedRequest[] = [];
