@@ -1,0 +1,107 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Readable } from 'node:stream';
+import request from 'supertest';
+import { configureHttp } from '../src/bootstrap';
+import { JetbrainsModule } from '../src/connectors/jetbrains/jetbrains.module';
+import { Connector } from '../src/hub/connector.decorator';
+import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../src/hub/connector.contract';
+import { pageOfSorted } from '../src/hub/connector-paging';
+import { HubModule } from '../src/hub/hub.module';
+import { readManifest, type ConnectorsManifest } from '../src/hub/manifest';
+import type { UnifiedUser } from '../src/hub/unified.types';
+import { tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY } from './support/hub-harness';
+
+/** A third-party connector, written outside the hub, as a plugin author would. */
+@Connector('roster')
+@Injectable()
+class RosterConnector implements HubConnector {
+  async authenticate(credentials: Record<string, string>) {
+    return { organization: { id: credentials.team!, name: `Team ${credentials.team}` }, role: 'ADMIN', teams: [] };
+  }
+  async listUsers(_account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>> {
+    const people = ['ann@roster.example', 'bob@roster.example', 'cyd@roster.example'].map((email) => ({
+      id: email,
+      remote_id: email,
+      email,
+      emails: [{ email, type: 'work' as const, is_primary: true }],
+      name: null,
+      first_name: null,
+      last_name: null,
+      status: 'active',
+      licenses: [],
+      groups: [],
+      last_active_at: null,
+      integration: 'roster',
+    }));
+    return pageOfSorted(people, page);
+  }
+  async proxy() {
+    return { status: 204, headers: {}, body: Readable.from([]) };
+  }
+}
+
+@Module({ providers: [RosterConnector] })
+class RosterModule {}
+
+const rosterEntry = {
+  id: 'roster',
+  name: 'Roster',
+  base_url: 'https://roster.example/api',
+  credentials: [{ name: 'team', label: 'Team', secret: false, required: true }],
+  capabilities: ['authenticate', 'users', 'proxy'],
+} as const;
+
+function env() {
+  return { HUB_DATA_DIR: tempDataDir(), HUB_API_KEY: TEST_API_KEY, HUB_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY };
+}
+
+async function boot(manifest: ConnectorsManifest, connectorModules: unknown[]) {
+  @Module({ imports: [HubModule.forRoot({ env: env(), manifest }), ...(connectorModules as never[])] })
+  class HostAppModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [HostAppModule] }).setLogger(false as never).compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false });
+  configureHttp(app);
+  await app.init();
+  return app;
+}
+
+describe('connectors are plugins', () => {
+  const jetbrainsEntry = readManifest().connectors.find((c) => c.id === 'jetbrains')!;
+
+  it('registers the connectors a host app imports beside HubModule.forRoot()', async () => {
+    const app = await boot({ connectors: [jetbrainsEntry, rosterEntry as never] }, [JetbrainsModule, RosterModule]);
+    try {
+      const http = request(app.getHttpServer());
+      const auth = { Authorization: `Bearer ${TEST_API_KEY}` };
+      const list = await http.get('/integrations').set(auth).expect(200);
+      expect(list.body.result.map((i: { id: string }) => i.id)).toEqual(['jetbrains', 'roster']);
+      const account = await http.post('/integrated-accounts').set(auth).send({ integration: 'roster', credentials: { team: 'blue' } }).expect(201);
+      expect(account.body).toMatchObject({ integration: 'roster', name: 'Roster – Team blue' });
+      const users = await http.get(`/unified/user-directory/users?integrated_account_id=${account.body.id}&limit=2`).set(auth).expect(200);
+      expect(users.body.result.map((u: { id: string }) => u.id)).toEqual(['ann@roster.example', 'bob@roster.example']);
+      // A capability the connector does not have answers an empty list rather than failing.
+      const groups = await http.get(`/unified/user-directory/groups?integrated_account_id=${account.body.id}`).set(auth).expect(200);
+      expect(groups.body.result).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('fails the boot when a manifest entry has no implementation', async () => {
+    await expect(boot({ connectors: [jetbrainsEntry, rosterEntry as never] }, [JetbrainsModule])).rejects.toThrow(
+      /declares "roster" but no provider implements it/,
+    );
+  });
+
+  it('fails the boot when a connector is not declared in the manifest', async () => {
+    await expect(boot({ connectors: [jetbrainsEntry] }, [JetbrainsModule, RosterModule])).rejects.toThrow(
+      /Connector "roster" is implemented but not declared/,
+    );
+  });
+
+  it('fails the boot on an invalid manifest, naming the entry and field', async () => {
+    const broken = { connectors: [{ ...jetbrainsEntry, base_url: 'not a url' }] };
+    await expect(boot(broken, [JetbrainsModule])).rejects.toThrow(/connectors\[0\] \(jetbrains\)\.base_url must be an http\(s\) URL/);
+  });
+});

@@ -1,0 +1,156 @@
+import { openDatabase, HubDatabase } from '../src/store/database';
+import { AccountsRepository } from '../src/store/accounts.repository';
+import { DirectoryRepository } from '../src/store/directory.repository';
+import { SyncRunsRepository } from '../src/store/sync-runs.repository';
+import type { DatabaseConfig } from '../src/config/hub-config';
+import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
+import { startJetbrainsSimulator } from '../sandbox/jetbrains/server';
+import { freshSchema, postgresEnabled } from './support/postgres';
+import { eventually, startHub, tempDataDir } from './support/hub-harness';
+import { join } from 'node:path';
+
+interface Backend {
+  name: string;
+  /** A database config and a cleanup. */
+  open(): Promise<{ config: DatabaseConfig; env: Record<string, string>; cleanup: () => Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'SQLite',
+    open: async () => {
+      const dir = tempDataDir();
+      return { config: { kind: 'sqlite', file: join(dir, 'hub.sqlite') }, env: { HUB_DATA_DIR: dir }, cleanup: async () => undefined };
+    },
+  },
+];
+if (postgresEnabled()) {
+  backends.push({
+    name: 'PostgreSQL',
+    open: async () => {
+      const schema = await freshSchema();
+      return { config: { kind: 'postgres', url: schema.url }, env: { HUB_DATABASE_URL: schema.url }, cleanup: schema.drop };
+    },
+  });
+}
+
+const account = (id: string) => ({
+  id,
+  integration: 'jetbrains',
+  name: id,
+  status: 'active',
+  credentials: '{}',
+  credentials_key_id: 'k',
+  access: '{}',
+  current_snapshot_id: null,
+  last_synced_at: null,
+  last_sync_status: null,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+});
+
+describe.each(backends)('store on $name', (backend) => {
+  let db: HubDatabase;
+  let cleanup: () => Promise<void>;
+  let config: DatabaseConfig;
+
+  beforeAll(async () => {
+    const opened = await backend.open();
+    cleanup = opened.cleanup;
+    config = opened.config;
+    db = await openDatabase(config);
+  });
+
+  afterAll(async () => {
+    await db.destroy();
+    await cleanup();
+  });
+
+  it('runs migrations idempotently', async () => {
+    const again = await openDatabase(config);
+    await again.destroy();
+  });
+
+  it('pages records in byte order of id, the order cursors rely on', async () => {
+    const accounts = new AccountsRepository(db);
+    const directory = new DirectoryRepository(db);
+    await accounts.insert(account('acc-1'));
+    const ids = ['b.c@x', 'a-b@x', 'a.b@x', 'ab@x', 'A@x', 'a_b@x', 'zz@x', 'a@x'];
+    await directory.write('snap-1', 'users', ids.map((id) => ({ id, data: JSON.stringify({ id }), remote_data: null })));
+    const expected = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const rows = await directory.page('snap-1', 'users', after, 3);
+      walked.push(...rows.slice(0, 3).map((r) => r.id));
+      if (rows.length <= 3) break;
+      after = rows[2]!.id;
+    }
+    expect(walked).toEqual(expected);
+    expect(await directory.get('snap-1', 'users', 'zz@x')).toMatchObject({ id: 'zz@x', remote_data: null });
+    expect(await directory.get('snap-1', 'groups', 'zz@x')).toBeUndefined();
+  });
+
+  it('switches snapshots atomically and removes rows no account serves', async () => {
+    const accounts = new AccountsRepository(db);
+    const directory = new DirectoryRepository(db);
+    await accounts.insert(account('acc-2'));
+    await directory.write('snap-a', 'users', [{ id: 'u1', data: '{}', remote_data: '[]' }]);
+    await directory.activate('acc-2', 'snap-a', { last_synced_at: 'now', last_sync_status: 'succeeded', updated_at: 'now' });
+    await directory.write('snap-b', 'users', [{ id: 'u2', data: '{}', remote_data: null }]);
+    expect((await accounts.findById('acc-2'))!.current_snapshot_id).toBe('snap-a');
+    // snap-b is a half-finished run, snap-1 belongs to no account: both go; snap-a stays.
+    await directory.deleteOrphans();
+    expect(await directory.all('snap-a', 'users')).toHaveLength(1);
+    expect(await directory.all('snap-b', 'users')).toHaveLength(0);
+  });
+
+  it('writes large snapshots in batches', async () => {
+    const directory = new DirectoryRepository(db);
+    const records = Array.from({ length: 2_345 }, (_, i) => ({ id: `u${String(i).padStart(5, '0')}`, data: '{}', remote_data: null }));
+    await directory.write('snap-big', 'licenses', records);
+    expect(await directory.all('snap-big', 'licenses')).toHaveLength(2_345);
+    await directory.deleteSnapshot('snap-big');
+    expect(await directory.all('snap-big', 'licenses')).toHaveLength(0);
+  });
+
+  it('finds unfinished sync runs and cascades runs with their account', async () => {
+    const accounts = new AccountsRepository(db);
+    const runs = new SyncRunsRepository(db);
+    await accounts.insert(account('acc-3'));
+    const run = { account_id: 'acc-3', trigger: 'manual', queued_at: 'q', started_at: null, finished_at: null, stats: '{}', error_code: null, error_message: null };
+    await runs.insert({ ...run, id: 'r1', status: 'running' });
+    await runs.insert({ ...run, id: 'r2', status: 'succeeded' });
+    expect((await runs.unfinished()).map((r) => r.id)).toEqual(['r1']);
+    expect((await runs.page('acc-3', null, 10)).map((r) => r.id)).toEqual(['r2', 'r1']);
+    await accounts.delete('acc-3');
+    expect(await runs.find('acc-3', 'r2')).toBeUndefined();
+  });
+
+  it('serves the hub end to end and keeps everything across a restart', async () => {
+    const sim = await startJetbrainsSimulator({ dataset: 'tiny' });
+    const { env, cleanup: drop } = await backend.open();
+    const dataDir = tempDataDir();
+    try {
+      const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: dataDir, ...env });
+      const created = await hub
+        .post('/integrated-accounts', { integration: 'jetbrains', credentials: { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN } })
+        .expect(201);
+      const url = `/unified/user-directory/users?integrated_account_id=${created.body.id}`;
+      const before = await eventually(() => hub.get(url).expect(200));
+      expect(before.body.result_count).toBe(8);
+      await hub.close();
+      const again = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: dataDir, ...env });
+      try {
+        const after = await again.get(url).expect(200);
+        expect(after.body).toEqual(before.body);
+        await again.post(`/integrated-accounts/${created.body.id}/test`).expect(200);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await sim.close();
+      await drop();
+    }
+  });
+});

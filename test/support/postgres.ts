@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { Client } from 'pg';
+
+/**
+ * PostgreSQL for the store tests. CI sets TEST_POSTGRES_URL and a failure there is a failure;
+ * on a machine without it the PostgreSQL half is skipped with a warning.
+ */
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Decided synchronously because Jest needs to know which describe blocks exist before it runs any.
+ * Required (never skipped) when TEST_POSTGRES_URL is set, as CI does.
+ */
+export function postgresEnabled(): boolean {
+  if (process.env.TEST_POSTGRES_URL) return true;
+  const probe = `const c=new (require('pg').Client)({connectionString:${JSON.stringify(POSTGRES_URL)},connectionTimeoutMillis:2000});` +
+    `c.connect().then(()=>c.end()).then(()=>process.exit(0),()=>process.exit(1))`;
+  const ok = spawnSync(process.execPath, ['-e', probe], { cwd: __dirname, timeout: 5000 }).status === 0;
+  if (!ok) console.warn(`PostgreSQL not reachable at ${POSTGRES_URL}: its store tests are skipped (set TEST_POSTGRES_URL to require them)`);
+  return ok;
+}
+
+/** A fresh schema per test run, so runs never see each other's tables. Returns its URL and a drop(). */
+export async function freshSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `hub_test_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const admin = new Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema ${schema} cascade`);
+      await client.end();
+    },
+  };
+}
