@@ -1,0 +1,34 @@
+import { CursorCodec } from './cursor-codec';
+import { HubError } from './errors';
+
+describe('CursorCodec', () => {
+  const codec = new CursorCodec(Buffer.alloc(32, 1));
+  const scope = { account: 'acc', resource: 'users' };
+
+  it('round-trips a position', () => {
+    const cursor = codec.encode({ a: 'acc', r: 'users', k: 'ada@example.com' });
+    expect(codec.decode(cursor, scope).k).toBe('ada@example.com');
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  });
+
+  it('refuses cursors signed with another key, altered, or of another scope', () => {
+    const cursor = codec.encode({ a: 'acc', r: 'users', k: 'x' });
+    const other = new CursorCodec(Buffer.alloc(32, 2)).encode({ a: 'acc', r: 'users', k: 'x' });
+    const expectInvalid = (fn: () => unknown, message?: RegExp) => {
+      try {
+        fn();
+        throw new Error('accepted');
+      } catch (error) {
+        expect(error).toBeInstanceOf(HubError);
+        expect((error as HubError).code).toBe('INVALID_CURSOR');
+        if (message) expect((error as HubError).message).toMatch(message);
+      }
+    };
+    expectInvalid(() => codec.decode(other, scope));
+    expectInvalid(() => codec.decode(cursor.replace(/^./, 'x'), scope));
+    expectInvalid(() => codec.decode('', scope));
+    expectInvalid(() => codec.decode('no-dot', scope));
+    expectInvalid(() => codec.decode(cursor, { account: 'other', resource: 'users' }), /another integrated account/);
+    expectInvalid(() => codec.decode(cursor, { account: 'acc', resource: 'groups' }), /another list/);
+  });
+});

@@ -1,0 +1,160 @@
+import { mapGroups, mapLicensePlans, mapUsers, splitName, toUtc } from './jetbrains.mapper';
+import type { JbLicense } from './jetbrains.types';
+
+const license = (overrides: Partial<JbLicense>): JbLicense => ({
+  licenseId: 'L000000001',
+  product: { code: 'II', name: 'IntelliJ IDEA Ultimate' },
+  team: { id: 1, name: 'Backend' },
+  subscription: { validUntilDate: '2027-01-01T00:00:00.000+01:00', subscriptionPackRef: 'P/1', isAutomaticallyRenewed: true, isOutdated: false },
+  isTransferableBetweenTeams: true,
+  isTrial: false,
+  isSuspended: false,
+  isAvailableToAssign: false,
+  ...overrides,
+});
+
+describe('JetBrains mapper', () => {
+  describe('toUtc', () => {
+    it.each([
+      ['2023-05-20T00:00:00.000+03:00', '2023-05-19T21:00:00.000Z'],
+      ['2026-09-15T23:30:00.000+05:30', '2026-09-15T18:00:00.000Z'],
+      ['2026-01-01T00:00:00.000-05:00', '2026-01-01T05:00:00.000Z'],
+      ['2026-01-01T10:00:00.000Z', '2026-01-01T10:00:00.000Z'],
+      ['2026-01-01T10:00:00+0200', null],
+    ])('normalises %s', (input, expected) => {
+      // The compact offset form is not ISO 8601 extended; V8 may or may not read it, so only
+      // accept what it reads to the exact instant.
+      const result = toUtc(input);
+      if (expected === null) expect(result === null || result === '2026-01-01T08:00:00.000Z').toBe(true);
+      else expect(result).toBe(expected);
+    });
+
+    it('gives null for absent or unreadable dates', () => {
+      expect(toUtc(undefined)).toBeNull();
+      expect(toUtc('')).toBeNull();
+      expect(toUtc('yesterday')).toBeNull();
+    });
+  });
+
+  describe('splitName', () => {
+    it.each([
+      ['Ada Lovelace', 'Ada', 'Lovelace'],
+      ['  Ada   Lovelace ', 'Ada', 'Lovelace'],
+      ['Linus', null, null],
+      ['Jean Claude Van Damme', null, null],
+      ['Lovelace, Ada', null, null],
+      [null, null, null],
+    ])('%s -> %s / %s', (name, first, last) => {
+      expect(splitName(name)).toEqual({ first_name: first, last_name: last });
+    });
+  });
+
+  describe('mapUsers', () => {
+    it('keeps only USER assignees and merges addresses that differ in case', () => {
+      const users = mapUsers([
+        license({ licenseId: 'A', assignee: { type: 'USER', name: 'Ada Lovelace', email: 'Ada@Example.com' } }),
+        license({ licenseId: 'B', product: { code: 'WS', name: 'WebStorm' }, assignee: { type: 'USER', name: 'Ada Lovelace', email: 'ada@example.com ' } }),
+        license({ licenseId: 'C', assignee: { type: 'SERVER', uid: 's', serverType: 'LICENSE_SERVER' } }),
+        license({ licenseId: 'D', assignee: { type: 'LICENSE_KEY', registrationName: 'r', key: 'k' } }),
+        license({ licenseId: 'E' }),
+        license({ licenseId: 'F', assignee: { type: 'USER', email: '' } }),
+      ]);
+      expect(users).toHaveLength(1);
+      expect(users[0]).toMatchObject({ id: 'ada@example.com', email: 'ada@example.com', remote_id: 'Ada@Example.com', name: 'Ada Lovelace' });
+      expect(users[0]!.licenses.map((l) => l.product_code)).toEqual(['II', 'WS']);
+    });
+
+    it('is active when any license is active, else suspended', () => {
+      const suspended = { isSuspended: true };
+      const [mixed] = mapUsers([
+        license({ licenseId: 'A', assignee: { type: 'USER', email: 'a@x' }, ...suspended }),
+        license({ licenseId: 'B', assignee: { type: 'USER', email: 'a@x' } }),
+      ]);
+      expect(mixed!.status).toBe('active');
+      const [only] = mapUsers([license({ assignee: { type: 'USER', email: 'a@x' }, ...suspended })]);
+      expect(only!.status).toBe('suspended');
+    });
+
+    it('leaves out outdated subscriptions unless asked, and drops people left with nothing', () => {
+      const outdated = { subscription: { validUntilDate: '2020-01-01T00:00:00.000Z', subscriptionPackRef: null, isAutomaticallyRenewed: false, isOutdated: true } };
+      const licenses = [
+        license({ licenseId: 'A', assignee: { type: 'USER', email: 'old@x' }, ...outdated, lastSeen: { lastSeenDate: '2025-01-01T00:00:00.000Z', isOfflineCodeGenerated: false } }),
+        license({ licenseId: 'B', assignee: { type: 'USER', email: 'both@x' }, ...outdated, lastSeen: { lastSeenDate: '2026-06-01T00:00:00.000Z', isOfflineCodeGenerated: false } }),
+        license({ licenseId: 'C', assignee: { type: 'USER', email: 'both@x' }, lastSeen: { lastSeenDate: '2026-01-01T00:00:00.000Z', isOfflineCodeGenerated: false } }),
+      ];
+      expect(mapUsers(licenses).map((u) => [u.id, u.last_active_at])).toEqual([['both@x', '2026-01-01T00:00:00.000Z']]);
+      const all = mapUsers(licenses, { includeOutdated: true });
+      expect(all.map((u) => [u.id, u.status, u.last_active_at])).toEqual([
+        ['both@x', 'active', '2026-06-01T00:00:00.000Z'],
+        ['old@x', 'suspended', '2025-01-01T00:00:00.000Z'],
+      ]);
+    });
+
+    it('takes the latest lastSeenDate across offsets, null when never seen', () => {
+      const [user] = mapUsers([
+        license({ licenseId: 'A', assignee: { type: 'USER', email: 'a@x' }, lastSeen: { lastSeenDate: '2026-10-20T10:00:00.000-05:00', isOfflineCodeGenerated: false } }),
+        license({ licenseId: 'B', assignee: { type: 'USER', email: 'a@x' }, lastSeen: { lastSeenDate: '2026-10-20T16:00:00.000+02:00', isOfflineCodeGenerated: false } }),
+      ]);
+      expect(user!.last_active_at).toBe('2026-10-20T15:00:00.000Z');
+      const [never] = mapUsers([license({ assignee: { type: 'USER', email: 'b@x' }, lastSeen: { lastAssignmentDate: '2026-01-01T00:00:00.000Z', isOfflineCodeGenerated: false } })]);
+      expect(never!.last_active_at).toBeNull();
+      expect(never!.licenses[0]!.assigned_at).toBe('2026-01-01T00:00:00.000Z');
+    });
+
+    it('makes groups of the teams of the user licenses, sorted and distinct', () => {
+      const [user] = mapUsers([
+        license({ licenseId: 'A', assignee: { type: 'USER', email: 'a@x' }, team: { id: 20, name: 'Web' } }),
+        license({ licenseId: 'B', assignee: { type: 'USER', email: 'a@x' }, team: { id: 10, name: 'Core' } }),
+        license({ licenseId: 'C', assignee: { type: 'USER', email: 'a@x' }, team: { id: 20, name: 'Web' } }),
+      ]);
+      expect(user!.groups).toEqual([
+        { id: '10', name: 'Core' },
+        { id: '20', name: 'Web' },
+      ]);
+    });
+
+    it('sorts users by id in byte order', () => {
+      const ids = mapUsers(['b@x', 'A@x', 'a.b@x', 'a@x'].map((email, i) => license({ licenseId: `L${i}`, assignee: { type: 'USER', email } }))).map((u) => u.id);
+      expect(ids).toEqual(['a.b@x', 'a@x', 'b@x']);
+    });
+  });
+
+  describe('mapLicensePlans', () => {
+    it('counts seats per product x team x pack over every assignee type', () => {
+      const plans = mapLicensePlans([
+        license({ licenseId: 'A', assignee: { type: 'USER', email: 'a@x' }, isTrial: true }),
+        license({ licenseId: 'B', assignee: { type: 'SERVER', uid: 's', serverType: 'LICENSE_VAULT' } }),
+        license({ licenseId: 'C', isAvailableToAssign: true }),
+        license({ licenseId: 'D', assignee: { type: 'USER', email: 'b@x' }, isSuspended: true, team: { id: 2, name: 'Web' } }),
+        license({ licenseId: 'E', subscription: undefined, perpetual: { upgradeDueDate: '2025-01-01T00:00:00.000Z', isOutdated: false } }),
+      ]);
+      expect(plans.map((p) => [p.id, p.total, p.assigned, p.available, p.suspended, p.trial])).toEqual([
+        ['II:1:P/1', 3, 2, 1, 0, 1],
+        ['II:1:none', 1, 0, 0, 0, 0],
+        ['II:2:P/1', 1, 1, 0, 1, 0],
+      ]);
+      expect(plans[0]!.valid_until).toBe('2026-12-31T23:00:00.000Z');
+    });
+  });
+
+  describe('mapGroups', () => {
+    it('lists every team, including empty ones, with distinct members', () => {
+      const groups = mapGroups(
+        [
+          { id: 1, name: 'Backend' },
+          { id: 3, name: 'Empty' },
+        ],
+        [
+          license({ licenseId: 'A', assignee: { type: 'USER', email: 'a@x' } }),
+          license({ licenseId: 'B', assignee: { type: 'USER', email: 'A@x' } }),
+          license({ licenseId: 'C', assignee: { type: 'USER', email: 'b@x' }, team: { id: 2, name: 'Only on licenses' } }),
+        ],
+      );
+      expect(groups.map((g) => [g.id, g.name, g.member_count])).toEqual([
+        ['1', 'Backend', 1],
+        ['2', 'Only on licenses', 1],
+        ['3', 'Empty', 0],
+      ]);
+    });
+  });
+});

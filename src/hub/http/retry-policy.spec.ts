@@ -1,0 +1,21 @@
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from './retry-policy';
+
+describe('retry policy', () => {
+  it('reads Retry-After as seconds or as an HTTP-date, capped', () => {
+    const now = Date.parse('2026-11-22T10:00:00Z');
+    expect(parseRetryAfter('3', 60_000, now)).toBe(3000);
+    expect(parseRetryAfter('Sun, 22 Nov 2026 10:00:05 GMT', 60_000, now)).toBe(5000);
+    expect(parseRetryAfter('Sun, 22 Nov 2026 09:00:00 GMT', 60_000, now)).toBe(0);
+    expect(parseRetryAfter('3600', 60_000, now)).toBe(60_000);
+    expect(parseRetryAfter(undefined, 60_000, now)).toBeNull();
+    expect(parseRetryAfter('soon', 60_000, now)).toBeNull();
+  });
+
+  it('backs off exponentially with jitter, within bounds', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffDelay(policy, 1, () => 0)).toBe(50);
+    expect(backoffDelay(policy, 1, () => 1)).toBe(100);
+    expect(backoffDelay(policy, 3, () => 1)).toBe(400);
+    expect(backoffDelay(policy, 10, () => 1)).toBe(1000);
+  });
+});

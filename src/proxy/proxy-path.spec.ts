@@ -1,0 +1,39 @@
+import { assertUnderBase, parseProxyTarget } from './proxy-path';
+
+describe('parseProxyTarget', () => {
+  it('keeps the path and query as sent, minus the hub parameter', () => {
+    expect(parseProxyTarget('/proxy/customer/licenses?perPage=2&integrated_account_id=abc&assigneeEmail=a%40b.c')).toEqual({
+      path: '/customer/licenses',
+      query: 'perPage=2&assigneeEmail=a%40b.c',
+      accountId: 'abc',
+    });
+    expect(parseProxyTarget('/proxy/products?integrated_account_id=x')).toEqual({ path: '/products', query: '', accountId: 'x' });
+    expect(parseProxyTarget('/proxy/customer/licenses/ABC%20123')).toMatchObject({ path: '/customer/licenses/ABC%20123' });
+  });
+
+  it.each([
+    '/proxy',
+    '/proxy/',
+    '/proxy/../x',
+    '/proxy/a/%2E%2E/x',
+    '/proxy/%252e%252e/x',
+    '/proxy//evil.example',
+    '/proxy/%2f%2fevil.example',
+    '/proxy/http://evil.example',
+    '/proxy/javascript:alert(1)',
+    '/proxy/a%5Cb',
+    '/proxy/a/./b',
+    '/proxy/a%00b',
+    '/proxy/%E0%A4%A',
+  ])('refuses %s', (url) => {
+    expect(() => parseProxyTarget(url)).toThrow(/Invalid proxy path/);
+  });
+});
+
+describe('assertUnderBase', () => {
+  it('accepts paths under the base and refuses anything else', () => {
+    expect(() => assertUnderBase('https://account.jetbrains.com/api/v1', '/customer/licenses')).not.toThrow();
+    expect(() => assertUnderBase('https://account.jetbrains.com/api/v1', '@evil.example/x')).toThrow();
+    expect(() => assertUnderBase('https://account.jetbrains.com/api/v1', '/../../x')).toThrow();
+  });
+});
