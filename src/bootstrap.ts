@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { bearerMatches } from './auth/api-key';
 import type { HubConfig } from './config/hub-config';
 import { HUB_CONFIG } from './hub/tokens';
@@ -13,7 +14,10 @@ import { HUB_CONFIG } from './hub/tokens';
 export function configureHttp(app: INestApplication): void {
   const config = app.get<HubConfig>(HUB_CONFIG);
   const parseJson = json({ limit: '1mb' });
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/proxy/') ? next() : parseJson(req, res, next)));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/proxy/')) return next();
+    parseJson(req, res, (error?: unknown) => (error ? sendBodyError(res, error) : next()));
+  });
 
   const document = SwaggerModule.createDocument(
     app,
@@ -29,4 +33,16 @@ export function configureHttp(app: INestApplication): void {
     res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Missing or wrong API key: send Authorization: Bearer <HUB_API_KEY>' });
   });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** Body-parser failures happen before any route, so they are answered here in the hub's error shape. */
+function sendBodyError(res: Response, error: unknown): void {
+  const type = (error as { type?: string }).type;
+  const [status, message] =
+    type === 'entity.too.large'
+      ? [413, 'The request body is larger than 1 MB.']
+      : type === 'entity.parse.failed'
+        ? [400, 'The request body is not valid JSON.']
+        : [400, 'The request body could not be read.'];
+  res.status(status).json({ statusCode: status, error: STATUS_CODES[status], message, details: { code: 'VALIDATION_FAILED' } });
 }

@@ -163,9 +163,13 @@ describe('JetBrains sync', () => {
     sim = await startJetbrainsSimulator({ dataset: '10k' });
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_UPSTREAM_TIMEOUT: '2s' });
     try {
+      sim.faults.update({ latencyMs: 5 });
       const clean = await connect(hub);
       await waitForSync(hub, clean);
       const expected = await allUserIds(hub, clean);
+      // Pages after the first were fetched concurrently, but never more than 8 at once.
+      expect(sim.faults.stats.maxInFlight).toBeGreaterThan(2);
+      expect(sim.faults.stats.maxInFlight).toBeLessThanOrEqual(8);
 
       sim.faults.update({ rate429: 0.2, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.1, rateReset: 0.03, rateSlow: 0.02, slowMs: 3000, seed: 42 });
       const faulty = await connect(hub);

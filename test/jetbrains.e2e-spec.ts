@@ -116,6 +116,12 @@ describe('JetBrains end to end (tiny dataset)', () => {
       expect((await hub.get('/integrated-accounts').expect(200)).body.result.length).toBe(before);
     });
 
+    it('refuses a body that is not JSON with 400, never 500', async () => {
+      const res = await hub.raw().post('/integrated-accounts').set('Authorization', `Bearer ${TEST_API_KEY}`).set('Content-Type', 'application/json').send('{"integration": "jetbrains",').expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'The request body is not valid JSON.' });
+      await hub.post('/integrated-accounts', [1, 2]).expect(400);
+    });
+
     it('refuses rejected credentials with a message saying what to check, storing nothing', async () => {
       const before = (await hub.get('/integrated-accounts').expect(200)).body.result.length;
       for (const credentials of [

@@ -51,15 +51,6 @@ export class HubExceptionFilter implements ExceptionFilter {
       }
       return { body: { statusCode: status, error: reason(status), message, ...(details ? { details } : {}) } };
     }
-    // Body-parser errors carry a 4xx status of their own (malformed JSON, entity too large).
-    const status = (exception as { status?: unknown })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message =
-        (exception as { type?: string }).type === 'entity.parse.failed'
-          ? 'The request body is not valid JSON.'
-          : String((exception as Error).message ?? reason(status));
-      return { body: { statusCode: status, error: reason(status), message } };
-    }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     const code = HttpStatus.INTERNAL_SERVER_ERROR;
     return { body: { statusCode: code, error: reason(code), message: 'Internal error; the hub log has the details.' } };
