@@ -11,6 +11,8 @@ async function main(): Promise<void> {
   configureHttp(app);
   app.enableShutdownHooks();
   const config = app.get<HubConfig>(HUB_CONFIG);
+  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+  app.useLogger(levels.slice(0, levels.indexOf(config.logLevel) + 1));
   await app.listen(config.port);
   new Logger('Hub').log(`listening on http://localhost:${config.port} (data in ${config.dataDir}, ${config.database.kind})`);
 }

@@ -101,7 +101,7 @@ async function handle(
         return sendJson(res, 429, { code: 'TOO_MANY_REQUESTS', description: 'Rate limit exceeded' });
       case '429-retry-after':
         return sendJson(res, 429, { code: 'TOO_MANY_REQUESTS', description: 'Rate limit exceeded' }, {
-          'Retry-After': String(faults.settings.retryAfterSeconds),
+          'Retry-After': faults.retryAfterValue(),
         });
       case '500':
         return sendJson(res, 500, { code: 'INTERNAL_ERROR', description: 'Internal server error' });

@@ -12,6 +12,8 @@ export interface FaultSettings {
   /** Share of the 429s that carry Retry-After (the rest carry none). */
   retryAfterShare: number;
   retryAfterSeconds: number;
+  /** Retry-After as delay-seconds or as an HTTP-date (RFC 9110 allows both). */
+  retryAfterFormat: 'seconds' | 'http-date';
   rate500: number;
   rateReset: number;
   rateMalformed: number;
@@ -29,6 +31,7 @@ export const NO_FAULTS: FaultSettings = {
   rate429: 0,
   retryAfterShare: 0.5,
   retryAfterSeconds: 1,
+  retryAfterFormat: 'seconds',
   rate500: 0,
   rateReset: 0,
   rateMalformed: 0,
@@ -89,6 +92,11 @@ export class FaultInjector {
       dice -= rate;
     }
     return 'ok';
+  }
+
+  retryAfterValue(now = Date.now()): string {
+    const { retryAfterSeconds, retryAfterFormat } = this.settings;
+    return retryAfterFormat === 'http-date' ? new Date(now + retryAfterSeconds * 1000).toUTCString() : String(retryAfterSeconds);
   }
 
   /** Runs `work` within the concurrency limit, after the configured latency. */

@@ -26,6 +26,10 @@ export const ErrorCodes = {
   UPSTREAM_MALFORMED_RESPONSE: HttpStatus.BAD_GATEWAY,
   /** Any other 4xx of the upstream on a read the hub made itself. */
   UPSTREAM_REJECTED: HttpStatus.BAD_GATEWAY,
+  /** A sync run took longer than HUB_SYNC_BUDGET and was stopped. */
+  SYNC_BUDGET_EXCEEDED: HttpStatus.GATEWAY_TIMEOUT,
+  /** The hub stopped while a run was in progress. */
+  HUB_RESTARTED: HttpStatus.SERVICE_UNAVAILABLE,
   SYNC_PENDING: HttpStatus.SERVICE_UNAVAILABLE,
   SYNC_FAILED: HttpStatus.SERVICE_UNAVAILABLE,
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -5,7 +5,7 @@ const DURATION = /^\d+(ms|s|m|h|d)?$/;
 
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
-  'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_LOG_LEVEL',
+  'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_LOG_LEVEL',
 ] as const;
 
 /**
@@ -55,6 +55,10 @@ export class HubEnv {
   @IsOptional()
   @Matches(DURATION, { message: 'HUB_RETRY_AFTER_CAP must be a duration such as 60s' })
   HUB_RETRY_AFTER_CAP?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_SYNC_BUDGET must be a duration such as 30m' })
+  HUB_SYNC_BUDGET?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

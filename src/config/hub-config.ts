@@ -17,6 +17,9 @@ export interface HubConfig {
   firstSyncWaitMs: number;
   upstreamTimeoutMs: number;
   retryAfterCapMs: number;
+  /** Longest a whole sync run may take before it is stopped (the previous snapshot stays). */
+  syncBudgetMs: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
   /** Lines to show once at boot (a generated API key, a generated-key warning). */
@@ -88,6 +91,8 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     firstSyncWaitMs: duration(parsed.HUB_FIRST_SYNC_WAIT, '10s', 'HUB_FIRST_SYNC_WAIT', 0),
     upstreamTimeoutMs: duration(parsed.HUB_UPSTREAM_TIMEOUT, '30s', 'HUB_UPSTREAM_TIMEOUT', 100),
     retryAfterCapMs: duration(parsed.HUB_RETRY_AFTER_CAP, '60s', 'HUB_RETRY_AFTER_CAP', 0),
+    syncBudgetMs: duration(parsed.HUB_SYNC_BUDGET, '30m', 'HUB_SYNC_BUDGET', 1000),
+    logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     baseUrlOverrides,
     notices,
   };

@@ -24,6 +24,8 @@ export interface RunScope {
   reportPages(done: number, known: number | null): void;
   /** The run reports each retry it made, with its reason. */
   reportRetry(reason: string): void;
+  /** Aborted when the run's time budget (HUB_SYNC_BUDGET) is spent; upstream calls stop with it. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a credential test found out: the org, the token's role and what it can see. */

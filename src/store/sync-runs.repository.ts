@@ -38,6 +38,10 @@ export class SyncRunsRepository {
     return query.execute();
   }
 
+  async latest(accountId: string): Promise<SyncRunRow | undefined> {
+    return this.db.selectFrom('sync_runs').selectAll().where('account_id', '=', accountId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  }
+
   async unfinished(): Promise<SyncRunRow[]> {
     return this.db.selectFrom('sync_runs').selectAll().where('status', 'in', ['queued', 'running']).execute();
   }

@@ -10,6 +10,23 @@ export interface RunProgress {
 /** One sync run's scratch space and progress, handed to the connector. */
 export class SyncRunScope implements RunScope {
   private readonly memos = new Map<string, Promise<unknown>>();
+  private readonly budget = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(budgetMs: number) {
+    this.timer = setTimeout(() => this.budget.abort(), budgetMs);
+    this.timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.budget.signal;
+  }
+
+  /** Stops the budget clock when the run ends either way. */
+  finish(): void {
+    clearTimeout(this.timer);
+  }
+
   readonly progress: RunProgress = { pages_done: 0, pages_known: null, retries: 0, retry_reasons: {} };
 
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -3,9 +3,12 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../hub/tokens';
 import { AccountsRepository } from '../store/accounts.repository';
+import { SyncRunsRepository } from '../store/sync-runs.repository';
 import { SyncService } from './sync.service';
 
 const TICK_NAME = 'hub-sync-schedule';
+/** After a failed run, the next scheduled try waits this long (or the interval, if shorter). */
+const RETRY_FAILED_AFTER_MS = 15 * 60_000;
 
 /**
  * Starts a sync for every account whose last sync is older than HUB_SYNC_INTERVAL. Ticks often
@@ -21,6 +24,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly registry: SchedulerRegistry,
     private readonly accounts: AccountsRepository,
+    private readonly runs: SyncRunsRepository,
     private readonly sync: SyncService,
   ) {}
 
@@ -42,6 +46,12 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
         if (account.status !== 'active' || this.sync.isRunning(account.id)) continue;
         const last = account.last_synced_at ? Date.parse(account.last_synced_at) : 0;
         if (now - last < this.config.syncIntervalMs) continue;
+        if (account.last_sync_status === 'failed') {
+          // A failing upstream is not hammered every tick: wait before trying again.
+          const latest = await this.runs.latest(account.id);
+          const tried = latest ? Date.parse(latest.finished_at ?? latest.queued_at) : 0;
+          if (now - tried < Math.min(RETRY_FAILED_AFTER_MS, this.config.syncIntervalMs)) continue;
+        }
         await this.sync.start(account.id, 'scheduled');
         started += 1;
       }

@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../hub/tokens';
 import { HubError, isHubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
@@ -24,6 +26,7 @@ export class SyncService implements OnApplicationBootstrap {
   private readonly running = new Map<string, { run: SyncRunRow; done: Promise<void>; scope: SyncRunScope }>();
 
   constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly accountsService: AccountsService,
     private readonly accounts: AccountsRepository,
     private readonly runs: SyncRunsRepository,
@@ -64,7 +67,7 @@ export class SyncService implements OnApplicationBootstrap {
       error_message: null,
     };
     // Registered before the first await so a concurrent call sees it and never starts a second run.
-    const scope = new SyncRunScope();
+    const scope = new SyncRunScope(this.config.syncBudgetMs);
     const entry = { run, scope, done: Promise.resolve() };
     this.running.set(accountId, entry);
     try {
@@ -73,7 +76,10 @@ export class SyncService implements OnApplicationBootstrap {
       this.running.delete(accountId);
       throw error;
     }
-    entry.done = this.execute(account, run, scope).finally(() => this.running.delete(accountId));
+    entry.done = this.execute(account, run, scope).finally(() => {
+      scope.finish();
+      this.running.delete(accountId);
+    });
     return run;
   }
 

@@ -68,6 +68,7 @@ export class UpstreamHttp implements OnModuleDestroy {
     const retry = req.retry ?? (req.method ?? 'GET') === 'GET';
     const maxAttempts = retry ? this.policy.maxAttempts : 1;
     for (let attempt = 1; ; attempt++) {
+      throwIfBudgetSpent(req);
       const outcome = await this.attempt<T>(req);
       if (outcome.ok) {
         req.gate?.grow();
@@ -83,7 +84,7 @@ export class UpstreamHttp implements OnModuleDestroy {
           (retryAfterMs !== null && retryAfterMs !== undefined ? ' (Retry-After)' : ''),
       );
       req.run?.reportRetry(reason);
-      await sleep(delay);
+      await sleep(delay, req.run?.signal);
     }
   }
 
@@ -98,9 +99,12 @@ export class UpstreamHttp implements OnModuleDestroy {
           headers: { accept: 'application/json', ...req.headers, ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
           body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
           dispatcher: this.agent,
-          signal: AbortSignal.timeout(this.config.upstreamTimeoutMs),
+          signal: req.run?.signal
+            ? AbortSignal.any([AbortSignal.timeout(this.config.upstreamTimeoutMs), req.run.signal])
+            : AbortSignal.timeout(this.config.upstreamTimeoutMs),
         });
       } catch (error) {
+        throwIfBudgetSpent(req);
         return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
       }
       let text: string;
@@ -165,4 +169,21 @@ function redactUrl(url: string): string {
   return parsed.pathname + (shown.length ? `?${shown.join('&')}` : '');
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits, but wakes early when the run's budget runs out so a long Retry-After cannot outlive it. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function throwIfBudgetSpent(req: JsonRequest): void {
+  if (req.run?.signal?.aborted) {
+    throw new HubError('SYNC_BUDGET_EXCEEDED', `The sync ran out of its time budget while reading ${req.service}; it is stopped and the previous data is kept.`);
+  }
+}
