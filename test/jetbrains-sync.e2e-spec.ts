@@ -1,34 +1,13 @@
 import { SyncScheduler } from '../src/sync/sync.scheduler';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
 import { JetbrainsSimulator, startJetbrainsSimulator } from '../sandbox/jetbrains/server';
-import { eventually, startHub, TestHub } from './support/hub-harness';
+import { eventually, startHub, TestHub, waitForLatestRun, walkUserIds } from './support/hub-harness';
 
 const CREDENTIALS = { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN };
 
 async function connect(hub: TestHub): Promise<string> {
   const res = await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201);
   return res.body.id;
-}
-
-async function allUserIds(hub: TestHub, accountId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
-    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${accountId}&limit=200${query}`).expect(200);
-    ids.push(...res.body.result.map((u: { id: string }) => u.id));
-    cursor = res.body.next_cursor as string | null;
-  } while (cursor);
-  return ids;
-}
-
-async function waitForSync(hub: TestHub, accountId: string, status = 'succeeded') {
-  return eventually(async () => {
-    const res = await hub.get(`/integrated-accounts/${accountId}/syncs`).expect(200);
-    const latest = res.body.result[0];
-    if (!latest || latest.status !== status) throw new Error(`latest run is ${latest?.status}`);
-    return latest;
-  }, 60_000);
 }
 
 describe('JetBrains sync', () => {
@@ -56,7 +35,7 @@ describe('JetBrains sync', () => {
       const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(503);
       expect(res.headers['retry-after']).toBe('5');
       expect(res.body).toMatchObject({ statusCode: 503, details: { code: 'SYNC_PENDING' } });
-      await waitForSync(hub, id);
+      await waitForLatestRun(hub, id);
       await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(200);
     } finally {
       await hub.close();
@@ -68,7 +47,7 @@ describe('JetBrains sync', () => {
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
     try {
       const id = await connect(hub);
-      const run = await waitForSync(hub, id, 'failed');
+      const run = await waitForLatestRun(hub, id, 'failed');
       expect(run.error).toEqual({ code: 'UPSTREAM_MALFORMED_RESPONSE', message: expect.stringMatching(/could not read/) });
       const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(503);
       expect(res.body.details.code).toBe('SYNC_FAILED');
@@ -83,17 +62,17 @@ describe('JetBrains sync', () => {
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
     try {
       const id = await connect(hub);
-      const first = await waitForSync(hub, id);
+      const first = await waitForLatestRun(hub, id);
       expect(first.stats).toMatchObject({ users: 8, users_added: 8, users_removed: 0 });
-      const before = await allUserIds(hub, id);
+      const before = await walkUserIds(hub, id);
 
       const tokens = sim.api.dataset.tokens;
       sim.api.dataset.tokens = tokens.filter((t) => t.apiKey !== SIM_ADMIN_TOKEN);
       await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
-      const failed = await waitForSync(hub, id, 'failed');
+      const failed = await waitForLatestRun(hub, id, 'failed');
       expect(failed.error.code).toBe('UPSTREAM_AUTH_FAILED');
       expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.status).toBe('needs_reauth');
-      expect(await allUserIds(hub, id)).toEqual(before);
+      expect(await walkUserIds(hub, id)).toEqual(before);
 
       await hub.post(`/integrated-accounts/${id}/test`).expect(400);
       sim.api.dataset.tokens = tokens;
@@ -109,7 +88,7 @@ describe('JetBrains sync', () => {
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
     try {
       const id = await connect(hub);
-      await waitForSync(hub, id);
+      await waitForLatestRun(hub, id);
       // Revoke Linus's only license and assign a free one to someone new.
       const linus = sim.api.dataset.licenses.find((l) => l.licenseId === 'AAAAAAA004')!;
       delete linus.assignee;
@@ -119,10 +98,10 @@ describe('JetBrains sync', () => {
       expect(started.body).toMatchObject({ status: 'running', trigger: 'manual' });
       const again = await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
       expect(again.body.id).toBe(started.body.id);
-      const run = await waitForSync(hub, id);
+      const run = await waitForLatestRun(hub, id);
       expect(run.id).toBe(started.body.id);
       expect(run.stats).toMatchObject({ users: 8, users_added: 1, users_removed: 1 });
-      const ids = await allUserIds(hub, id);
+      const ids = await walkUserIds(hub, id);
       expect(ids).toContain('barbara@example.com');
       expect(ids).not.toContain('linus@example.com');
       const one = await hub.get(`/integrated-accounts/${id}/syncs/${run.id}`).expect(200);
@@ -138,15 +117,15 @@ describe('JetBrains sync', () => {
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
     try {
       const reference = await connect(hub);
-      await waitForSync(hub, reference);
-      const expected = await allUserIds(hub, reference);
+      await waitForLatestRun(hub, reference);
+      const expected = await walkUserIds(hub, reference);
       expect(expected.length).toBeGreaterThan(300);
 
       for (const behaviour of [{ assignedDefault: 'unassigned' as const }, { sendTotalCount: false }]) {
         Object.assign(sim.api.behaviour, { assignedDefault: 'all', sendTotalCount: true }, behaviour);
         const id = await connect(hub);
-        await waitForSync(hub, id);
-        expect(await allUserIds(hub, id)).toEqual(expected);
+        await waitForLatestRun(hub, id);
+        expect(await walkUserIds(hub, id)).toEqual(expected);
         const plans = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${id}&limit=200`).expect(200);
         const refPlans = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${reference}&limit=200`).expect(200);
         expect(plans.body.result).toEqual(refPlans.body.result);
@@ -165,18 +144,18 @@ describe('JetBrains sync', () => {
     try {
       sim.faults.update({ latencyMs: 5 });
       const clean = await connect(hub);
-      await waitForSync(hub, clean);
-      const expected = await allUserIds(hub, clean);
+      await waitForLatestRun(hub, clean);
+      const expected = await walkUserIds(hub, clean);
       // Pages after the first were fetched concurrently, but never more than 8 at once.
       expect(sim.faults.stats.maxInFlight).toBeGreaterThan(2);
       expect(sim.faults.stats.maxInFlight).toBeLessThanOrEqual(8);
 
       sim.faults.update({ rate429: 0.2, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.1, rateReset: 0.03, rateSlow: 0.02, slowMs: 3000, seed: 42 });
       const faulty = await connect(hub);
-      const run = await waitForSync(hub, faulty);
+      const run = await waitForLatestRun(hub, faulty);
       expect(run.stats.retries).toBeGreaterThan(5);
       expect(Object.keys(run.stats.retry_reasons)).toEqual(expect.arrayContaining(['UPSTREAM_RATE_LIMITED', 'UPSTREAM_UNAVAILABLE']));
-      expect(await allUserIds(hub, faulty)).toEqual(expected);
+      expect(await walkUserIds(hub, faulty)).toEqual(expected);
     } finally {
       sim.faults.update({ rate429: 0, rate500: 0, rateReset: 0, rateSlow: 0 });
       await hub.close();
@@ -187,14 +166,14 @@ describe('JetBrains sync', () => {
     sim = await startJetbrainsSimulator({ dataset: 'tiny' });
     const first = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
     const id = await connect(first);
-    await waitForSync(first, id);
-    const before = await allUserIds(first, id);
+    await waitForLatestRun(first, id);
+    const before = await walkUserIds(first, id);
     await first.close();
 
     const second = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: first.dataDir });
     try {
       expect((await second.get(`/integrated-accounts/${id}`).expect(200)).body).toMatchObject({ status: 'active', last_sync_status: 'succeeded' });
-      expect(await allUserIds(second, id)).toEqual(before);
+      expect(await walkUserIds(second, id)).toEqual(before);
       // Credentials survive the restart (decrypted with the same key).
       await second.post(`/integrated-accounts/${id}/test`).expect(200);
       const scheduler = second.app.get(SyncScheduler);

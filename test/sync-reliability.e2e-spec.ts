@@ -2,29 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
 import { JetbrainsSimulator, startJetbrainsSimulator } from '../sandbox/jetbrains/server';
-import { capturedLogs, eventually, startHub, TestHub, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY } from './support/hub-harness';
+import { capturedLogs, eventually, startHub, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun, walkUserIds } from './support/hub-harness';
 
 const CREDENTIALS = { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN };
-
-async function latestRun(hub: TestHub, id: string, status: string) {
-  return eventually(async () => {
-    const run = (await hub.get(`/integrated-accounts/${id}/syncs`).expect(200)).body.result[0];
-    if (run?.status !== status) throw new Error(`run is ${run?.status}`);
-    return run;
-  }, 60_000);
-}
-
-async function walk(hub: TestHub, id: string, limit = 200): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
-    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}&limit=${limit}${query}`).expect(200);
-    ids.push(...res.body.result.map((u: { id: string }) => u.id));
-    cursor = res.body.next_cursor as string | null;
-  } while (cursor);
-  return ids;
-}
 
 describe('sync reliability', () => {
   let sim: JetbrainsSimulator;
@@ -35,8 +15,8 @@ describe('sync reliability', () => {
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
     try {
       const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201)).body.id;
-      await latestRun(hub, id, 'succeeded');
-      const before = await walk(hub, id);
+      await waitForLatestRun(hub, id, 'succeeded');
+      const before = await walkUserIds(hub, id);
 
       const first = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}&limit=3`).expect(200);
       // Between two pages: one person leaves, two arrive (one before and one after the cursor).
@@ -45,7 +25,7 @@ describe('sync reliability', () => {
       licenses.find((l) => l.licenseId === 'AAAAAAA007')!.assignee = { type: 'USER', name: 'Aaron A', email: 'aaron@example.com' };
       licenses.find((l) => l.licenseId === 'AAAAAAA017')!.assignee = { type: 'USER', name: 'Zed Z', email: 'zed@example.com' };
       await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
-      const swapped = await latestRun(hub, id, 'succeeded');
+      const swapped = await waitForLatestRun(hub, id, 'succeeded');
       expect(swapped.stats).toMatchObject({ users_added: 2, users_removed: 1 });
 
       const seen: string[] = first.body.result.map((u: { id: string }) => u.id);
@@ -55,7 +35,7 @@ describe('sync reliability', () => {
         seen.push(...res.body.result.map((u: { id: string }) => u.id));
         cursor = res.body.next_cursor;
       }
-      const after = await walk(hub, id);
+      const after = await walkUserIds(hub, id);
       expect(new Set(seen).size).toBe(seen.length);
       for (const user of before.filter((u) => after.includes(u))) expect(seen).toContain(user);
       expect(seen).toContain('zed@example.com');
@@ -69,16 +49,16 @@ describe('sync reliability', () => {
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_SYNC_BUDGET: '1s' });
     try {
       const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201)).body.id;
-      await latestRun(hub, id, 'succeeded');
-      const before = await walk(hub, id);
+      await waitForLatestRun(hub, id, 'succeeded');
+      const before = await walkUserIds(hub, id);
       sim.faults.update({ latencyMs: 400 });
       const started = Date.now();
       await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
-      const failed = await latestRun(hub, id, 'failed');
+      const failed = await waitForLatestRun(hub, id, 'failed');
       expect(Date.now() - started).toBeLessThan(4_000);
       expect(failed.error.code).toBe('SYNC_BUDGET_EXCEEDED');
       sim.faults.update({ latencyMs: 0 });
-      expect(await walk(hub, id)).toEqual(before);
+      expect(await walkUserIds(hub, id)).toEqual(before);
       expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body).toMatchObject({ status: 'active', last_sync_status: 'failed' });
     } finally {
       await hub.close();
@@ -96,7 +76,7 @@ describe('sync reliability', () => {
       expect(Date.now() - started).toBeLessThan(1_500);
       expect(capturedLogs.some((l) => /retry 1\/5 of GET \/api\/v1\/token after UPSTREAM_RATE_LIMITED.*\(Retry-After\)/.test(l))).toBe(true);
 
-      await latestRun(hub, first.body.id, 'succeeded');
+      await waitForLatestRun(hub, first.body.id, 'succeeded');
       sim.faults.update({ script: Array(6).fill('429'), retryAfterFormat: 'seconds' });
       const res = await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(429);
       expect(res.body.details).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstream_status: 429 });
@@ -112,7 +92,7 @@ describe('sync reliability', () => {
     const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
     try {
       const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201)).body.id;
-      await latestRun(hub, id, 'succeeded');
+      await waitForLatestRun(hub, id, 'succeeded');
       const bad = await hub.patch(`/integrated-accounts/${id}`, { credentials: { ...CREDENTIALS, api_key: 'wrong' } }).expect(400);
       expect(bad.body.details.code).toBe('UPSTREAM_AUTH_FAILED');
       const renamed = await hub.patch(`/integrated-accounts/${id}`, { name: 'Renamed', credentials: CREDENTIALS }).expect(200);

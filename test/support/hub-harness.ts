@@ -85,3 +85,25 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
     }
   }
 }
+
+/** Every user id of an account, walking pages of `limit`. */
+export async function walkUserIds(hub: TestHub, accountId: string, limit = 200): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
+    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${accountId}&limit=${limit}${query}`).expect(200);
+    ids.push(...res.body.result.map((u: { id: string }) => u.id));
+    cursor = res.body.next_cursor as string | null;
+  } while (cursor);
+  return ids;
+}
+
+/** Waits until the account's newest sync run has `status`, and returns it. */
+export async function waitForLatestRun(hub: TestHub, accountId: string, status = 'succeeded') {
+  return eventually(async () => {
+    const latest = (await hub.get(`/integrated-accounts/${accountId}/syncs`).expect(200)).body.result[0];
+    if (latest?.status !== status) throw new Error(`latest run is ${latest?.status}`);
+    return latest;
+  }, 60_000);
+}
