@@ -286,6 +286,23 @@ describe('JetBrains end to end (tiny dataset)', () => {
       expect(seen).toEqual(all);
     });
 
+    it('reads live from the upstream with source=live, with the same signed cursors', async () => {
+      const snapshot = (await users().expect(200)).body.result;
+      const seen: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `&source=live&limit=3${cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await users(query).expect(200);
+        seen.push(...res.body.result);
+        cursor = res.body.next_cursor as string | null;
+      } while (cursor);
+      expect(seen).toEqual(snapshot);
+      const first = await users('&source=live&limit=3').expect(200);
+      // A live cursor is not a snapshot cursor, and the other way round.
+      await users(`&next_cursor=${encodeURIComponent(first.body.next_cursor)}`).expect(400);
+      await users('&source=cache').expect(400);
+    });
+
     it('gets one user by id, 404 when unknown', async () => {
       const res = await hub.get(`/unified/user-directory/users/grace@example.com?integrated_account_id=${accountId}`).expect(200);
       expect(res.body).toMatchObject({ id: 'grace@example.com', status: 'suspended' });

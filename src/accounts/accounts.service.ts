@@ -27,8 +27,8 @@ export class AccountsService {
   /** Tests the credentials upstream and stores the account only when they work. */
   async create(dto: CreateAccountDto): Promise<AccountRow> {
     const connector = this.registry.get(dto.integration);
-    const credentials = validateCredentials(connector.entry, dto.credentials);
-    const access = await this.authenticate(connector, credentials);
+    const submitted = validateCredentials(connector.entry, dto.credentials);
+    const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
     const now = new Date().toISOString();
     const id = sortableId();
     const row: AccountRow = {
@@ -56,8 +56,8 @@ export class AccountsService {
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.credentials !== undefined) {
       const connector = this.registry.get(row.integration);
-      const credentials = validateCredentials(connector.entry, dto.credentials);
-      const access = await this.authenticate(connector, credentials);
+      const submitted = validateCredentials(connector.entry, dto.credentials);
+      const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
       Object.assign(changes, {
         credentials: this.cipher.seal(JSON.stringify(credentials), id),
         credentials_key_id: this.cipher.currentKeyId,
@@ -75,7 +75,9 @@ export class AccountsService {
     const connector = this.registry.get(row.integration);
     let access: AuthenticationResult;
     try {
-      access = await this.authenticate(connector, this.credentialsOf(row));
+      // Stored credentials are already complete: a test only shows what they give access to.
+      const { credentials: _resolved, ...tested } = await this.authenticate(connector, this.credentialsOf(row));
+      access = tested;
     } catch (error) {
       if (error instanceof HubError && error.code === 'UPSTREAM_AUTH_FAILED') await this.markNeedsReauth(id);
       throw error;
@@ -131,10 +133,11 @@ export class AccountsService {
       return await connector.implementation.authenticate(credentials, connector.baseUrl);
     } catch (error) {
       if (error instanceof HubError && error.code === 'UPSTREAM_AUTH_FAILED') {
+        const hint = typeof error.details?.hint === 'string' ? ` ${error.details.hint}` : '';
         throw new HubError(
           'UPSTREAM_AUTH_FAILED',
           `${connector.entry.name} rejected these credentials: check the ${credentialLabels(connector.entry)} ` +
-            `(copied in full, no extra spaces) and that API access is enabled for the organization.`,
+            `(copied in full, no extra spaces) and that API access is enabled for the organization.${hint}`,
           { details: error.details },
         );
       }

@@ -35,6 +35,11 @@ export interface AuthenticationResult {
   teams: { id: string; name: string | null; role?: string | null }[];
   /** Anything else worth showing on the account (token type, scope...). */
   extra?: Record<string, unknown>;
+  /**
+   * The credentials to store, when the connector completed them while testing (an organization id it
+   * resolved from the key, say). Defaults to the submitted credentials.
+   */
+  credentials?: Credentials;
 }
 
 export interface PageRequest {
@@ -76,8 +81,16 @@ export interface ProxyResponse {
  * paging: it only calls these methods.
  */
 export interface HubConnector {
-  /** Tests credentials against the upstream. Throws HubError UPSTREAM_AUTH_FAILED when rejected. */
+  /**
+   * Tests credentials against the upstream. Throws HubError UPSTREAM_AUTH_FAILED when rejected
+   * (with `details.hint` saying what is likely wrong, when the connector can tell), or
+   * VALIDATION_FAILED when the credentials are incomplete in a way only the upstream reveals.
+   */
   authenticate(credentials: Credentials, baseUrl: string): Promise<AuthenticationResult>;
+  /**
+   * One page of users. In a sync the hub calls it without `limit` and follows `nextCursor`; for live
+   * reads (`source=live`) it passes the client's `limit` and wraps `nextCursor` in its signed cursor.
+   */
   listUsers(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>>;
   listGroups?(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedGroup>>;
   listLicenses?(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedLicensePlan>>;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQuery } from '../common/list-query.dto';
 
 const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -26,8 +26,19 @@ export class DirectoryOptions extends AccountScopedQuery {
   include_outdated?: boolean;
 }
 
-/** The directory options plus `limit`/`next_cursor`; IntersectionType keeps both sets of validators. */
-export class DirectoryListQuery extends IntersectionType(DirectoryOptions, PageQuery) {}
+class SourceOption {
+  @ApiPropertyOptional({
+    enum: ['snapshot', 'live'],
+    default: 'snapshot',
+    description: 'snapshot: the last successful sync (fast, consistent pages). live: read the upstream now, page by page',
+  })
+  @IsOptional()
+  @IsIn(['snapshot', 'live'], { message: 'source must be snapshot or live' })
+  source?: 'snapshot' | 'live';
+}
+
+/** The directory options plus `limit`/`next_cursor`; IntersectionType keeps every set of validators. */
+export class DirectoryListQuery extends IntersectionType(DirectoryOptions, PageQuery, SourceOption) {}
 
 class RefView {
   @ApiProperty() id: string;

@@ -32,6 +32,7 @@ export class UnifiedService {
 
   async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<Page<unknown>> {
     const account = await this.accounts.get(query.integrated_account_id);
+    if (query.source === 'live') return this.listLive(resource, account, query);
     const kind = kindFor(resource, query);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const cursorResource = kind; // a cursor of the outdated-inclusive list is not valid for the default one
@@ -44,6 +45,30 @@ export class UnifiedService {
       result: page.map((row) => toRecord(row, query.include_remote_data === true)),
       next_cursor: rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null,
       result_count: page.length,
+    };
+  }
+
+  /**
+   * Reads one page straight from the upstream through the connector. The connector's own cursor
+   * travels inside the hub's signed cursor, so clients still see one opaque, tamper-proof cursor.
+   */
+  private async listLive(resource: DirectoryResource, row: AccountRow, query: DirectoryListQuery): Promise<Page<unknown>> {
+    const cursorResource = `${kindFor(resource, query)}:live`;
+    const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }).k : undefined;
+    const { connector, account } = this.accounts.connectorAccount(row);
+    const impl = connector.implementation;
+    const list = resource === 'users' ? impl.listUsers.bind(impl) : resource === 'groups' ? impl.listGroups?.bind(impl) : impl.listLicenses?.bind(impl);
+    if (!list) return { result: [], next_cursor: null, result_count: 0 };
+    const page = await list(account, { cursor, limit: query.limit ?? DEFAULT_LIMIT, includeOutdated: query.include_outdated === true });
+    const result = page.items.map((item) => {
+      if (query.include_remote_data === true) return item;
+      const { remote_data: _omitted, ...rest } = item as { remote_data?: unknown };
+      return rest;
+    });
+    return {
+      result,
+      next_cursor: page.nextCursor === null ? null : this.cursors.encode({ a: row.id, r: cursorResource, k: page.nextCursor }),
+      result_count: result.length,
     };
   }
 
