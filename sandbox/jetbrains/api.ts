@@ -1,22 +1,12 @@
 import type { JbError, JbLicense, JbManagedCustomer, JbManagedTeam } from '../../src/connectors/jetbrains/jetbrains.types';
+import type { SimAnswer, SimRequest } from '../shared/sim-server';
 import type { JetbrainsDataset, SimToken } from './dataset';
 import { formatWithOffset } from './dates';
 import { PLUGINS, PRODUCTS } from './products';
 
-/** One answer of the simulated API, before faults and transport. */
-export interface ApiAnswer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+type ApiAnswer = SimAnswer;
 
-export interface ApiRequest {
-  method: string;
-  /** Path below /api/v1, e.g. `/customer/licenses`. */
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
+export interface ApiRequest extends SimRequest {
   /** Absolute URL of the list endpoint, for Link headers. */
   selfUrl: string;
 }

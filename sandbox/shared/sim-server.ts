@@ -1,0 +1,148 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FaultInjector, FaultKind, FaultSettings } from './faults';
+import { readJson, sendJson, sendMalformed } from './http-kit';
+
+/** One answer of a simulated API, before faults and transport. */
+export interface SimAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface SimRequest {
+  method: string;
+  /** Path below the API prefix. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  /** Absolute base URL of the simulator (with prefix), for links the API builds. */
+  baseUrl: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface SimDefinition {
+  /** Path prefix of the API (`/api/v1` for JetBrains, none for Atlassian). */
+  prefix: string;
+  handle(request: SimRequest): SimAnswer;
+  /** How this upstream says "too many requests" and "server error". */
+  faultAnswer(kind: '429' | '429-retry-after' | '500' | '503', faults: FaultInjector): SimAnswer;
+  /** Extra `/__sim/*` control routes of this simulator (dataset, behaviour switches). */
+  control?(route: string, input: Record<string, unknown>): SimAnswer | null;
+  state?(): Record<string, unknown>;
+}
+
+export interface RunningSim {
+  baseUrl: string;
+  port: number;
+  faults: FaultInjector;
+  /** The last API requests as received, newest last; for tests. */
+  requests: RecordedRequest[];
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The transport every simulator shares: routing under a prefix, fault injection, a concurrency
+ * limit, a request log and the `/__sim/*` control surface for tests and benchmarks.
+ */
+export async function startSimServer(definition: SimDefinition, options: { port?: number; faults?: Partial<FaultSettings> }): Promise<RunningSim> {
+  const faults = new FaultInjector(options.faults);
+  const sockets = new Set<Socket>();
+  const requests: RecordedRequest[] = [];
+  let baseUrl = '';
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) sendJson(res, 500, { error: err.message });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/__sim/')) return control(req, res, url);
+    const { prefix } = definition;
+    if (prefix && !url.pathname.startsWith(prefix + '/') && url.pathname !== prefix) {
+      return sendJson(res, 404, { error: `No endpoint ${req.method} ${url.pathname}` });
+    }
+    const body = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readJson(req) : { ok: true as const, value: undefined };
+    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: body.ok ? body.value : '<invalid json>' });
+    if (requests.length > 200) requests.shift();
+    const fault: FaultKind = faults.decide();
+    await faults.withinLimit(async () => {
+      switch (fault) {
+        case 'reset':
+          req.socket.destroy();
+          return;
+        case 'hang':
+          return new Promise<void>((resolve) => req.socket.once('close', resolve));
+        case '429':
+        case '429-retry-after':
+        case '500':
+        case '503': {
+          const answer = definition.faultAnswer(fault, faults);
+          return sendJson(res, answer.status, answer.body, answer.headers);
+        }
+      }
+      if (!body.ok) return sendJson(res, 400, { error: 'Request body is not valid JSON' });
+      const answer = definition.handle({
+        method: req.method ?? 'GET',
+        path: url.pathname.slice(prefix.length) || '/',
+        query: url.searchParams,
+        headers: req.headers,
+        body: body.value,
+        baseUrl,
+      });
+      if (fault === 'malformed' && answer.status === 200) return sendMalformed(res, answer.body);
+      sendJson(res, answer.status, answer.body, answer.headers);
+    }, fault === 'slow' ? faults.settings.slowMs : 0);
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /__sim/state') return sendJson(res, 200, { faults: faults.settings, stats: faults.stats, ...definition.state?.() });
+    const body = await readJson(req);
+    if (!body.ok) return sendJson(res, 400, { error: 'body must be JSON' });
+    const input = (body.value ?? {}) as Record<string, unknown>;
+    if (route === 'PUT /__sim/faults') {
+      faults.update(input as Partial<FaultSettings>);
+      return sendJson(res, 200, faults.settings);
+    }
+    if (route === 'POST /__sim/stats/reset') {
+      faults.resetStats();
+      return sendJson(res, 200, faults.stats);
+    }
+    const answer = definition.control?.(route, input);
+    if (answer) return sendJson(res, answer.status, answer.body);
+    sendJson(res, 404, { error: `unknown control ${route}` });
+  }
+
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}${definition.prefix}`;
+  return {
+    baseUrl,
+    port,
+    faults,
+    requests,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
