@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AtlassianModule } from './connectors/atlassian/atlassian.module';
 import { JetbrainsModule } from './connectors/jetbrains/jetbrains.module';
 import { HubModule, HubModuleOptions } from './hub/hub.module';
 
@@ -7,6 +8,6 @@ import { HubModule, HubModuleOptions } from './hub/hub.module';
 export class AppModule {
   /** Built on demand (not at import) so a configuration error surfaces where main() reports it. */
   static create(options: HubModuleOptions = {}): DynamicModule {
-    return { module: AppModule, imports: [HubModule.forRoot(options), JetbrainsModule] };
+    return { module: AppModule, imports: [HubModule.forRoot(options), JetbrainsModule, AtlassianModule] };
   }
 }

@@ -1,4 +1,5 @@
-import { mapGroups, mapLicensePlans, mapUsers, splitName, toUtc } from './jetbrains.mapper';
+import { toUtc } from '../../hub/mapping-helpers';
+import { mapGroups, mapLicensePlans, mapUsers, splitName } from './jetbrains.mapper';
 import type { JbLicense } from './jetbrains.types';
 
 const license = (overrides: Partial<JbLicense>): JbLicense => ({

@@ -1,3 +1,4 @@
+import { compareIds, latestDate, toUtc } from '../../hub/mapping-helpers';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
 import type { JbLicense, JbTeam } from './jetbrains.types';
 
@@ -9,13 +10,6 @@ export interface MapOptions {
 }
 
 type UserLicense = JbLicense & { assignee: { type: 'USER'; email: string; name?: string | null } };
-
-/** ISO 8601 UTC from JetBrains' offset dates (`2023-05-20T00:00:00.000+03:00`); null when absent or unreadable. */
-export function toUtc(value: string | undefined | null): string | null {
-  if (!value) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
 
 export function isOutdated(license: JbLicense): boolean {
   return license.subscription?.isOutdated === true;
@@ -65,9 +59,6 @@ function userLicense(license: UserLicense): UnifiedUserLicense {
   };
 }
 
-const latest = (dates: (string | null)[]): string | null =>
-  dates.reduce<string | null>((max, d) => (d !== null && (max === null || d > max) ? d : max), null);
-
 /**
  * Licenses -> people. Only USER assignees are people; addresses differing in letter case are one
  * person; a person is active when any of their licenses is; groups are their licenses' teams.
@@ -84,7 +75,7 @@ export function mapUsers(licenses: JbLicense[], options: MapOptions = {}): Unifi
   }
   const users: UnifiedUser[] = [];
   for (const [email, held] of byPerson) {
-    held.sort((a, b) => compare(a.licenseId, b.licenseId));
+    held.sort((a, b) => compareIds(a.licenseId, b.licenseId));
     const licensesOut = held.map(userLicense);
     const name = held.map((l) => l.assignee.name?.trim()).find((n): n is string => Boolean(n)) ?? null;
     const groups = new Map<string, UnifiedRef>();
@@ -98,13 +89,13 @@ export function mapUsers(licenses: JbLicense[], options: MapOptions = {}): Unifi
       ...splitName(name),
       status: licensesOut.some((l) => l.status === 'active') ? 'active' : 'suspended',
       licenses: licensesOut,
-      groups: [...groups.values()].sort((a, b) => compare(a.id, b.id)),
-      last_active_at: latest(licensesOut.map((l) => l.last_active_at)),
+      groups: [...groups.values()].sort((a, b) => compareIds(a.id, b.id)),
+      last_active_at: latestDate(licensesOut.map((l) => l.last_active_at)),
       integration: INTEGRATION,
       remote_data: held,
     });
   }
-  return users.sort((a, b) => compare(a.id, b.id));
+  return users.sort((a, b) => compareIds(a.id, b.id));
 }
 
 /** Teams -> groups, with the number of people holding a (non-outdated) license in each. */
@@ -128,7 +119,7 @@ export function mapGroups(teams: JbTeam[], licenses: JbLicense[]): UnifiedGroup[
       integration: INTEGRATION,
       remote_data: team,
     }))
-    .sort((a, b) => compare(a.id, b.id));
+    .sort((a, b) => compareIds(a.id, b.id));
 }
 
 /** Licenses -> plans: one row per product x team x subscription pack, with seat counts. */
@@ -162,12 +153,8 @@ export function mapLicensePlans(licenses: JbLicense[], options: MapOptions = {})
     if (license.isAvailableToAssign) plan.available += 1;
     if (license.isSuspended) plan.suspended += 1;
     if (license.isTrial) plan.trial += 1;
-    plan.valid_until = latest([plan.valid_until, toUtc(license.subscription?.validUntilDate)]);
+    plan.valid_until = latestDate([plan.valid_until, toUtc(license.subscription?.validUntilDate)]);
   }
-  return [...plans.values()].sort((a, b) => compare(a.id, b.id));
+  return [...plans.values()].sort((a, b) => compareIds(a.id, b.id));
 }
 
-/** Byte-order comparison, the order the store pages in. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,0 +1,163 @@
+import type { SimAnswer, SimRequest } from '../shared/sim-server';
+import { AtlassianDataset, SimApiKey, toV1, toV2 } from './dataset';
+
+export interface AtlassianBehaviour {
+  /** v1 pages have a server-chosen size (reference §3.4); small values exercise paging. */
+  v1PageSize: number;
+  /** Upper bound for v2 `limit` (unpublished upstream, open question 6): larger values are clamped. */
+  v2MaxLimit: number;
+}
+
+/** The Admin API's error envelope (reference §3.7). */
+export function atlError(status: number, code: string, title: string, detail?: string): SimAnswer {
+  return { status, body: { errors: [{ id: `sim-${code}`, status: String(status), code, title, ...(detail ? { detail } : {}) }] } };
+}
+
+const invalidCursor = () => atlError(400, 'ADMIN-400-1', 'Invalid page cursor');
+
+/** Atlassian organization Admin API semantics over an in-memory dataset (reference §3). */
+export class AtlassianApi {
+  constructor(
+    public dataset: AtlassianDataset,
+    public behaviour: AtlassianBehaviour = { v1PageSize: 100, v2MaxLimit: 100 },
+  ) {}
+
+  handle(req: SimRequest): SimAnswer {
+    const auth = single(req.headers['authorization']);
+    const match = /^Bearer\s+(\S+)$/i.exec(auth ?? '');
+    const key = match ? this.dataset.keys.find((k) => k.key === match[1]) : undefined;
+    if (!key) return atlError(401, 'ADMIN-UAM-401-1', 'Unauthenticated', 'A valid organization API key is required');
+
+    const s = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    // admin / v1|v2 / orgs / {orgId} / ...
+    if (s[0] !== 'admin' || s[2] !== 'orgs') return atlError(404, 'ADMIN-404-1', 'Not found');
+    if (s[1] === 'v1' && s.length === 3 && req.method === 'GET') return this.orgs(req, key);
+    const orgId = s[3]!;
+    if (!key.orgs.includes(orgId) || !this.dataset.orgs.some((o) => o.id === orgId)) return atlError(404, 'ADMIN-404-2', 'Organization not found');
+    const rest = s.slice(4).join('/');
+    const route = `${req.method} ${s[1]} ${rest.replace(/^directory\/users\/[^/]+\/last-active-dates$/, 'last-active').replace(/^directories\/[^/]+\//, 'directories/{}/')}`;
+
+    switch (route) {
+      case 'GET v1 ':
+        return { status: 200, body: { data: this.dataset.orgs.find((o) => o.id === orgId) } };
+      case 'GET v1 users':
+        return this.requireScope(key, 'read:accounts:admin') ?? this.v1Users(req, orgId);
+      case 'GET v1 last-active':
+        return this.requireScope(key, 'read:accounts:admin') ?? this.lastActive(orgId, s[6]!);
+      case 'GET v2 directories':
+        return this.requireScope(key, 'read:directories:admin') ?? { status: 200, body: { data: [{ directoryId: `${orgId}-dir`, name: 'Managed accounts' }], links: {} } };
+      case 'GET v2 directories/{}/users':
+        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(req, orgId, Object.fromEntries(req.query));
+      case 'POST v2 directories/{}/users/search':
+        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(req, orgId, (req.body ?? {}) as Record<string, unknown>);
+      case 'GET v2 directories/{}/groups':
+        return this.requireScope(key, 'read:groups:admin') ?? this.groups(req, orgId);
+      default:
+        return atlError(404, 'ADMIN-404-1', 'Not found', `${req.method} ${req.path}`);
+    }
+  }
+
+  private orgs(req: SimRequest, key: SimApiKey): SimAnswer {
+    if (req.query.get('cursor')) return invalidCursor();
+    const data = this.dataset.orgs.filter((o) => key.orgs.includes(o.id)).map((o) => ({ ...o, links: { self: `${req.baseUrl}/admin/v1/orgs/${o.id}` } }));
+    return { status: 200, body: { data, links: { self: `${req.baseUrl}/admin/v1/orgs` } } };
+  }
+
+  /** v1: fixed page size, `links.next` a full URL with `cursor`, `meta.total`, managed accounts only. */
+  private v1Users(req: SimRequest, orgId: string): SimAnswer {
+    const managed = this.dataset.users[orgId]!.filter((u) => u.claimStatus === 'managed');
+    const offset = decodeCursor(req.query.get('cursor'), orgId, 'v1');
+    if (offset === null) return invalidCursor();
+    const size = this.behaviour.v1PageSize;
+    const page = managed.slice(offset, offset + size);
+    const self = `${req.baseUrl}/admin/v1/orgs/${orgId}/users`;
+    const links: Record<string, string> = { self };
+    if (offset + size < managed.length) links.next = `${self}?cursor=${encodeCursor(offset + size, orgId, 'v1')}`;
+    if (offset > 0) links.prev = `${self}?cursor=${encodeCursor(Math.max(0, offset - size), orgId, 'v1')}`;
+    return { status: 200, body: { data: page.map(toV1), meta: { total: managed.length }, links } };
+  }
+
+  /** v2: managed and unmanaged, `limit`, `links.next` the raw cursor; a cursor overrides every other parameter. */
+  private v2Users(req: SimRequest, orgId: string, params: Record<string, unknown>): SimAnswer {
+    let state: { offset: number; limit: number; claim: string | null; expand: string[] };
+    if (params.cursor !== undefined && params.cursor !== null && params.cursor !== '') {
+      const decoded = decodeV2Cursor(String(params.cursor), orgId);
+      if (!decoded) return invalidCursor();
+      state = decoded;
+    } else {
+      const limit = params.limit === undefined ? 100 : Number(params.limit);
+      if (!Number.isInteger(limit) || limit < 1) return atlError(400, 'ADMIN-400-24', 'Invalid request', 'limit must be a positive integer');
+      const expand = Array.isArray(params.expand) ? params.expand.map(String) : typeof params.expand === 'string' ? params.expand.split(',') : [];
+      state = { offset: 0, limit: Math.min(limit, this.behaviour.v2MaxLimit), claim: (params.claimStatus as string) ?? null, expand };
+    }
+    let users = this.dataset.users[orgId]!;
+    if (state.claim) users = users.filter((u) => u.claimStatus === state.claim);
+    const page = users.slice(state.offset, state.offset + state.limit);
+    const expand = new Set(state.expand);
+    const next = state.offset + state.limit < users.length ? encodeV2Cursor({ ...state, offset: state.offset + state.limit }, orgId) : undefined;
+    return {
+      status: 200,
+      body: { data: page.map((u) => toV2(u, expand, this.dataset.groups[orgId]!)), links: { ...(next ? { next } : {}) } },
+    };
+  }
+
+  private groups(req: SimRequest, orgId: string): SimAnswer {
+    const all = this.dataset.groups[orgId]!;
+    const cursor = req.query.get('cursor');
+    const offset = cursor ? decodeCursor(cursor, orgId, 'groups') : 0;
+    if (offset === null) return invalidCursor();
+    const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, this.behaviour.v2MaxLimit);
+    const users = this.dataset.users[orgId]!;
+    const data = all.slice(offset, offset + limit).map((g) => ({ ...g, counts: { members: users.filter((u) => u.groups.includes(g.id)).length } }));
+    const next = offset + limit < all.length ? encodeCursor(offset + limit, orgId, 'groups') : undefined;
+    return { status: 200, body: { data, links: { ...(next ? { next } : {}) } } };
+  }
+
+  private lastActive(orgId: string, accountId: string): SimAnswer {
+    const user = this.dataset.users[orgId]!.find((u) => u.accountId === accountId);
+    if (!user) return atlError(404, 'ADMIN-404-8', 'User not found');
+    const productAccess = Object.entries(user.products)
+      .filter(([, last]) => last !== null)
+      .map(([key, last]) => ({ id: `${key}-instance-1`, key, last_active: last, last_active_timestamp: `${last}T08:15:00Z` }));
+    return {
+      status: 200,
+      body: { data: { product_access: productAccess, added_to_org: user.addedToOrg.slice(0, 10), added_to_org_timestamp: user.addedToOrg }, links: {} },
+    };
+  }
+
+  private requireScope(key: SimApiKey, scope: string): SimAnswer | null {
+    return key.scopes.includes(scope) ? null : atlError(403, 'ADMIN-403-3', 'Forbidden', `The API key does not have the scope ${scope}`);
+  }
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function encodeCursor(offset: number, orgId: string, kind: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, g: orgId, k: kind })).toString('base64url');
+}
+
+function decodeCursor(cursor: string | null, orgId: string, kind: string): number | null {
+  if (!cursor) return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return parsed.g === orgId && parsed.k === kind && Number.isInteger(parsed.o) && parsed.o >= 0 ? parsed.o : null;
+  } catch {
+    return null;
+  }
+}
+
+function encodeV2Cursor(state: { offset: number; limit: number; claim: string | null; expand: string[] }, orgId: string): string {
+  return Buffer.from(JSON.stringify({ ...state, g: orgId, k: 'v2' })).toString('base64url');
+}
+
+function decodeV2Cursor(cursor: string, orgId: string): { offset: number; limit: number; claim: string | null; expand: string[] } | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed.g !== orgId || parsed.k !== 'v2' || !Number.isInteger(parsed.offset) || !Number.isInteger(parsed.limit)) return null;
+    return { offset: parsed.offset, limit: parsed.limit, claim: parsed.claim ?? null, expand: Array.isArray(parsed.expand) ? parsed.expand : [] };
+  } catch {
+    return null;
+  }
+}

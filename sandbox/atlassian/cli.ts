@@ -1,0 +1,21 @@
+import { SIM_ATL_KEY, SIM_ATL_ORG_ID } from './dataset';
+import { startAtlassianSimulator } from './server';
+
+/** Standalone Atlassian Admin API simulator: `npm run sim:atlassian -- --dataset 1k --port 4020`. */
+async function main(): Promise<void> {
+  const args = new Map<string, string>();
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  const simulator = await startAtlassianSimulator({
+    port: Number(args.get('port') ?? 4020),
+    dataset: args.get('dataset') ?? 'small',
+    faults: { latencyMs: Number(args.get('latency') ?? 0) },
+  });
+  console.log(`Atlassian simulator on ${simulator.baseUrl}`);
+  console.log(`  api_key=${SIM_ATL_KEY} org_id=${SIM_ATL_ORG_ID}`);
+  const stop = () => void simulator.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

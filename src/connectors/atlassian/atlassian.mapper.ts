@@ -1,0 +1,158 @@
+import { compareIds, latestDate, toUtc } from '../../hub/mapping-helpers';
+import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
+import type { AtlGroup, AtlUserV1, AtlUserV2 } from './atlassian.types';
+
+export const INTEGRATION = 'atlassian';
+const DAY = 86_400_000;
+
+/** Names for product keys the v2 shape carries without a name. */
+const PRODUCT_NAMES: Record<string, string> = {
+  'jira-software': 'Jira',
+  'jira-core': 'Jira Work Management',
+  'jira-service-desk': 'Jira Service Management',
+  'jira-ops': 'Jira Ops',
+  confluence: 'Confluence',
+  bitbucket: 'Bitbucket',
+  trello: 'Trello',
+  opsgenie: 'Opsgenie',
+  statuspage: 'Statuspage',
+};
+
+/**
+ * The person's status: v2's richer status when the directory API is available (suspended,
+ * deactivated, for_deletion), else v1's account_status; closed accounts are `deleted`.
+ */
+export function userStatus(v1: AtlUserV1 | undefined, v2: AtlUserV2 | undefined): string {
+  switch (v2?.status) {
+    case 'active':
+      return 'active';
+    case 'suspended':
+      return 'suspended';
+    case 'deactivated':
+    case 'not_invited':
+      return 'inactive';
+    case 'for_deletion':
+      return 'deleted';
+  }
+  switch (v1?.account_status ?? v2?.accountStatus) {
+    case 'active':
+      return 'active';
+    case 'inactive':
+      return 'inactive';
+    case 'closed':
+      return 'deleted';
+    default:
+      return v1?.account_status ?? v2?.status ?? 'inactive';
+  }
+}
+
+/**
+ * v1 (managed accounts, billable flag, product names) and v2 (every account, status, groups) merged
+ * per account_id, the key that is always there (email can be hidden). Sorted by id.
+ */
+export function mapUsers(v1Users: AtlUserV1[], v2Users: AtlUserV2[]): UnifiedUser[] {
+  const v1ById = new Map(v1Users.map((u) => [u.account_id, u]));
+  const v2ById = new Map(v2Users.map((u) => [u.accountId, u]));
+  const ids = new Set([...v1ById.keys(), ...v2ById.keys()]);
+  const users: UnifiedUser[] = [];
+  for (const id of ids) {
+    const v1 = v1ById.get(id);
+    const v2 = v2ById.get(id);
+    const status = userStatus(v1, v2);
+    const products = new Map<string, UnifiedUserLicense>();
+    for (const access of v1?.product_access ?? []) {
+      products.set(access.key, license(access.key, access.name, status, toUtc(access.last_active)));
+    }
+    for (const access of v2?.productAccess ?? []) {
+      const known = products.get(access.key);
+      const last = latestDate([known?.last_active_at ?? null, toUtc(access.lastActiveTimestamp)]);
+      products.set(access.key, license(access.key, known?.name ?? PRODUCT_NAMES[access.key] ?? access.key, status, last));
+    }
+    const licenses = [...products.values()].sort((a, b) => compareIds(a.id, b.id));
+    const email = (v1?.email ?? v2?.email)?.trim().toLowerCase() || null;
+    const name = (v1?.name ?? v2?.name)?.trim() || null;
+    const groups: UnifiedRef[] = (v2?.groups ?? []).map((g) => ({ id: g.id, name: g.name ?? null })).sort((a, b) => compareIds(a.id, b.id));
+    users.push({
+      id,
+      remote_id: id,
+      email,
+      emails: email ? [{ email, type: 'work', is_primary: true }] : [],
+      name,
+      first_name: null,
+      last_name: null,
+      status,
+      licenses,
+      groups,
+      last_active_at: latestDate([toUtc(v1?.last_active), ...licenses.map((l) => l.last_active_at)]),
+      integration: INTEGRATION,
+      account_type: v1?.account_type ?? v2?.accountType ?? null,
+      is_billable: v1?.access_billable ?? null,
+      remote_data: { ...(v1 ? { v1 } : {}), ...(v2 ? { v2 } : {}) },
+    });
+  }
+  return users.sort((a, b) => compareIds(a.id, b.id));
+}
+
+function license(key: string, name: string, userStatus: string, lastActive: string | null): UnifiedUserLicense {
+  return {
+    id: key,
+    product_code: key,
+    name,
+    status: userStatus === 'active' ? 'active' : 'suspended',
+    is_trial: false,
+    team: null,
+    subscription_pack: null,
+    valid_until: null,
+    assigned_at: null,
+    last_active_at: lastActive,
+  };
+}
+
+/** Groups with member counts: the upstream's count, else counted from the users' groups. */
+export function mapGroups(groups: AtlGroup[], users: UnifiedUser[]): UnifiedGroup[] {
+  const counted = new Map<string, number>();
+  for (const user of users) for (const g of user.groups) counted.set(g.id, (counted.get(g.id) ?? 0) + 1);
+  return groups
+    .map((g) => ({ id: g.id, name: g.name ?? null, member_count: g.counts?.members ?? counted.get(g.id) ?? 0, integration: INTEGRATION, remote_data: g }))
+    .sort((a, b) => compareIds(a.id, b.id));
+}
+
+/**
+ * The seats picture per product: who has access, how many are not active accounts, and how many
+ * were active in the last 30 and 90 days (measured at `now`, the sync time).
+ */
+export function mapLicensePlans(users: UnifiedUser[], now: number): UnifiedLicensePlan[] {
+  const plans = new Map<string, UnifiedLicensePlan>();
+  for (const user of users) {
+    for (const access of user.licenses) {
+      let plan = plans.get(access.product_code);
+      if (!plan) {
+        plan = {
+          id: access.product_code,
+          product_code: access.product_code,
+          name: access.name,
+          team: null,
+          subscription_pack: null,
+          total: 0,
+          assigned: 0,
+          available: 0,
+          suspended: 0,
+          trial: 0,
+          valid_until: null,
+          integration: INTEGRATION,
+          active_last_30_days: 0,
+          active_last_90_days: 0,
+        };
+        plans.set(access.product_code, plan);
+      }
+      plan.total += 1;
+      plan.assigned += 1;
+      if (user.status !== 'active') plan.suspended += 1;
+      const last = access.last_active_at ? Date.parse(access.last_active_at) : null;
+      if (last !== null && now - last <= 30 * DAY) plan.active_last_30_days! += 1;
+      if (last !== null && now - last <= 90 * DAY) plan.active_last_90_days! += 1;
+    }
+  }
+  return [...plans.values()].sort((a, b) => compareIds(a.id, b.id));
+}
+

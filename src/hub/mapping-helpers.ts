@@ -1,0 +1,18 @@
+/** Small pure helpers every connector's mapper needs, so they agree on dates and order. */
+
+/** An upstream date (with offset, `Z`, or a bare `yyyy-MM-dd` meaning UTC) as ISO 8601 UTC; null when absent or unreadable. */
+export function toUtc(value: string | undefined | null): string | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/** The latest of some ISO 8601 UTC dates (they compare as strings); null when none. */
+export function latestDate(dates: (string | null)[]): string | null {
+  return dates.reduce<string | null>((max, d) => (d !== null && (max === null || d > max) ? d : max), null);
+}
+
+/** Byte-order comparison of ids: the order the store pages in. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
