@@ -6,6 +6,8 @@ export interface AtlassianBehaviour {
   v1PageSize: number;
   /** Upper bound for v2 `limit` (unpublished upstream, open question 6): larger values are clamped. */
   v2MaxLimit: number;
+  /** Host written into v1 `links.next` (the real API writes its own); a client must not follow it blindly. */
+  v1LinkBase?: string;
 }
 
 /** The Admin API's error envelope (reference §3.7). */
@@ -70,7 +72,7 @@ export class AtlassianApi {
     if (offset === null) return invalidCursor();
     const size = this.behaviour.v1PageSize;
     const page = managed.slice(offset, offset + size);
-    const self = `${req.baseUrl}/admin/v1/orgs/${orgId}/users`;
+    const self = `${this.behaviour.v1LinkBase ?? req.baseUrl}/admin/v1/orgs/${orgId}/users`;
     const links: Record<string, string> = { self };
     if (offset + size < managed.length) links.next = `${self}?cursor=${encodeCursor(offset + size, orgId, 'v1')}`;
     if (offset > 0) links.prev = `${self}?cursor=${encodeCursor(Math.max(0, offset - size), orgId, 'v1')}`;

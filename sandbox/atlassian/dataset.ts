@@ -63,8 +63,13 @@ const orgs = (): AtlOrg[] => [
   { id: SIM_ATL_SECOND_ORG_ID, type: 'orgs', attributes: { name: 'Beta Labs' } },
 ];
 
-export function buildAtlassianDataset(name: string): AtlassianDataset {
-  if (name === 'tiny') return tinyDataset();
+/** `yyyy-MM-dd` of `days` before `now`: datasets keep their 30/90-day activity windows whatever today is. */
+export function daysAgo(now: Date, days: number): string {
+  return new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function buildAtlassianDataset(name: string, now = new Date()): AtlassianDataset {
+  if (name === 'tiny') return tinyDataset(now);
   const sizes: Record<string, number> = { small: 200, '1k': 1000, '10k': 10_000, '40k': 40_000 };
   const size = sizes[name] ?? Number(name);
   if (!Number.isInteger(size) || size < 1) throw new Error(`unknown dataset "${name}" (tiny, small, 1k, 10k, 40k or a number)`);
@@ -72,7 +77,8 @@ export function buildAtlassianDataset(name: string): AtlassianDataset {
 }
 
 /** One edge case per person: hidden email, unmanaged, suspended, closed, never active, app and customer accounts. */
-function tinyDataset(): AtlassianDataset {
+function tinyDataset(now: Date): AtlassianDataset {
+  const ago = (days: number) => daysAgo(now, days);
   const user = (u: Partial<SimAtlUser> & Pick<SimAtlUser, 'accountId' | 'name'>): SimAtlUser => ({
     accountType: 'atlassian',
     accountStatus: 'active',
@@ -84,15 +90,15 @@ function tinyDataset(): AtlassianDataset {
     ...u,
   });
   const acme = [
-    user({ accountId: '5b10ac8d82e05b22cc7d4ef5', name: 'Ada Lovelace', email: 'ada@acme.example', billable: true, products: { 'jira-software': '2026-10-01', confluence: '2026-09-12' }, groups: ['g-jira', 'g-confluence', 'g-admins'] }),
-    user({ accountId: '557058:0f3c1b8e-grace', name: 'Grace Hopper', email: 'grace@acme.example', accountStatus: 'inactive', billable: false, products: { 'jira-software': '2026-03-01' }, groups: ['g-jira'] }),
+    user({ accountId: '5b10ac8d82e05b22cc7d4ef5', name: 'Ada Lovelace', email: 'ada@acme.example', billable: true, products: { 'jira-software': ago(50), confluence: ago(75) }, groups: ['g-jira', 'g-confluence', 'g-admins'] }),
+    user({ accountId: '557058:0f3c1b8e-grace', name: 'Grace Hopper', email: 'grace@acme.example', accountStatus: 'inactive', billable: false, products: { 'jira-software': ago(260) }, groups: ['g-jira'] }),
     user({ accountId: '5c2a1d33e4b0closed', name: 'Closed Account', email: 'gone@acme.example', accountStatus: 'closed', products: {} }),
-    user({ accountId: '5d77hidden0email00', name: 'Hidden Email', billable: true, products: { 'jira-software': '2026-11-02' }, groups: ['g-jira'] }),
-    user({ accountId: '6011unmanaged00001', name: 'Ext Contractor', email: 'ext@partner.example', claimStatus: 'unmanaged', products: { confluence: '2026-11-01' }, groups: ['g-confluence'] }),
-    user({ accountId: '6022suspended00001', name: 'Sam Suspended', email: 'sam@acme.example', membershipStatus: 'suspended', billable: false, products: { 'jira-software': '2026-01-15' }, groups: ['g-jira'] }),
+    user({ accountId: '5d77hidden0email00', name: 'Hidden Email', billable: true, products: { 'jira-software': ago(20) }, groups: ['g-jira'] }),
+    user({ accountId: '6011unmanaged00001', name: 'Ext Contractor', email: 'ext@partner.example', claimStatus: 'unmanaged', products: { confluence: ago(21) }, groups: ['g-confluence'] }),
+    user({ accountId: '6022suspended00001', name: 'Sam Suspended', email: 'sam@acme.example', membershipStatus: 'suspended', billable: false, products: { 'jira-software': ago(300) }, groups: ['g-jira'] }),
     user({ accountId: '6033neveractive001', name: 'New Starter', email: 'new@acme.example', billable: true, products: { 'jira-software': null, bitbucket: null }, groups: ['g-jira'] }),
-    user({ accountId: '6044app00000000001', name: 'Automation for Jira', accountType: 'app', products: { 'jira-software': '2026-11-20' } }),
-    user({ accountId: 'qm:6055customer0001', name: 'Portal Customer', email: 'customer@client.example', accountType: 'customer', products: { 'jira-service-desk': '2026-08-08' } }),
+    user({ accountId: '6044app00000000001', name: 'Automation for Jira', accountType: 'app', products: { 'jira-software': ago(2) } }),
+    user({ accountId: 'qm:6055customer0001', name: 'Portal Customer', email: 'customer@client.example', accountType: 'customer', products: { 'jira-service-desk': ago(120) } }),
   ];
   const groups: AtlGroup[] = [
     { id: 'g-jira', name: 'jira-software-users', description: 'Jira access' },
@@ -112,14 +118,14 @@ function generatedDataset(size: number): AtlassianDataset {
   const random = seededRandom(size * 31 + 7);
   const productKeys = Object.keys(PRODUCT_NAMES);
   const groups: AtlGroup[] = productKeys.map((key, i) => ({ id: `g-${i}`, name: `${key}-users` }));
-  const now = Date.parse('2026-11-20T00:00:00Z');
+  const today = Date.now();
   const users: SimAtlUser[] = [];
   for (let i = 0; i < size; i++) {
     const products: Record<string, string | null> = {};
     const count = 1 + Math.floor(random() * 3);
     for (let p = 0; p < count; p++) {
       const key = pick(random, productKeys);
-      products[key] = random() < 0.1 ? null : new Date(now - Math.floor(random() * 200) * 86_400_000).toISOString().slice(0, 10);
+      products[key] = random() < 0.1 ? null : new Date(today - Math.floor(random() * 200) * 86_400_000).toISOString().slice(0, 10);
     }
     const unmanaged = random() < 0.1;
     users.push({
