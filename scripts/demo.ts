@@ -5,20 +5,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../src/app.module';
 import { configureHttp } from '../src/bootstrap';
+import { SIM_ATL_KEY } from '../sandbox/atlassian/dataset';
+import { startAtlassianSimulator } from '../sandbox/atlassian/server';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
 import { startJetbrainsSimulator } from '../sandbox/jetbrains/server';
 
 /**
- * `npm run demo`: a JetBrains simulator and a hub on 127.0.0.1, one sandbox organization
- * connected, and its people printed from the unified API. Nothing leaves the machine.
+ * `npm run demo`: JetBrains and Atlassian simulators and a hub on 127.0.0.1, one sandbox
+ * organization of each connected, and their people printed from the unified API. Nothing leaves
+ * the machine.
  */
 async function main(): Promise<void> {
   const dataset = process.argv[2] ?? 'small';
   const sim = await startJetbrainsSimulator({ dataset });
+  const atlassian = await startAtlassianSimulator({ dataset: 'tiny' });
   const apiKey = 'demo-api-key-0123456789abcdef';
   const app = await NestFactory.create(
     AppModule.create({
-      env: { HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-demo-')), HUB_API_KEY: apiKey, HUB_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'), JETBRAINS_BASE_URL: sim.baseUrl },
+      env: { HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-demo-')), HUB_API_KEY: apiKey, HUB_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'), JETBRAINS_BASE_URL: sim.baseUrl, ATLASSIAN_BASE_URL: atlassian.baseUrl },
     }),
     { bodyParser: false, logger: ['error', 'warn'] },
   );
@@ -37,41 +41,50 @@ async function main(): Promise<void> {
   };
 
   console.log(`JetBrains simulator: ${sim.baseUrl} (${sim.api.dataset.licenses.length} licenses)`);
+  console.log(`Atlassian simulator: ${atlassian.baseUrl}`);
   console.log(`Hub:                 ${hub}\n`);
-  const account = await call('/integrated-accounts', {
-    method: 'POST',
-    body: JSON.stringify({ integration: 'jetbrains', credentials: { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN } }),
-  });
-  console.log(`Connected "${account.name}" (${account.access.role}, ${account.access.teams.length} teams) as ${account.id}\n`);
 
-  const users: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
-    const page = await call(`/unified/user-directory/users?integrated_account_id=${account.id}&limit=200${query}`);
-    users.push(...page.result);
-    cursor = page.next_cursor;
-  } while (cursor);
+  const connect = async (integration: string, credentials: Record<string, string>) => {
+    const account = await call('/integrated-accounts', { method: 'POST', body: JSON.stringify({ integration, credentials }) });
+    console.log(`Connected "${account.name}" as ${account.id}`);
+    return account;
+  };
+  const readAll = async (resource: string, accountId: string) => {
+    const items: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
+      const page = await call(`/unified/user-directory/${resource}?integrated_account_id=${accountId}&limit=200${query}`);
+      items.push(...page.result);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return items;
+  };
+  const show = async (accountId: string, rows: number) => {
+    const users = await readAll('users', accountId);
+    console.table(
+      users.slice(0, rows).map((u) => ({
+        user: u.email ?? `${u.name} (no email)`,
+        products: [...new Set(u.licenses.map((l: { product_code: string }) => l.product_code))].join(', '),
+        status: u.status,
+        'last active': u.last_active_at ? u.last_active_at.slice(0, 10) : 'never',
+      })),
+    );
+    if (users.length > rows) console.log(`… and ${users.length - rows} more people.`);
+    const idle = users.filter((u) => !u.last_active_at || Date.now() - Date.parse(u.last_active_at) > 90 * 86_400_000);
+    const plans = await readAll('licenses', accountId);
+    const seats = plans.reduce((sum, p) => sum + p.total, 0);
+    console.log(`${users.length} people, ${users.filter((u) => u.status === 'active').length} active, ${idle.length} not seen in 90 days (seats to reclaim); ${seats} seats in ${plans.length} plans.\n`);
+  };
 
-  const shown = users.slice(0, 25);
-  console.table(
-    shown.map((u) => ({
-      email: u.email,
-      products: [...new Set(u.licenses.map((l: { product_code: string }) => l.product_code))].join(', '),
-      status: u.status,
-      'last active': u.last_active_at ? u.last_active_at.slice(0, 10) : 'never',
-    })),
-  );
-  if (users.length > shown.length) console.log(`… and ${users.length - shown.length} more people.\n`);
-
-  const idle = users.filter((u) => !u.last_active_at || Date.now() - Date.parse(u.last_active_at) > 90 * 86_400_000);
-  const plans = await call(`/unified/user-directory/licenses?integrated_account_id=${account.id}&limit=200`);
-  const seats = plans.result.reduce((s: any, p: any) => ({ total: s.total + p.total, assigned: s.assigned + p.assigned, available: s.available + p.available }), { total: 0, assigned: 0, available: 0 });
-  console.log(`${users.length} licensed people, ${users.filter((u) => u.status === 'active').length} active;`);
-  console.log(`${idle.length} not seen in 90 days (seats to reclaim); ${seats.total} seats in ${plans.result_count} plans: ${seats.assigned} assigned, ${seats.available} free.`);
+  const jetbrains = await connect('jetbrains', { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN });
+  await show(jetbrains.id, 20);
+  const cloud = await connect('atlassian', { api_key: SIM_ATL_KEY });
+  await show(cloud.id, 20);
 
   await app.close();
   await sim.close();
+  await atlassian.close();
 }
 
 main().catch((error) => {
