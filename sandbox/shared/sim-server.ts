@@ -70,6 +70,9 @@ export async function startSimServer(definition: SimDefinition, options: { port?
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/__sim/')) return control(req, res, url);
     const { prefix } = definition;
+    // A large body streamed without buffering, under the API prefix so it can be reached through the
+    // hub's proxy: the benchmark's proof that the proxy streams (no real API endpoint is this big).
+    if (url.pathname === `${prefix}/__sim/blob`) return streamBlob(res, Number(url.searchParams.get('mb') ?? 1));
     if (prefix && !url.pathname.startsWith(prefix + '/') && url.pathname !== prefix) {
       return sendJson(res, 404, { error: `No endpoint ${req.method} ${url.pathname}` });
     }
@@ -126,6 +129,7 @@ export async function startSimServer(definition: SimDefinition, options: { port?
   }
 
   server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 60_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -145,4 +149,18 @@ export async function startSimServer(definition: SimDefinition, options: { port?
         server.close(() => resolve());
       }),
   };
+}
+
+/** `mb` megabytes of a JSON array, written chunk by chunk with backpressure. */
+async function streamBlob(res: ServerResponse, mb: number): Promise<void> {
+  const chunk = Buffer.from(JSON.stringify(Array.from({ length: 1024 }, (_, i) => ({ i, pad: 'x'.repeat(40) }))).slice(1, -1) + ',');
+  const total = Math.max(1, Math.round(mb * 1024 * 1024));
+  const count = Math.ceil(total / chunk.length);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(count * chunk.length + 1) });
+  res.write('[');
+  for (let i = 0; i < count; i++) {
+    const piece = i === count - 1 ? Buffer.concat([chunk.subarray(0, chunk.length - 1), Buffer.from(']')]) : chunk;
+    if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
 }
