@@ -71,7 +71,7 @@ async function connectAndSync(hubUrl: string): Promise<{ accountId: string; sync
 
 async function benchSync(results: Record<string, unknown>): Promise<{ hub: { child: Child; url: string }; accountId: string; sim: { child: Child } }> {
   console.log('\n1. Sync (simulator: 25 ms per request, at most 8 requests at once)');
-  const sim = await startSim(['--dataset', '10k', '--latency', '25', '--max-concurrent', '8']);
+  const sim = await startSim(['--dataset', '10k', '--latency', '25', '--max-concurrent', '8', '--cache-lists', 'true']);
   const bySize: Record<string, unknown> = {};
   let kept: { hub: { child: Child; url: string }; accountId: string } | null = null;
   for (const size of ['10k', '100k']) {
@@ -151,7 +151,7 @@ const percentile = (values: number[], p: number) => {
 
 async function benchProxy(results: Record<string, unknown>): Promise<void> {
   console.log('\n3. Proxy (simulator without added latency)');
-  const sim = await startSim(['--dataset', '10k']);
+  const sim = await startSim(['--dataset', '10k', '--cache-lists', 'true']);
   const hub = await startHub(sim.baseUrl);
   try {
     const { accountId } = await connectAndSync(hub.url);

@@ -1,6 +1,6 @@
 import { openDatabase, HubDatabase } from '../src/store/database';
 import { AccountsRepository } from '../src/store/accounts.repository';
-import { DirectoryRepository } from '../src/store/directory.repository';
+import { DirectoryRepository, TOMBSTONE } from '../src/store/directory.repository';
 import { SyncRunsRepository } from '../src/store/sync-runs.repository';
 import type { DatabaseConfig } from '../src/config/hub-config';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
@@ -103,6 +103,31 @@ describe.each(backends)('store on $name', (backend) => {
     await directory.deleteOrphans();
     expect(await directory.all('snap-a', 'users')).toHaveLength(1);
     expect(await directory.all('snap-b', 'users')).toHaveLength(0);
+  });
+
+  it('reads a list through its overlay: overlay records win, tombstones drop, pages stay full', async () => {
+    const directory = new DirectoryRepository(db);
+    const base = Array.from({ length: 10 }, (_, i) => ({ id: `u${i}`, data: `{"v":"base${i}"}`, remote_data: null }));
+    await directory.write('snap-o', 'users', base);
+    await directory.write('snap-o', 'users:with-outdated', [
+      { id: 'u1', data: '{"v":"over1"}', remote_data: '[1]' },
+      { id: 'u2', data: TOMBSTONE, remote_data: null },
+      { id: 'u3', data: TOMBSTONE, remote_data: null },
+      { id: 'u4', data: TOMBSTONE, remote_data: null },
+      { id: 'u35', data: '{"v":"only-in-variant"}', remote_data: null },
+    ]);
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const rows = await directory.pageWithOverlay('snap-o', 'users', 'users:with-outdated', after, 2);
+      walked.push(...rows.slice(0, 2).map((r) => JSON.parse(r.data).v));
+      if (rows.length <= 2) break;
+      after = rows[1]!.id;
+    }
+    expect(walked).toEqual(['base0', 'over1', 'only-in-variant', 'base5', 'base6', 'base7', 'base8', 'base9']);
+    expect(await directory.getWithOverlay('snap-o', 'users', 'users:with-outdated', 'u2')).toBeUndefined();
+    expect((await directory.getWithOverlay('snap-o', 'users', 'users:with-outdated', 'u1'))!.remote_data).toBe('[1]');
+    expect((await directory.getWithOverlay('snap-o', 'users', 'users:with-outdated', 'u0'))!.data).toBe('{"v":"base0"}');
   });
 
   it('writes large snapshots in batches', async () => {

@@ -18,6 +18,12 @@ export interface ApiBehaviour {
   apiDisabled: boolean;
   /** Send X-Total-Count (true); false mimics a proxy that strips it, so clients must stop on short pages. */
   sendTotalCount: boolean;
+  /**
+   * Answer list pages from a cache, the way a real API answers from indexes, so a benchmark measures
+   * the client rather than this simulator's array filtering. Writes through the API clear it; tests
+   * that edit the dataset in place leave it off (the default).
+   */
+  cacheLists?: boolean;
 }
 
 const error = (status: number, code: string, description: string): ApiAnswer => ({
@@ -36,6 +42,7 @@ export class JetbrainsApi {
   ) {}
 
   handle(req: ApiRequest): ApiAnswer {
+    if (req.method !== 'GET') this.listCache.clear();
     const auth = this.authenticate(req.headers);
     if ('status' in auth) return auth;
     const token = auth.token;
@@ -104,7 +111,25 @@ export class JetbrainsApi {
     return token.kind === 'TEAM' ? this.dataset.licenses.filter((l) => l.team.id === token.teamId) : this.dataset.licenses;
   }
 
+  private readonly listCache = new Map<string, ApiAnswer>();
+
+  clearCache(): void {
+    this.listCache.clear();
+  }
+
   private list(req: ApiRequest, token: SimToken, teamId: number | null): ApiAnswer {
+    if (!this.behaviour.cacheLists) return this.computeList(req, token, teamId);
+    const key = `${token.apiKey}|${teamId}|${req.selfUrl}?${req.query.toString()}`;
+    let answer = this.listCache.get(key);
+    if (!answer) {
+      answer = this.computeList(req, token, teamId);
+      if (answer.status === 200) answer = { ...answer, rawBody: JSON.stringify(answer.body) };
+      this.listCache.set(key, answer);
+    }
+    return answer;
+  }
+
+  private computeList(req: ApiRequest, token: SimToken, teamId: number | null): ApiAnswer {
     const page = intParam(req.query, 'page', 1);
     const perPage = intParam(req.query, 'perPage', 100);
     if (page === null || page < 1) return error(400, 'INVALID_PARAMETER', 'page must be an integer >= 1');

@@ -2,7 +2,7 @@ import { startJetbrainsSimulator } from './server';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from './dataset';
 
 /**
- * Standalone JetBrains simulator: `npm run sim:jetbrains -- --dataset 10k --port 4010 --latency 25`.
+ * Standalone JetBrains simulator: `npm run sim:jetbrains -- --dataset 10k --port 4010 --latency 25 [--max-concurrent 8] [--cache-lists true]`.
  * Faults can be changed while it runs: `curl -X PUT localhost:4010/__sim/faults -d '{"rate429":0.2}'`.
  */
 async function main(): Promise<void> {
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       latencyMs: Number(args.get('latency') ?? 0),
       maxConcurrent: Number(args.get('max-concurrent') ?? 0),
     },
+    behaviour: { cacheLists: args.get('cache-lists') === 'true' },
   });
   console.log(`JetBrains simulator on ${simulator.baseUrl} (${simulator.api.dataset.licenses.length} licenses)`);
   console.log(`  customer_code=${SIM_CUSTOMER_CODE} api_key=${SIM_ADMIN_TOKEN}`);

@@ -41,6 +41,7 @@ export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions
         if (route === 'PUT /__sim/behaviour') return { status: 200, body: Object.assign(api.behaviour, input) };
         if (route === 'PUT /__sim/dataset') {
           api.dataset = buildDataset(String(input.name ?? 'tiny'));
+          api.clearCache();
           return { status: 200, body: { licenses: api.dataset.licenses.length } };
         }
         return null;

@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Small helpers the simulators share for reading requests and writing JSON answers. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
+  sendText(res, status, body === undefined ? '' : JSON.stringify(body), headers);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
     ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}),
     'Content-Length': Buffer.byteLength(text),

@@ -1,12 +1,14 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FaultInjector, FaultKind, FaultSettings } from './faults';
-import { readJson, sendJson, sendMalformed } from './http-kit';
+import { readJson, sendJson, sendMalformed, sendText } from './http-kit';
 
 /** One answer of a simulated API, before faults and transport. */
 export interface SimAnswer {
   status: number;
   body?: unknown;
+  /** The body already serialised (a cached answer); sent instead of `body`. */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -105,6 +107,7 @@ export async function startSimServer(definition: SimDefinition, options: { port?
         baseUrl,
       });
       if (fault === 'malformed' && answer.status === 200) return sendMalformed(res, answer.body);
+      if (answer.rawBody !== undefined) return sendText(res, answer.status, answer.rawBody, answer.headers);
       sendJson(res, answer.status, answer.body, answer.headers);
     }, fault === 'slow' ? faults.settings.slowMs : 0);
   }

@@ -9,8 +9,15 @@ export interface DirectoryRecord {
   remote_data: string | null;
 }
 
-/** What a snapshot holds: the three lists, plus variants that keep outdated licenses. */
-export type SnapshotKind = DirectoryResource | 'users:with-outdated' | 'licenses:with-outdated';
+/**
+ * What a snapshot holds: the three lists, plus overlays for the variants that keep outdated
+ * licenses. An overlay holds only the records that differ from its base list (and a `null` record
+ * for one the variant drops), so the variant costs little when few records differ.
+ */
+export type SnapshotKind = DirectoryResource | OverlayKind;
+export type OverlayKind = 'users:with-outdated' | 'licenses:with-outdated';
+/** The data of an overlay record that removes a base record from the variant. */
+export const TOMBSTONE = 'null';
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (4 per row). */
 const INSERT_BATCH = 500;
@@ -50,6 +57,42 @@ export class DirectoryRepository {
       .limit(limit + 1);
     if (afterId !== null) query = query.where('id', '>', afterId);
     return query.execute();
+  }
+
+  /**
+   * Keyset page of a base list seen through its overlay: per id the overlay record wins, tombstones
+   * drop the record. Reads both kinds in one index range (overlay first per id), widening until the
+   * page is full or the rows run out.
+   */
+  async pageWithOverlay(snapshotId: string, base: DirectoryResource, overlay: OverlayKind, afterId: string | null, limit: number): Promise<DirectoryRecord[]> {
+    const out: DirectoryRecord[] = [];
+    const batch = 2 * (limit + 1);
+    let after = afterId;
+    for (;;) {
+      let query = this.db
+        .selectFrom('directory_records')
+        .select(['id', 'data', 'remote_data'])
+        .where('snapshot_id', '=', snapshotId)
+        .where('kind', 'in', [base, overlay])
+        .orderBy('id')
+        .orderBy('kind', 'desc')
+        .limit(batch);
+      if (after !== null) query = query.where('id', '>', after);
+      const rows = await query.execute();
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        if (i > 0 && rows[i - 1]!.id === row.id) continue;
+        if (row.data !== TOMBSTONE) out.push(row);
+        if (out.length === limit + 1) return out;
+      }
+      if (rows.length < batch) return out;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async getWithOverlay(snapshotId: string, base: DirectoryResource, overlay: OverlayKind, id: string): Promise<DirectoryRecord | undefined> {
+    const row = (await this.get(snapshotId, overlay, id)) ?? (await this.get(snapshotId, base, id));
+    return row && row.data !== TOMBSTONE ? row : undefined;
   }
 
   async get(snapshotId: string, kind: SnapshotKind, id: string): Promise<DirectoryRecord | undefined> {

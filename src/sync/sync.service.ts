@@ -6,7 +6,8 @@ import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
 import type { ConnectorAccount, ConnectorPage, PageRequest } from '../hub/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
-import { DirectoryRecord, DirectoryRepository, SnapshotKind } from '../store/directory.repository';
+import { DirectoryRecord, DirectoryRepository, OverlayKind, TOMBSTONE } from '../store/directory.repository';
+import type { DirectoryResource } from '../hub/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
 import { SyncRunScope } from './run-scope';
 import type { SyncStats } from './sync-run.view';
@@ -112,22 +113,22 @@ export class SyncService implements OnApplicationBootstrap {
     try {
       const { connector, account } = this.accountsService.connectorAccount(row, scope);
       const impl = connector.implementation;
-      const lists: [SnapshotKind, Lister | undefined, boolean][] = [
-        ['users', impl.listUsers.bind(impl), false],
-        ['users:with-outdated', impl.listUsers.bind(impl), true],
-        ['groups', impl.listGroups?.bind(impl), false],
-        ['licenses', impl.listLicenses?.bind(impl), false],
-        ['licenses:with-outdated', impl.listLicenses?.bind(impl), true],
+      const lists: { kind: DirectoryResource; list?: Lister; overlay?: OverlayKind }[] = [
+        { kind: 'users', list: impl.listUsers.bind(impl), overlay: 'users:with-outdated' },
+        { kind: 'groups', list: impl.listGroups?.bind(impl) },
+        { kind: 'licenses', list: impl.listLicenses?.bind(impl), overlay: 'licenses:with-outdated' },
       ];
-      const snapshot = new Map<SnapshotKind, DirectoryRecord[]>();
-      for (const [kind, list, includeOutdated] of lists) {
-        if (!list) continue;
-        const records = await this.readAll(list, account, includeOutdated, stats);
-        snapshot.set(kind, records);
-      }
       const previous = row.current_snapshot_id;
-      Object.assign(stats, await this.diffUsers(previous, snapshot.get('users') ?? []));
-      for (const [kind, records] of snapshot) await this.directory.write(run.id, kind, records);
+      // A record object the connector returns in both variants is serialised once.
+      const serialised = new WeakMap<object, DirectoryRecord>();
+      for (const { kind, list, overlay } of lists) {
+        if (!list) continue;
+        const records = await this.readAll(list, account, false, stats, serialised);
+        if (kind === 'users') Object.assign(stats, await this.diffUsers(previous, records));
+        const overlayRecords = overlay ? overlayOf(records, await this.readAll(list, account, true, stats, serialised)) : [];
+        await this.directory.write(run.id, kind, records);
+        if (overlay) await this.directory.write(run.id, overlay, overlayRecords);
+      }
 
       // Deleted while we read? Then there is nothing to switch and the rows are garbage.
       if (!(await this.accounts.findById(row.id))) {
@@ -148,7 +149,13 @@ export class SyncService implements OnApplicationBootstrap {
     }
   }
 
-  private async readAll(list: Lister, account: ConnectorAccount, includeOutdated: boolean, stats: SyncStats): Promise<DirectoryRecord[]> {
+  private async readAll(
+    list: Lister,
+    account: ConnectorAccount,
+    includeOutdated: boolean,
+    stats: SyncStats,
+    serialised: WeakMap<object, DirectoryRecord>,
+  ): Promise<DirectoryRecord[]> {
     const records: DirectoryRecord[] = [];
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
@@ -156,8 +163,13 @@ export class SyncService implements OnApplicationBootstrap {
       const page = await list(account, { cursor, includeOutdated });
       stats.pages += 1;
       for (const item of page.items) {
-        const { remote_data, ...unified } = item;
-        records.push({ id: item.id, data: JSON.stringify(unified), remote_data: remote_data === undefined ? null : JSON.stringify(remote_data) });
+        let record = serialised.get(item);
+        if (!record) {
+          const { remote_data, ...unified } = item;
+          record = { id: item.id, data: JSON.stringify(unified), remote_data: remote_data === undefined ? null : JSON.stringify(remote_data) };
+          serialised.set(item, record);
+        }
+        records.push(record);
       }
       stats.records += page.items.length;
       if (page.nextCursor === null) return records;
@@ -205,6 +217,19 @@ export class SyncService implements OnApplicationBootstrap {
       this.logger.error(`could not record the failure of sync ${run.id}: ${(storeError as Error).message}`);
     }
   }
+}
+
+/** The records of a variant that differ from its base list, and tombstones for those it drops. */
+function overlayOf(base: DirectoryRecord[], variant: DirectoryRecord[]): DirectoryRecord[] {
+  const remaining = new Map(base.map((record) => [record.id, record]));
+  const overlay: DirectoryRecord[] = [];
+  for (const record of variant) {
+    const same = remaining.get(record.id);
+    if (!same || same.data !== record.data || same.remote_data !== record.remote_data) overlay.push(record);
+    remaining.delete(record.id);
+  }
+  for (const id of remaining.keys()) overlay.push({ id, data: TOMBSTONE, remote_data: null });
+  return overlay;
 }
 
 function emptyStats(): SyncStats {

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, UnifiedUserView, UserPage } from './unified.dto';
 import { UnifiedService } from './unified.service';
@@ -12,28 +13,35 @@ export class UnifiedController {
   @Get('users')
   @ApiOperation({ summary: 'People with their licenses, status, groups and last activity, ordered by id' })
   @ApiOkResponse({ type: UserPage })
-  users(@Query() query: DirectoryListQuery) {
-    return this.unified.list('users', query);
+  users(@Query() query: DirectoryListQuery, @Res({ passthrough: true }) res: Response) {
+    return json(res, this.unified.list('users', query));
   }
 
   @Get('users/:id')
   @ApiOperation({ summary: 'One user by id' })
   @ApiOkResponse({ type: UnifiedUserView })
-  user(@Param('id') id: string, @Query() query: DirectoryOptions) {
-    return this.unified.getUser(id, query);
+  user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res({ passthrough: true }) res: Response) {
+    return json(res, this.unified.getUser(id, query));
   }
 
   @Get('groups')
   @ApiOperation({ summary: 'Groups (JetBrains teams) with member counts' })
   @ApiOkResponse({ type: GroupPage })
-  groups(@Query() query: DirectoryListQuery) {
-    return this.unified.list('groups', query);
+  groups(@Query() query: DirectoryListQuery, @Res({ passthrough: true }) res: Response) {
+    return json(res, this.unified.list('groups', query));
   }
 
   @Get('licenses')
   @ApiOperation({ summary: 'Plans and seats: one row per product x team x subscription pack' })
   @ApiOkResponse({ type: LicensePlanPage })
-  licenses(@Query() query: DirectoryListQuery) {
-    return this.unified.list('licenses', query);
+  licenses(@Query() query: DirectoryListQuery, @Res({ passthrough: true }) res: Response) {
+    return json(res, this.unified.list('licenses', query));
   }
+}
+
+/** The service answers JSON text already; mark it as JSON so Express sends it as is. */
+async function json(res: Response, body: Promise<string>): Promise<string> {
+  const text = await body;
+  res.type('application/json');
+  return text;
 }

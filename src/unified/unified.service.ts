@@ -8,7 +8,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { HUB_CONFIG } from '../hub/tokens';
 import type { DirectoryResource } from '../hub/unified.types';
 import type { AccountRow } from '../store/accounts.repository';
-import { DirectoryRecord, DirectoryRepository, SnapshotKind } from '../store/directory.repository';
+import { DirectoryRecord, DirectoryRepository, OverlayKind } from '../store/directory.repository';
 import { SyncService } from '../sync/sync.service';
 import type { DirectoryListQuery, DirectoryOptions } from './unified.dto';
 
@@ -30,22 +30,27 @@ export class UnifiedService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<Page<unknown>> {
+  /**
+   * One page as JSON text. Records are stored as JSON and spliced into the envelope as they are:
+   * no parse and re-serialise on the hot path.
+   */
+  async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<string> {
     const account = await this.accounts.get(query.integrated_account_id);
-    if (query.source === 'live') return this.listLive(resource, account, query);
-    const kind = kindFor(resource, query);
+    if (query.source === 'live') return JSON.stringify(await this.listLive(resource, account, query));
+    const overlay = overlayFor(resource, query);
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const cursorResource = kind; // a cursor of the outdated-inclusive list is not valid for the default one
+    // A cursor of the outdated-inclusive list is not valid for the default one, and the other way round.
+    const cursorResource = overlay ?? resource;
     const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }).k : null;
     const snapshot = await this.snapshotOf(account);
-    const rows = await this.directory.page(snapshot, kind, after, limit);
+    const rows = overlay
+      ? await this.directory.pageWithOverlay(snapshot, resource, overlay, after, limit)
+      : await this.directory.page(snapshot, resource, after, limit);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return {
-      result: page.map((row) => toRecord(row, query.include_remote_data === true)),
-      next_cursor: rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null,
-      result_count: page.length,
-    };
+    const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null;
+    const items = page.map((row) => recordJson(row, query.include_remote_data === true)).join(',');
+    return `{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length}}`;
   }
 
   /**
@@ -53,7 +58,7 @@ export class UnifiedService {
    * travels inside the hub's signed cursor, so clients still see one opaque, tamper-proof cursor.
    */
   private async listLive(resource: DirectoryResource, row: AccountRow, query: DirectoryListQuery): Promise<Page<unknown>> {
-    const cursorResource = `${kindFor(resource, query)}:live`;
+    const cursorResource = `${overlayFor(resource, query) ?? resource}:live`;
     const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }).k : undefined;
     const { connector, account } = this.accounts.connectorAccount(row);
     const impl = connector.implementation;
@@ -72,12 +77,13 @@ export class UnifiedService {
     };
   }
 
-  async getUser(id: string, query: DirectoryOptions): Promise<unknown> {
+  async getUser(id: string, query: DirectoryOptions): Promise<string> {
     const account = await this.accounts.get(query.integrated_account_id);
     const snapshot = await this.snapshotOf(account);
-    const row = await this.directory.get(snapshot, kindFor('users', query), id);
+    const overlay = overlayFor('users', query);
+    const row = overlay ? await this.directory.getWithOverlay(snapshot, 'users', overlay, id) : await this.directory.get(snapshot, 'users', id);
     if (!row) throw new HubError('USER_NOT_FOUND', `No user "${id}" in integrated account ${account.id}`);
-    return toRecord(row, query.include_remote_data === true);
+    return recordJson(row, query.include_remote_data === true);
   }
 
   /**
@@ -106,13 +112,14 @@ export class UnifiedService {
   }
 }
 
-function kindFor(resource: DirectoryResource, options: DirectoryOptions): SnapshotKind {
-  if (options.include_outdated && resource !== 'groups') return `${resource}:with-outdated`;
-  return resource;
+/** The overlay that turns a list into its outdated-inclusive variant, when asked for. */
+function overlayFor(resource: DirectoryResource, options: DirectoryOptions): OverlayKind | null {
+  return options.include_outdated && resource !== 'groups' ? `${resource}:with-outdated` : null;
 }
 
-function toRecord(row: DirectoryRecord, includeRemoteData: boolean): unknown {
-  const record = JSON.parse(row.data) as Record<string, unknown>;
-  if (includeRemoteData) record.remote_data = row.remote_data === null ? null : JSON.parse(row.remote_data);
-  return record;
+/** A stored record as JSON, with its raw upstream data spliced in when asked for. */
+function recordJson(row: DirectoryRecord, includeRemoteData: boolean): string {
+  if (!includeRemoteData) return row.data;
+  const remote = `"remote_data":${row.remote_data ?? 'null'}`;
+  return row.data.length > 2 ? `${row.data.slice(0, -1)},${remote}}` : `{${remote}}`;
 }
