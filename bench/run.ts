@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -36,34 +37,36 @@ async function startSim(args: string[]): Promise<{ child: Child; baseUrl: string
 
 async function startHub(jetbrainsBaseUrl: string): Promise<{ child: Child; url: string }> {
   const child = await startChild(
-    'bench/lib/hub-process.ts',
+    'dist/src/main.js',
     [],
     {
+      PORT: '0',
+      HUB_LOG_LEVEL: 'log',
       HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-bench-')),
       HUB_API_KEY: API_KEY,
       HUB_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
       JETBRAINS_BASE_URL: jetbrainsBaseUrl,
       HUB_FIRST_SYNC_WAIT: '0s',
     },
-    /READY (\d+)/,
+    /listening on http:\/\/localhost:(\d+)/,
   );
   return { child, url: `http://127.0.0.1:${child.ready[1]}` };
 }
 
 /** Connects an account and waits for its initial sync; returns the run's own duration. */
-async function connectAndSync(hubUrl: string): Promise<{ accountId: string; syncMs: number; users: number }> {
+async function connectAndSync(hubUrl: string): Promise<{ accountId: string; syncMs: number; users: number; timings: unknown }> {
   const account = await json<{ id: string }>(`${hubUrl}/integrated-accounts`, {
     method: 'POST',
     headers: AUTH,
     body: { integration: 'jetbrains', credentials: { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN } },
   });
   for (;;) {
-    const runs = await json<{ result: { status: string; duration_ms: number; stats: { users: number }; error: unknown }[] }>(
+    const runs = await json<{ result: { status: string; duration_ms: number; stats: { users: number; timings: unknown }; error: unknown }[] }>(
       `${hubUrl}/integrated-accounts/${account.id}/syncs`,
       { headers: AUTH },
     );
     const run = runs.result[0]!;
-    if (run.status === 'succeeded') return { accountId: account.id, syncMs: run.duration_ms, users: run.stats.users };
+    if (run.status === 'succeeded') return { accountId: account.id, syncMs: run.duration_ms, users: run.stats.users, timings: run.stats.timings };
     if (run.status === 'failed') throw new Error(`sync failed: ${JSON.stringify(run.error)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -93,6 +96,7 @@ async function benchSync(results: Record<string, unknown>): Promise<{ hub: { chi
       sequential_over_hub: sequential.ms / synced.syncMs,
       hub_idle_rss_mb: Math.round(idleMb),
       hub_peak_rss_mb: Math.round(peakMb),
+      hub_timings: synced.timings,
     };
     console.log(`  ${size}: ${JSON.stringify(bySize[size])}`);
     if (size === '100k') kept = { hub, accountId: synced.accountId };
@@ -201,6 +205,8 @@ async function benchProxy(results: Record<string, unknown>): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // The hub runs from its build, as `npm start` runs it (ts-node would add its compiler to the RSS).
+  execSync('npm run build', { cwd: join(__dirname, '..'), stdio: 'ignore' });
   const machine = {
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model ?? 'unknown',
@@ -212,14 +218,18 @@ async function main(): Promise<void> {
   };
   console.log(`Benchmarks on ${machine.cpus} x ${machine.cpu_model}, ${machine.total_memory_mb} MB, Node ${machine.node}`);
   const results: Record<string, unknown> = { machine };
-  const { hub, accountId, sim } = await benchSync(results);
-  try {
-    await benchReads(results, hub.url, accountId);
-  } finally {
-    await hub.child.stop();
-    await sim.child.stop();
+  // BENCH_ONLY=sync,proxy runs a subset while working on one figure; the default runs everything.
+  const only = new Set((process.env.BENCH_ONLY ?? 'sync,reads,proxy').split(','));
+  if (only.has('sync') || only.has('reads')) {
+    const { hub, accountId, sim } = await benchSync(results);
+    try {
+      if (only.has('reads')) await benchReads(results, hub.url, accountId);
+    } finally {
+      await hub.child.stop();
+      await sim.child.stop();
+    }
   }
-  await benchProxy(results);
+  if (only.has('proxy')) await benchProxy(results);
 
   console.log('\nSummary');
   console.table(rows.map((r) => ({ figure: r.figure, value: r.value, target: r.target, met: r.met === null ? '' : r.met ? 'yes' : 'NO' })));

@@ -13,9 +13,12 @@ import { HUB_CONFIG } from './hub/tokens';
  */
 export function configureHttp(app: INestApplication): void {
   const config = app.get<HubConfig>(HUB_CONFIG);
+  // ETags would hash every unified page (and pages are cursor-addressed, so rarely revalidated).
+  (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
   const parseJson = json({ limit: '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path.startsWith('/proxy/')) return next();
+    // Only requests that carry a body need the parser; the proxy's body goes upstream untouched.
+    if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/proxy/')) return next();
     parseJson(req, res, (error?: unknown) => (error ? sendBodyError(res, error) : next()));
   });
 

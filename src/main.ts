@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
   app.useLogger(levels.slice(0, levels.indexOf(config.logLevel) + 1));
   await app.listen(config.port);
-  new Logger('Hub').log(`listening on http://localhost:${config.port} (data in ${config.dataDir}, ${config.database.kind})`);
+  const { port } = app.getHttpServer().address() as { port: number };
+  new Logger('Hub').log(`listening on http://localhost:${port} (data in ${config.dataDir}, ${config.database.kind})`);
 }
 
 main().catch((error: Error) => {

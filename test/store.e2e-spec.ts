@@ -96,7 +96,7 @@ describe.each(backends)('store on $name', (backend) => {
     const directory = new DirectoryRepository(db);
     await accounts.insert(account('acc-2'));
     await directory.write('snap-a', 'users', [{ id: 'u1', data: '{}', remote_data: '[]' }]);
-    await directory.activate('acc-2', 'snap-a', { last_synced_at: 'now', last_sync_status: 'succeeded', updated_at: 'now' });
+    await accounts.update('acc-2', { current_snapshot_id: 'snap-a', last_synced_at: 'now', last_sync_status: 'succeeded' });
     await directory.write('snap-b', 'users', [{ id: 'u2', data: '{}', remote_data: null }]);
     expect((await accounts.findById('acc-2'))!.current_snapshot_id).toBe('snap-a');
     // snap-b is a half-finished run, snap-1 belongs to no account: both go; snap-a stays.

@@ -15,8 +15,10 @@ export interface Child {
  * Starts a TypeScript entry point as its own process (so its CPU and memory are its own, as in
  * production) and waits for a line matching `ready`.
  */
-export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, entry), ...args], {
+export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[] = []): Promise<Child> {
+  // Compiled JavaScript runs as is (the hub, as `npm start` runs it); TypeScript through ts-node.
+  const loader = entry.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

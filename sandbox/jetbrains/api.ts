@@ -111,25 +111,24 @@ export class JetbrainsApi {
     return token.kind === 'TEAM' ? this.dataset.licenses.filter((l) => l.team.id === token.teamId) : this.dataset.licenses;
   }
 
-  private readonly listCache = new Map<string, ApiAnswer>();
+  /** Filtered license lists by filter, when `cacheLists` is on (an index, as a real API has). */
+  private readonly listCache = new Map<string, JbLicense[]>();
 
   clearCache(): void {
     this.listCache.clear();
   }
 
-  private list(req: ApiRequest, token: SimToken, teamId: number | null): ApiAnswer {
-    if (!this.behaviour.cacheLists) return this.computeList(req, token, teamId);
-    const key = `${token.apiKey}|${teamId}|${req.selfUrl}?${req.query.toString()}`;
-    let answer = this.listCache.get(key);
-    if (!answer) {
-      answer = this.computeList(req, token, teamId);
-      if (answer.status === 200) answer = { ...answer, rawBody: JSON.stringify(answer.body) };
-      this.listCache.set(key, answer);
+  private filtered(key: string, compute: () => JbLicense[]): JbLicense[] {
+    if (!this.behaviour.cacheLists) return compute();
+    let list = this.listCache.get(key);
+    if (!list) {
+      list = compute();
+      this.listCache.set(key, list);
     }
-    return answer;
+    return list;
   }
 
-  private computeList(req: ApiRequest, token: SimToken, teamId: number | null): ApiAnswer {
+  private list(req: ApiRequest, token: SimToken, teamId: number | null): ApiAnswer {
     const page = intParam(req.query, 'page', 1);
     const perPage = intParam(req.query, 'perPage', 100);
     if (page === null || page < 1) return error(400, 'INVALID_PARAMETER', 'page must be an integer >= 1');
@@ -143,11 +142,14 @@ export class JetbrainsApi {
     const productCode = nullable(req.query.get('productCode'));
     const email = nullable(req.query.get('assigneeEmail'))?.toLowerCase();
 
-    let licenses = this.visible(token);
-    if (teamId !== null) licenses = licenses.filter((l) => l.team.id === teamId);
-    if (assigned !== null) licenses = licenses.filter((l) => (l.assignee !== undefined) === assigned);
-    if (productCode) licenses = licenses.filter((l) => l.product.code === productCode);
-    if (email) licenses = licenses.filter((l) => l.assignee?.type === 'USER' && l.assignee.email.toLowerCase() === email);
+    const licenses = this.filtered(`${token.apiKey}|${teamId}|${assigned}|${productCode}|${email}`, () => {
+      let list = this.visible(token);
+      if (teamId !== null) list = list.filter((l) => l.team.id === teamId);
+      if (assigned !== null) list = list.filter((l) => (l.assignee !== undefined) === assigned);
+      if (productCode) list = list.filter((l) => l.product.code === productCode);
+      if (email) list = list.filter((l) => l.assignee?.type === 'USER' && l.assignee.email.toLowerCase() === email);
+      return list;
+    });
 
     const total = licenses.length;
     const items = licenses.slice((page - 1) * perPage, page * perPage);

@@ -5,8 +5,17 @@ import type { AccountsTable } from './schema';
 
 export type AccountRow = AccountsTable;
 
+/**
+ * How long a looked-up account is reused. Every unified read and proxied request starts with this
+ * lookup; writes through this repository drop the entry at once, and the short lifetime bounds how
+ * stale a row written by another hub process on the same database can be.
+ */
+const CACHE_MS = 1000;
+
 @Injectable()
 export class AccountsRepository {
+  private readonly cache = new Map<string, { row: AccountRow; at: number }>();
+
   constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
 
   async insert(row: AccountRow): Promise<void> {
@@ -14,7 +23,12 @@ export class AccountsRepository {
   }
 
   async findById(id: string): Promise<AccountRow | undefined> {
-    return this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    const cached = this.cache.get(id);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.row;
+    const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row) this.cache.set(id, { row, at: Date.now() });
+    else this.cache.delete(id);
+    return row;
   }
 
   /** Keyset page ordered by id; returns one extra row so the caller knows whether more follow. */
@@ -29,10 +43,13 @@ export class AccountsRepository {
   }
 
   async update(id: string, changes: Partial<Omit<AccountRow, 'id'>>): Promise<void> {
+    this.cache.delete(id);
     await this.db.updateTable('accounts').set(changes).where('id', '=', id).execute();
+    this.cache.delete(id);
   }
 
   async delete(id: string): Promise<boolean> {
+    this.cache.delete(id);
     const result = await this.db.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }

@@ -24,11 +24,34 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDatabase>
 
 function openSqlite(file: string): BetterSqlite3.Database {
   const sqlite = new BetterSqlite3(file);
+  // Records are about 1-2 KB; 16 KB pages hold several per page (a new file only: an existing
+  // one keeps the page size it was created with).
+  sqlite.pragma('page_size = 16384');
   // WAL lets readers go on while a sync writes its snapshot; NORMAL is durable across process
   // crashes (only a power cut can lose the last commit).
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  return withStatementCache(sqlite);
+}
+
+/**
+ * Kysely prepares every query anew; on hot paths (a unified page is two small queries) preparing
+ * costs as much as running. Reuse prepared statements by SQL text, in a bounded cache. Safe because
+ * better-sqlite3 runs each statement to completion synchronously (the hub never streams results).
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, size = 256): BetterSqlite3.Database {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
   return sqlite;
 }

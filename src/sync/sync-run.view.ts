@@ -11,6 +11,8 @@ export interface SyncStats {
   retries: number;
   retry_reasons: Record<string, number>;
   progress?: { pages_done: number; pages_known: number | null };
+  /** Where the time went: reading (upstream, mapping, serialising) and writing the snapshot. */
+  timings?: { reading_ms: number; writing_ms: number };
 }
 
 export class SyncRunView {

@@ -121,14 +121,24 @@ export class SyncService implements OnApplicationBootstrap {
       const previous = row.current_snapshot_id;
       // A record object the connector returns in both variants is serialised once.
       const serialised = new WeakMap<object, DirectoryRecord>();
+      const clock = { reading: 0, writing: 0 };
+      const timed = async <T>(phase: keyof typeof clock, work: () => Promise<T>): Promise<T> => {
+        const start = Date.now();
+        try {
+          return await work();
+        } finally {
+          clock[phase] += Date.now() - start;
+        }
+      };
       for (const { kind, list, overlay } of lists) {
         if (!list) continue;
-        const records = await this.readAll(list, account, false, stats, serialised);
+        const records = await timed('reading', () => this.readAll(list, account, false, stats, serialised));
         if (kind === 'users') Object.assign(stats, await this.diffUsers(previous, records));
-        const overlayRecords = overlay ? overlayOf(records, await this.readAll(list, account, true, stats, serialised)) : [];
-        await this.directory.write(run.id, kind, records);
-        if (overlay) await this.directory.write(run.id, overlay, overlayRecords);
+        const overlayRecords = overlay ? overlayOf(records, await timed('reading', () => this.readAll(list, account, true, stats, serialised))) : [];
+        await timed('writing', () => this.directory.write(run.id, kind, records));
+        if (overlay) await timed('writing', () => this.directory.write(run.id, overlay, overlayRecords));
       }
+      stats.timings = { reading_ms: clock.reading, writing_ms: clock.writing };
 
       // Deleted while we read? Then there is nothing to switch and the rows are garbage.
       if (!(await this.accounts.findById(row.id))) {
@@ -136,7 +146,8 @@ export class SyncService implements OnApplicationBootstrap {
         return;
       }
       const finishedAt = new Date().toISOString();
-      await this.directory.activate(row.id, run.id, { last_synced_at: finishedAt, last_sync_status: 'succeeded', updated_at: finishedAt });
+      // The switch: one UPDATE makes the new snapshot the one served.
+      await this.accounts.update(row.id, { current_snapshot_id: run.id, last_synced_at: finishedAt, last_sync_status: 'succeeded', updated_at: finishedAt });
       if (previous) await this.directory.deleteSnapshot(previous);
       Object.assign(stats, { retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
       await this.runs.update(run.id, { status: 'succeeded', finished_at: finishedAt, stats: JSON.stringify(stats) });

@@ -13,35 +13,34 @@ export class UnifiedController {
   @Get('users')
   @ApiOperation({ summary: 'People with their licenses, status, groups and last activity, ordered by id' })
   @ApiOkResponse({ type: UserPage })
-  users(@Query() query: DirectoryListQuery, @Res({ passthrough: true }) res: Response) {
+  users(@Query() query: DirectoryListQuery, @Res() res: Response) {
     return json(res, this.unified.list('users', query));
   }
 
   @Get('users/:id')
   @ApiOperation({ summary: 'One user by id' })
   @ApiOkResponse({ type: UnifiedUserView })
-  user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res({ passthrough: true }) res: Response) {
+  user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res() res: Response) {
     return json(res, this.unified.getUser(id, query));
   }
 
   @Get('groups')
   @ApiOperation({ summary: 'Groups (JetBrains teams) with member counts' })
   @ApiOkResponse({ type: GroupPage })
-  groups(@Query() query: DirectoryListQuery, @Res({ passthrough: true }) res: Response) {
+  groups(@Query() query: DirectoryListQuery, @Res() res: Response) {
     return json(res, this.unified.list('groups', query));
   }
 
   @Get('licenses')
   @ApiOperation({ summary: 'Plans and seats: one row per product x team x subscription pack' })
   @ApiOkResponse({ type: LicensePlanPage })
-  licenses(@Query() query: DirectoryListQuery, @Res({ passthrough: true }) res: Response) {
+  licenses(@Query() query: DirectoryListQuery, @Res() res: Response) {
     return json(res, this.unified.list('licenses', query));
   }
 }
 
-/** The service answers JSON text already; mark it as JSON so Express sends it as is. */
-async function json(res: Response, body: Promise<string>): Promise<string> {
-  const text = await body;
-  res.type('application/json');
-  return text;
+/** The service answers JSON bytes already: send them as they are. */
+async function json(res: Response, body: Promise<Buffer>): Promise<void> {
+  const bytes = await body;
+  res.status(200).type('application/json').send(bytes);
 }

@@ -10,6 +10,7 @@ import type { DirectoryResource } from '../hub/unified.types';
 import type { AccountRow } from '../store/accounts.repository';
 import { DirectoryRecord, DirectoryRepository, OverlayKind } from '../store/directory.repository';
 import { SyncService } from '../sync/sync.service';
+import { PageCache } from './page-cache';
 import type { DirectoryListQuery, DirectoryOptions } from './unified.dto';
 
 /** Seconds a client is told to wait while the first sync of an account is still running. */
@@ -22,6 +23,8 @@ const PENDING_RETRY_AFTER = 5;
  */
 @Injectable()
 export class UnifiedService {
+  private readonly pages = new PageCache();
+
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly accounts: AccountsService,
@@ -31,26 +34,32 @@ export class UnifiedService {
   ) {}
 
   /**
-   * One page as JSON text. Records are stored as JSON and spliced into the envelope as they are:
-   * no parse and re-serialise on the hot path.
+   * One page as JSON bytes. Records are stored as JSON and spliced into the envelope as they are
+   * (no parse and re-serialise on the hot path), and a rendered page is kept for repeats.
    */
-  async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<string> {
+  async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<Buffer> {
     const account = await this.accounts.get(query.integrated_account_id);
-    if (query.source === 'live') return JSON.stringify(await this.listLive(resource, account, query));
+    if (query.source === 'live') return Buffer.from(JSON.stringify(await this.listLive(resource, account, query)));
     const overlay = overlayFor(resource, query);
     const limit = query.limit ?? DEFAULT_LIMIT;
     // A cursor of the outdated-inclusive list is not valid for the default one, and the other way round.
     const cursorResource = overlay ?? resource;
     const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }).k : null;
     const snapshot = await this.snapshotOf(account);
+    const withRemote = query.include_remote_data === true;
+    const cacheKey = `${snapshot}|${cursorResource}|${after ?? ''}|${limit}|${withRemote}`;
+    const cached = this.pages.get(cacheKey);
+    if (cached !== undefined) return cached;
     const rows = overlay
-      ? await this.directory.pageWithOverlay(snapshot, resource, overlay, after, limit)
-      : await this.directory.page(snapshot, resource, after, limit);
+      ? await this.directory.pageWithOverlay(snapshot, resource, overlay, after, limit, withRemote)
+      : await this.directory.page(snapshot, resource, after, limit, withRemote);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null;
-    const items = page.map((row) => recordJson(row, query.include_remote_data === true)).join(',');
-    return `{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length}}`;
+    const items = page.map((row) => recordJson(row, withRemote)).join(',');
+    const body = Buffer.from(`{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length}}`);
+    this.pages.set(cacheKey, body);
+    return body;
   }
 
   /**
@@ -77,13 +86,13 @@ export class UnifiedService {
     };
   }
 
-  async getUser(id: string, query: DirectoryOptions): Promise<string> {
+  async getUser(id: string, query: DirectoryOptions): Promise<Buffer> {
     const account = await this.accounts.get(query.integrated_account_id);
     const snapshot = await this.snapshotOf(account);
     const overlay = overlayFor('users', query);
     const row = overlay ? await this.directory.getWithOverlay(snapshot, 'users', overlay, id) : await this.directory.get(snapshot, 'users', id);
     if (!row) throw new HubError('USER_NOT_FOUND', `No user "${id}" in integrated account ${account.id}`);
-    return recordJson(row, query.include_remote_data === true);
+    return Buffer.from(recordJson(row, query.include_remote_data === true));
   }
 
   /**

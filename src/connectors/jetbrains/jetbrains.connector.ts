@@ -15,7 +15,7 @@ import { forwardToUpstream } from '../../hub/http/proxy-forwarding';
 import { UpstreamHttp } from '../../hub/http/upstream-http';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../hub/unified.types';
 import { JbTokenInfo, JetbrainsClient, SERVICE } from './jetbrains.client';
-import { mapGroups, mapLicensePlans, mapUsers } from './jetbrains.mapper';
+import { mapGroups, mapLicensePlans, mapUserViews } from './jetbrains.mapper';
 import type { JbLicense, JbTeam } from './jetbrains.types';
 
 interface Directory {
@@ -55,8 +55,8 @@ export class JetbrainsConnector implements HubConnector {
   }
 
   async listUsers(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>> {
-    const { licenses } = await this.directory(account);
-    return pageOfSorted(mapUsers(licenses, page), page);
+    const views = await memoInRun(account, 'jetbrains:users', async () => mapUserViews((await this.directory(account)).licenses));
+    return pageOfSorted(page.includeOutdated ? views.withOutdated : views.current, page);
   }
 
   async listGroups(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedGroup>> {

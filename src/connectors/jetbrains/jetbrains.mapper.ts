@@ -65,37 +65,58 @@ function userLicense(license: UserLicense): UnifiedUserLicense {
  * Result sorted by id (the lowercased email).
  */
 export function mapUsers(licenses: JbLicense[], options: MapOptions = {}): UnifiedUser[] {
+  const views = mapUserViews(licenses);
+  return options.includeOutdated ? views.withOutdated : views.current;
+}
+
+/**
+ * Both views in one pass: without and with outdated licenses. A person without outdated licenses
+ * is the same object in both, so callers can tell unchanged records by identity.
+ */
+export function mapUserViews(licenses: JbLicense[]): { current: UnifiedUser[]; withOutdated: UnifiedUser[] } {
   const byPerson = new Map<string, UserLicense[]>();
   for (const license of licenses) {
-    if (!isUserLicense(license) || !keep(license, options)) continue;
+    if (!isUserLicense(license)) continue;
     const key = emailKey(license.assignee.email);
     const list = byPerson.get(key);
     if (list) list.push(license);
     else byPerson.set(key, [license]);
   }
-  const users: UnifiedUser[] = [];
+  const current: UnifiedUser[] = [];
+  const withOutdated: UnifiedUser[] = [];
   for (const [email, held] of byPerson) {
     held.sort((a, b) => compareIds(a.licenseId, b.licenseId));
-    const licensesOut = held.map(userLicense);
-    const name = held.map((l) => l.assignee.name?.trim()).find((n): n is string => Boolean(n)) ?? null;
-    const groups = new Map<string, UnifiedRef>();
-    for (const l of licensesOut) if (l.team) groups.set(l.team.id, l.team);
-    users.push({
-      id: email,
-      remote_id: held[0]!.assignee.email.trim(),
-      email,
-      emails: [{ email, type: 'work', is_primary: true }],
-      name,
-      ...splitName(name),
-      status: licensesOut.some((l) => l.status === 'active') ? 'active' : 'suspended',
-      licenses: licensesOut,
-      groups: [...groups.values()].sort((a, b) => compareIds(a.id, b.id)),
-      last_active_at: latestDate(licensesOut.map((l) => l.last_active_at)),
-      integration: INTEGRATION,
-      remote_data: held,
-    });
+    const all = buildUser(email, held);
+    withOutdated.push(all);
+    if (!held.some(isOutdated)) current.push(all);
+    else {
+      const kept = held.filter((l) => !isOutdated(l));
+      if (kept.length > 0) current.push(buildUser(email, kept));
+    }
   }
-  return users.sort((a, b) => compareIds(a.id, b.id));
+  const byId = (a: UnifiedUser, b: UnifiedUser) => compareIds(a.id, b.id);
+  return { current: current.sort(byId), withOutdated: withOutdated.sort(byId) };
+}
+
+function buildUser(email: string, held: UserLicense[]): UnifiedUser {
+  const licensesOut = held.map(userLicense);
+  const name = held.map((l) => l.assignee.name?.trim()).find((n): n is string => Boolean(n)) ?? null;
+  const groups = new Map<string, UnifiedRef>();
+  for (const l of licensesOut) if (l.team) groups.set(l.team.id, l.team);
+  return {
+    id: email,
+    remote_id: held[0]!.assignee.email.trim(),
+    email,
+    emails: [{ email, type: 'work', is_primary: true }],
+    name,
+    ...splitName(name),
+    status: licensesOut.some((l) => l.status === 'active') ? 'active' : 'suspended',
+    licenses: licensesOut,
+    groups: [...groups.values()].sort((a, b) => compareIds(a.id, b.id)),
+    last_active_at: latestDate(licensesOut.map((l) => l.last_active_at)),
+    integration: INTEGRATION,
+    remote_data: held,
+  };
 }
 
 /** Teams -> groups, with the number of people holding a (non-outdated) license in each. */
