@@ -49,6 +49,7 @@ async function startHub(jetbrainsBaseUrl: string): Promise<{ child: Child; url: 
       HUB_FIRST_SYNC_WAIT: '0s',
     },
     /listening on http:\/\/localhost:(\d+)/,
+    (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean),
   );
   return { child, url: `http://127.0.0.1:${child.ready[1]}` };
 }
