@@ -129,6 +129,23 @@ export class DirectoryRepository {
       .execute();
   }
 
+  /**
+   * How a list changed between two snapshots: records added, removed and changed. Counted by the
+   * database (index lookups on the primary key), not by loading either snapshot into memory.
+   */
+  async compare(previous: string | null, next: string, kind: DirectoryResource): Promise<{ users: number; users_added: number; users_removed: number; users_changed: number }> {
+    const count = async (query: ReturnType<typeof sql<{ n: number | string }>>) => Number((await query.execute(this.db)).rows[0]?.n ?? 0);
+    const total = await count(sql<{ n: number }>`select count(*) as n from directory_records where snapshot_id = ${next} and kind = ${kind}`);
+    if (previous === null) return { users: total, users_added: total, users_removed: 0, users_changed: 0 };
+    const missingFrom = (a: string, b: string) =>
+      count(sql<{ n: number }>`select count(*) as n from directory_records x where x.snapshot_id = ${a} and x.kind = ${kind}
+        and not exists (select 1 from directory_records y where y.snapshot_id = ${b} and y.kind = ${kind} and y.id = x.id)`);
+    const changed = await count(sql<{ n: number }>`select count(*) as n from directory_records x join directory_records y
+        on y.snapshot_id = ${previous} and y.kind = x.kind and y.id = x.id
+        where x.snapshot_id = ${next} and x.kind = ${kind} and x.data <> y.data`);
+    return { users: total, users_added: await missingFrom(next, previous), users_removed: await missingFrom(previous, next), users_changed: changed };
+  }
+
   async deleteSnapshot(snapshotId: string): Promise<void> {
     await this.db.deleteFrom('directory_records').where('snapshot_id', '=', snapshotId).execute();
   }

@@ -6,13 +6,14 @@ import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
 import type { ConnectorAccount, ConnectorPage, PageRequest } from '../hub/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
-import { DirectoryRecord, DirectoryRepository, OverlayKind, TOMBSTONE } from '../store/directory.repository';
+import { DirectoryRepository, OverlayKind } from '../store/directory.repository';
 import type { DirectoryResource } from '../hub/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
 import { SyncRunScope } from './run-scope';
+import { SnapshotWriter, UnifiedItem } from './snapshot-writer';
 import type { SyncStats } from './sync-run.view';
 
-type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<{ id: string; remote_data?: unknown }>>;
+type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<UnifiedItem>>;
 
 /** Guard against a connector whose cursors never end. */
 const MAX_PAGES_PER_LIST = 100_000;
@@ -119,8 +120,7 @@ export class SyncService implements OnApplicationBootstrap {
         { kind: 'licenses', list: impl.listLicenses?.bind(impl), overlay: 'licenses:with-outdated' },
       ];
       const previous = row.current_snapshot_id;
-      // A record object the connector returns in both variants is serialised once.
-      const serialised = new WeakMap<object, DirectoryRecord>();
+      const writer = new SnapshotWriter(this.directory, run.id);
       const clock = { reading: 0, writing: 0 };
       const timed = async <T>(phase: keyof typeof clock, work: () => Promise<T>): Promise<T> => {
         const start = Date.now();
@@ -132,13 +132,15 @@ export class SyncService implements OnApplicationBootstrap {
       };
       for (const { kind, list, overlay } of lists) {
         if (!list) continue;
-        const records = await timed('reading', () => this.readAll(list, account, false, stats, serialised));
-        if (kind === 'users') Object.assign(stats, await this.diffUsers(previous, records));
-        const overlayRecords = overlay ? overlayOf(records, await timed('reading', () => this.readAll(list, account, true, stats, serialised))) : [];
-        await timed('writing', () => this.directory.write(run.id, kind, records));
-        if (overlay) await timed('writing', () => this.directory.write(run.id, overlay, overlayRecords));
+        const items = await timed('reading', () => this.readAll(list, account, false, stats));
+        await timed('writing', () => writer.writeList(kind, items));
+        if (overlay) {
+          const variant = await timed('reading', () => this.readAll(list, account, true, stats));
+          await timed('writing', () => writer.writeOverlay(overlay, items, variant));
+        }
       }
       stats.timings = { reading_ms: clock.reading, writing_ms: clock.writing };
+      Object.assign(stats, await this.directory.compare(previous, run.id, 'users'));
 
       // Deleted while we read? Then there is nothing to switch and the rows are garbage.
       if (!(await this.accounts.findById(row.id))) {
@@ -160,49 +162,22 @@ export class SyncService implements OnApplicationBootstrap {
     }
   }
 
-  private async readAll(
-    list: Lister,
-    account: ConnectorAccount,
-    includeOutdated: boolean,
-    stats: SyncStats,
-    serialised: WeakMap<object, DirectoryRecord>,
-  ): Promise<DirectoryRecord[]> {
-    const records: DirectoryRecord[] = [];
+  /** Follows the connector's cursor to the end of one list, guarded against a cursor that repeats. */
+  private async readAll(list: Lister, account: ConnectorAccount, includeOutdated: boolean, stats: SyncStats): Promise<UnifiedItem[]> {
+    const items: UnifiedItem[] = [];
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
     for (let pages = 0; pages < MAX_PAGES_PER_LIST; pages++) {
       const page = await list(account, { cursor, includeOutdated });
       stats.pages += 1;
-      for (const item of page.items) {
-        let record = serialised.get(item);
-        if (!record) {
-          const { remote_data, ...unified } = item;
-          record = { id: item.id, data: JSON.stringify(unified), remote_data: remote_data === undefined ? null : JSON.stringify(remote_data) };
-          serialised.set(item, record);
-        }
-        records.push(record);
-      }
       stats.records += page.items.length;
-      if (page.nextCursor === null) return records;
+      for (const item of page.items) items.push(item);
+      if (page.nextCursor === null) return items;
       if (seenCursors.has(page.nextCursor)) throw new HubError('UPSTREAM_MALFORMED_RESPONSE', 'the connector returned a cursor it had already returned; stopped the page loop');
       seenCursors.add(page.nextCursor);
       cursor = page.nextCursor;
     }
     throw new HubError('UPSTREAM_MALFORMED_RESPONSE', `more than ${MAX_PAGES_PER_LIST} pages; stopped the page loop`);
-  }
-
-  private async diffUsers(previousSnapshot: string | null, next: DirectoryRecord[]): Promise<Partial<SyncStats>> {
-    const before = new Map<string, string>();
-    if (previousSnapshot) for (const r of await this.directory.all(previousSnapshot, 'users')) before.set(r.id, r.data);
-    let added = 0;
-    let changed = 0;
-    for (const record of next) {
-      const old = before.get(record.id);
-      if (old === undefined) added += 1;
-      else if (old !== record.data) changed += 1;
-      before.delete(record.id);
-    }
-    return { users: next.length, users_added: added, users_removed: before.size, users_changed: changed };
   }
 
   private async fail(row: AccountRow, run: SyncRunRow, scope: SyncRunScope, stats: SyncStats, error: unknown): Promise<void> {
@@ -228,19 +203,6 @@ export class SyncService implements OnApplicationBootstrap {
       this.logger.error(`could not record the failure of sync ${run.id}: ${(storeError as Error).message}`);
     }
   }
-}
-
-/** The records of a variant that differ from its base list, and tombstones for those it drops. */
-function overlayOf(base: DirectoryRecord[], variant: DirectoryRecord[]): DirectoryRecord[] {
-  const remaining = new Map(base.map((record) => [record.id, record]));
-  const overlay: DirectoryRecord[] = [];
-  for (const record of variant) {
-    const same = remaining.get(record.id);
-    if (!same || same.data !== record.data || same.remote_data !== record.remote_data) overlay.push(record);
-    remaining.delete(record.id);
-  }
-  for (const id of remaining.keys()) overlay.push({ id, data: TOMBSTONE, remote_data: null });
-  return overlay;
 }
 
 function emptyStats(): SyncStats {

@@ -16,7 +16,7 @@ export const PAGE_CAP = 10_000;
 export type JbTokenInfo = JbManagedCustomer | JbManagedTeam;
 
 interface LicensePage {
-  items: JbLicense[];
+  count: number;
   total: number | null;
 }
 
@@ -38,26 +38,20 @@ export class JetbrainsClient {
   }
 
   /**
-   * Every license the token can see. Does not rely on the `assigned` default (reference open
-   * question 1: "all" or "unassigned only"): it asks for assigned and unassigned licenses
-   * explicitly. Each list's first page gives X-Total-Count; the remaining pages are fetched at
-   * once through a shared gate. Without a usable total, or when the total was short, pages are
-   * read in windows until a short page ends the list.
+   * Every license the token can see, handed to `onPage` page by page as the pages arrive (in no
+   * particular order). Does not rely on the `assigned` default (reference open question 1: "all"
+   * or "unassigned only"): it asks for assigned and unassigned licenses explicitly. Each list's
+   * first page gives X-Total-Count; the remaining pages are fetched at once through a shared gate.
+   * Without a usable total, or when the total was short, pages are read in windows until a short
+   * page ends the list.
    */
-  async allLicenses(baseUrl: string, credentials: Credentials, token: JbTokenInfo, run?: RunScope): Promise<JbLicense[]> {
+  async eachLicensePage(baseUrl: string, credentials: Credentials, token: JbTokenInfo, onPage: (licenses: JbLicense[]) => void, run?: RunScope): Promise<void> {
     const listUrl = token.type === 'TEAM' ? `${baseUrl}/customer/teams/${token.team.id}/licenses` : `${baseUrl}/customer/licenses`;
     const gate = new ConcurrencyGate(PAGE_CONCURRENCY);
     const progress = { done: 0, known: 0 };
     const report = () => run?.reportPages(progress.done, progress.known);
-    const readList = (assigned: boolean) => this.readList(listUrl, assigned, credentials, gate, run, progress, report);
-    const [assigned, unassigned] = await Promise.all([readList(true), readList(false)]);
-    // A license that moved between pages while we read can show up twice: keep one.
-    const byId = new Map<string, JbLicense>();
-    for (const license of [...assigned, ...unassigned]) {
-      if (typeof license?.licenseId !== 'string') throw malformed(SERVICE, 'a license without licenseId');
-      byId.set(license.licenseId, license);
-    }
-    return [...byId.values()];
+    const readList = (assigned: boolean) => this.readList(listUrl, assigned, credentials, gate, onPage, run, progress, report);
+    await Promise.all([readList(true), readList(false)]);
   }
 
   private async readList(
@@ -65,16 +59,18 @@ export class JetbrainsClient {
     assigned: boolean,
     credentials: Credentials,
     gate: ConcurrencyGate,
+    onPage: (licenses: JbLicense[]) => void,
     run: RunScope | undefined,
     progress: { done: number; known: number },
     report: () => void,
-  ): Promise<JbLicense[]> {
+  ): Promise<void> {
     const firstIds = new Map<string, number>();
     const fetchPage = async (page: number): Promise<LicensePage> => {
       const query = `?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`;
       const response = await this.http.json<unknown>({ ...this.request(url + query, credentials, run), gate });
       if (!Array.isArray(response.body)) throw malformed(SERVICE, `${url.slice(url.indexOf('/customer'))} did not return an array`);
       const items = response.body as JbLicense[];
+      if (items.some((license) => typeof license?.licenseId !== 'string')) throw malformed(SERVICE, 'a license without licenseId');
       // An upstream that ignores `page` would hand us page 1 forever: refuse a repeated page.
       const firstId = items[0]?.licenseId;
       if (firstId !== undefined) {
@@ -85,33 +81,32 @@ export class JetbrainsClient {
       const totalHeader = Number(response.headers['x-total-count']);
       progress.done += 1;
       report();
-      return { items, total: Number.isFinite(totalHeader) && totalHeader >= 0 ? totalHeader : null };
+      onPage(items);
+      return { count: items.length, total: Number.isFinite(totalHeader) && totalHeader >= 0 ? totalHeader : null };
     };
 
     const first = await fetchPage(1);
     progress.known += 1;
-    const pages: JbLicense[][] = [first.items];
+    let fetched = first.count;
+    let lastCount = first.count;
     let next = 2;
     if (first.total !== null && first.total > PER_PAGE) {
       const lastPage = Math.min(Math.ceil(first.total / PER_PAGE), PAGE_CAP);
       progress.known += lastPage - 1;
       report();
       const rest = await Promise.all(range(2, lastPage).map(fetchPage));
-      pages.push(...rest.map((p) => p.items));
+      for (const page of rest) fetched += page.count;
+      lastCount = rest.length ? rest[rest.length - 1]!.count : lastCount;
       next = lastPage + 1;
     }
-    const fetched = pages.reduce((sum, page) => sum + page.length, 0);
-    if (pages[pages.length - 1]!.length < PER_PAGE || (first.total !== null && fetched >= first.total)) return pages.flat();
+    if (lastCount < PER_PAGE || (first.total !== null && fetched >= first.total)) return;
     // The total was missing or too small (licenses were added while we read): walk on in windows
     // until a page comes back short.
     while (next <= PAGE_CAP) {
       const window = range(next, Math.min(next + PAGE_CONCURRENCY - 1, PAGE_CAP));
       progress.known += window.length;
       const results = await Promise.all(window.map(fetchPage));
-      for (const result of results) {
-        pages.push(result.items);
-        if (result.items.length < PER_PAGE) return pages.flat();
-      }
+      if (results.some((result) => result.count < PER_PAGE)) return;
       next += window.length;
     }
     throw malformed(SERVICE, `more than ${PAGE_CAP} pages of licenses; stopped to avoid an endless page loop`);

@@ -15,13 +15,13 @@ import { forwardToUpstream } from '../../hub/http/proxy-forwarding';
 import { UpstreamHttp } from '../../hub/http/upstream-http';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../hub/unified.types';
 import { JbTokenInfo, JetbrainsClient, SERVICE } from './jetbrains.client';
-import { mapGroups, mapLicensePlans, mapUserViews } from './jetbrains.mapper';
-import type { JbLicense, JbTeam } from './jetbrains.types';
+import { LicenseAccumulator } from './jetbrains.mapper';
+import type { JbTeam } from './jetbrains.types';
 
 interface Directory {
   token: JbTokenInfo;
   teams: JbTeam[];
-  licenses: JbLicense[];
+  licenses: LicenseAccumulator;
 }
 
 /**
@@ -55,18 +55,18 @@ export class JetbrainsConnector implements HubConnector {
   }
 
   async listUsers(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>> {
-    const views = await memoInRun(account, 'jetbrains:users', async () => mapUserViews((await this.directory(account)).licenses));
+    const views = await memoInRun(account, 'jetbrains:users', async () => (await this.directory(account)).licenses.userViews());
     return pageOfSorted(page.includeOutdated ? views.withOutdated : views.current, page);
   }
 
   async listGroups(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedGroup>> {
     const { teams, licenses } = await this.directory(account);
-    return pageOfSorted(mapGroups(teams, licenses), page);
+    return pageOfSorted(licenses.groups(teams), page);
   }
 
   async listLicenses(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedLicensePlan>> {
     const { licenses } = await this.directory(account);
-    return pageOfSorted(mapLicensePlans(licenses, page), page);
+    return pageOfSorted(licenses.licensePlans(page), page);
   }
 
   proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse> {
@@ -76,7 +76,8 @@ export class JetbrainsConnector implements HubConnector {
   private directory(account: ConnectorAccount): Promise<Directory> {
     return memoInRun(account, 'jetbrains:directory', async () => {
       const token = await this.client.tokenInfo(account.baseUrl, account.credentials, account.run);
-      const licenses = await this.client.allLicenses(account.baseUrl, account.credentials, token, account.run);
+      const licenses = new LicenseAccumulator();
+      await this.client.eachLicensePage(account.baseUrl, account.credentials, token, (page) => licenses.add(page), account.run);
       const teams = token.type === 'TEAM' ? [{ id: token.team.id, name: token.team.name }] : (token.teams ?? []).map((t) => ({ id: t.id, name: t.name }));
       return { token, teams, licenses };
     });

@@ -1,5 +1,5 @@
 import { toUtc } from '../../hub/mapping-helpers';
-import { mapGroups, mapLicensePlans, mapUsers, splitName } from './jetbrains.mapper';
+import { LicenseAccumulator, mapGroups, mapLicensePlans, mapUsers, splitName } from './jetbrains.mapper';
 import type { JbLicense } from './jetbrains.types';
 
 const license = (overrides: Partial<JbLicense>): JbLicense => ({
@@ -156,6 +156,25 @@ describe('JetBrains mapper', () => {
         ['2', 'Only on licenses', 1],
         ['3', 'Empty', 0],
       ]);
+    });
+  });
+
+  describe('LicenseAccumulator', () => {
+    const licenses = ['A', 'B', 'C', 'D'].map((id, i) =>
+      license({ licenseId: id, assignee: { type: 'USER', email: i % 2 ? 'b@x' : 'a@x' }, team: { id: i, name: `T${i}` } }),
+    );
+
+    it('gives the same result whatever order the pages arrive in, counting a repeated license once', () => {
+      const inOrder = new LicenseAccumulator().add(licenses.slice(0, 2)).add(licenses.slice(2));
+      const shuffled = new LicenseAccumulator().add([licenses[3]!, licenses[1]!]).add([licenses[2]!, licenses[0]!, licenses[1]!]);
+      expect(JSON.stringify(shuffled.userViews())).toBe(JSON.stringify(inOrder.userViews()));
+      expect(shuffled.licensePlans().map((p) => p.total)).toEqual([1, 1, 1, 1]);
+      expect(shuffled.groups([]).map((g) => g.member_count)).toEqual([1, 1, 1, 1]);
+    });
+
+    it('keeps the raw licenses as JSON text, serialised as the records they were', () => {
+      const [user] = new LicenseAccumulator().add(licenses).userViews().current;
+      expect(JSON.parse(JSON.stringify(user!.remote_data))).toEqual([licenses[0], licenses[2]]);
     });
   });
 });

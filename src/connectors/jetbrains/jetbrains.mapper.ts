@@ -1,4 +1,5 @@
 import { compareIds, latestDate, toUtc } from '../../hub/mapping-helpers';
+import { RawJson } from '../../hub/raw-json';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
 import type { JbLicense, JbTeam } from './jetbrains.types';
 
@@ -17,10 +18,6 @@ export function isOutdated(license: JbLicense): boolean {
 
 function isUserLicense(license: JbLicense): license is UserLicense {
   return license.assignee?.type === 'USER' && typeof license.assignee.email === 'string' && license.assignee.email.trim() !== '';
-}
-
-function keep(license: JbLicense, options: MapOptions): boolean {
-  return options.includeOutdated === true || !isOutdated(license);
 }
 
 export function emailKey(email: string): string {
@@ -59,123 +56,159 @@ function userLicense(license: UserLicense): UnifiedUserLicense {
   };
 }
 
-/**
- * Licenses -> people. Only USER assignees are people; addresses differing in letter case are one
- * person; a person is active when any of their licenses is; groups are their licenses' teams.
- * Result sorted by id (the lowercased email).
- */
-export function mapUsers(licenses: JbLicense[], options: MapOptions = {}): UnifiedUser[] {
-  const views = mapUserViews(licenses);
-  return options.includeOutdated ? views.withOutdated : views.current;
+/** One USER license as a person's record needs it; the raw license is kept as JSON text only. */
+interface HeldLicense {
+  licenseId: string;
+  outdated: boolean;
+  email: string;
+  name: string | null;
+  unified: UnifiedUserLicense;
+  raw: string;
 }
 
 /**
- * Both views in one pass: without and with outdated licenses. A person without outdated licenses
- * is the same object in both, so callers can tell unchanged records by identity.
+ * Builds users, groups and plans from licenses page by page, as they arrive: the per-license work
+ * (dates, serialising the raw record) happens while the next pages are still in flight, and the
+ * parsed pages can be dropped. Only USER assignees are people; addresses differing in letter case
+ * are one person; licenses seen twice (moved between pages while reading) count once.
  */
-export function mapUserViews(licenses: JbLicense[]): { current: UnifiedUser[]; withOutdated: UnifiedUser[] } {
-  const byPerson = new Map<string, UserLicense[]>();
-  for (const license of licenses) {
-    if (!isUserLicense(license)) continue;
-    const key = emailKey(license.assignee.email);
-    const list = byPerson.get(key);
-    if (list) list.push(license);
-    else byPerson.set(key, [license]);
-  }
-  const current: UnifiedUser[] = [];
-  const withOutdated: UnifiedUser[] = [];
-  for (const [email, held] of byPerson) {
-    held.sort((a, b) => compareIds(a.licenseId, b.licenseId));
-    const all = buildUser(email, held);
-    withOutdated.push(all);
-    if (!held.some(isOutdated)) current.push(all);
-    else {
-      const kept = held.filter((l) => !isOutdated(l));
-      if (kept.length > 0) current.push(buildUser(email, kept));
+export class LicenseAccumulator {
+  private readonly people = new Map<string, HeldLicense[]>();
+  private readonly seen = new Set<string>();
+  private readonly teams = new Map<number, JbTeam>();
+  private readonly members = new Map<number, Set<string>>();
+  private readonly plans = { current: new Map<string, UnifiedLicensePlan>(), withOutdated: new Map<string, UnifiedLicensePlan>() };
+
+  add(licenses: JbLicense[]): this {
+    for (const license of licenses) {
+      if (this.seen.has(license.licenseId)) continue;
+      this.seen.add(license.licenseId);
+      const outdated = isOutdated(license);
+      if (license.team && !this.teams.has(license.team.id)) this.teams.set(license.team.id, { id: license.team.id, name: license.team.name });
+      addToPlan(this.plans.withOutdated, license);
+      if (!outdated) addToPlan(this.plans.current, license);
+      if (!isUserLicense(license)) continue;
+      const key = emailKey(license.assignee.email);
+      if (!outdated && license.team) {
+        const set = this.members.get(license.team.id) ?? new Set<string>();
+        set.add(key);
+        this.members.set(license.team.id, set);
+      }
+      const held: HeldLicense = {
+        licenseId: license.licenseId,
+        outdated,
+        email: license.assignee.email.trim(),
+        name: license.assignee.name?.trim() || null,
+        unified: userLicense(license),
+        raw: JSON.stringify(license),
+      };
+      const list = this.people.get(key);
+      if (list) list.push(held);
+      else this.people.set(key, [held]);
     }
+    return this;
   }
-  const byId = (a: UnifiedUser, b: UnifiedUser) => compareIds(a.id, b.id);
-  return { current: current.sort(byId), withOutdated: withOutdated.sort(byId) };
+
+  /**
+   * Both views: without and with outdated licenses. A person without outdated licenses is the
+   * same object in both, so callers can tell unchanged records by identity. Sorted by id.
+   */
+  userViews(): { current: UnifiedUser[]; withOutdated: UnifiedUser[] } {
+    const current: UnifiedUser[] = [];
+    const withOutdated: UnifiedUser[] = [];
+    for (const [email, held] of this.people) {
+      held.sort((a, b) => compareIds(a.licenseId, b.licenseId));
+      const all = buildUser(email, held);
+      withOutdated.push(all);
+      if (!held.some((h) => h.outdated)) current.push(all);
+      else {
+        const kept = held.filter((h) => !h.outdated);
+        if (kept.length > 0) current.push(buildUser(email, kept));
+      }
+    }
+    const byId = (a: UnifiedUser, b: UnifiedUser) => compareIds(a.id, b.id);
+    return { current: current.sort(byId), withOutdated: withOutdated.sort(byId) };
+  }
+
+  /** Teams (those the token lists and those seen on licenses) with their people holding a current license. */
+  groups(tokenTeams: JbTeam[]): UnifiedGroup[] {
+    const all = new Map<number, JbTeam>(this.teams);
+    for (const team of tokenTeams) all.set(team.id, team);
+    return [...all.values()]
+      .map((team) => ({ id: String(team.id), name: team.name ?? null, member_count: this.members.get(team.id)?.size ?? 0, integration: INTEGRATION, remote_data: team }))
+      .sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  /** One row per product x team x subscription pack, with seat counts. */
+  licensePlans(options: MapOptions = {}): UnifiedLicensePlan[] {
+    const plans = options.includeOutdated ? this.plans.withOutdated : this.plans.current;
+    return [...plans.values()].map((p) => ({ ...p })).sort((a, b) => compareIds(a.id, b.id));
+  }
 }
 
-function buildUser(email: string, held: UserLicense[]): UnifiedUser {
-  const licensesOut = held.map(userLicense);
-  const name = held.map((l) => l.assignee.name?.trim()).find((n): n is string => Boolean(n)) ?? null;
+function buildUser(email: string, held: HeldLicense[]): UnifiedUser {
+  const licenses = held.map((h) => h.unified);
+  const name = held.find((h) => h.name !== null)?.name ?? null;
   const groups = new Map<string, UnifiedRef>();
-  for (const l of licensesOut) if (l.team) groups.set(l.team.id, l.team);
+  for (const l of licenses) if (l.team) groups.set(l.team.id, l.team);
   return {
     id: email,
-    remote_id: held[0]!.assignee.email.trim(),
+    remote_id: held[0]!.email,
     email,
     emails: [{ email, type: 'work', is_primary: true }],
     name,
     ...splitName(name),
-    status: licensesOut.some((l) => l.status === 'active') ? 'active' : 'suspended',
-    licenses: licensesOut,
+    status: licenses.some((l) => l.status === 'active') ? 'active' : 'suspended',
+    licenses,
     groups: [...groups.values()].sort((a, b) => compareIds(a.id, b.id)),
-    last_active_at: latestDate(licensesOut.map((l) => l.last_active_at)),
+    last_active_at: latestDate(licenses.map((l) => l.last_active_at)),
     integration: INTEGRATION,
-    remote_data: held,
+    remote_data: new RawJson(`[${held.map((h) => h.raw).join(',')}]`),
   };
+}
+
+function addToPlan(plans: Map<string, UnifiedLicensePlan>, license: JbLicense): void {
+  const code = license.product?.code ?? 'unknown';
+  const pack = license.subscription?.subscriptionPackRef ?? null;
+  const id = `${code}:${license.team?.id ?? 'none'}:${pack ?? 'none'}`;
+  let plan = plans.get(id);
+  if (!plan) {
+    plan = {
+      id,
+      product_code: code,
+      name: license.product?.name ?? null,
+      team: teamRef(license.team),
+      subscription_pack: pack,
+      total: 0,
+      assigned: 0,
+      available: 0,
+      suspended: 0,
+      trial: 0,
+      valid_until: null,
+      integration: INTEGRATION,
+    };
+    plans.set(id, plan);
+  }
+  plan.total += 1;
+  if (license.assignee) plan.assigned += 1;
+  if (license.isAvailableToAssign) plan.available += 1;
+  if (license.isSuspended) plan.suspended += 1;
+  if (license.isTrial) plan.trial += 1;
+  plan.valid_until = latestDate([plan.valid_until, toUtc(license.subscription?.validUntilDate)]);
+}
+
+/** Licenses -> people (see LicenseAccumulator). */
+export function mapUsers(licenses: JbLicense[], options: MapOptions = {}): UnifiedUser[] {
+  const views = new LicenseAccumulator().add(licenses).userViews();
+  return options.includeOutdated ? views.withOutdated : views.current;
 }
 
 /** Teams -> groups, with the number of people holding a (non-outdated) license in each. */
 export function mapGroups(teams: JbTeam[], licenses: JbLicense[]): UnifiedGroup[] {
-  const all = new Map<number, JbTeam>();
-  for (const team of teams) all.set(team.id, team);
-  const members = new Map<number, Set<string>>();
-  for (const license of licenses) {
-    if (!license.team) continue;
-    if (!all.has(license.team.id)) all.set(license.team.id, license.team);
-    if (!isUserLicense(license) || isOutdated(license)) continue;
-    const set = members.get(license.team.id) ?? new Set<string>();
-    set.add(emailKey(license.assignee.email));
-    members.set(license.team.id, set);
-  }
-  return [...all.values()]
-    .map((team) => ({
-      id: String(team.id),
-      name: team.name ?? null,
-      member_count: members.get(team.id)?.size ?? 0,
-      integration: INTEGRATION,
-      remote_data: team,
-    }))
-    .sort((a, b) => compareIds(a.id, b.id));
+  return new LicenseAccumulator().add(licenses).groups(teams);
 }
 
 /** Licenses -> plans: one row per product x team x subscription pack, with seat counts. */
 export function mapLicensePlans(licenses: JbLicense[], options: MapOptions = {}): UnifiedLicensePlan[] {
-  const plans = new Map<string, UnifiedLicensePlan>();
-  for (const license of licenses) {
-    if (!keep(license, options)) continue;
-    const code = license.product?.code ?? 'unknown';
-    const pack = license.subscription?.subscriptionPackRef ?? null;
-    const id = `${code}:${license.team?.id ?? 'none'}:${pack ?? 'none'}`;
-    let plan = plans.get(id);
-    if (!plan) {
-      plan = {
-        id,
-        product_code: code,
-        name: license.product?.name ?? null,
-        team: teamRef(license.team),
-        subscription_pack: pack,
-        total: 0,
-        assigned: 0,
-        available: 0,
-        suspended: 0,
-        trial: 0,
-        valid_until: null,
-        integration: INTEGRATION,
-      };
-      plans.set(id, plan);
-    }
-    plan.total += 1;
-    if (license.assignee) plan.assigned += 1;
-    if (license.isAvailableToAssign) plan.available += 1;
-    if (license.isSuspended) plan.suspended += 1;
-    if (license.isTrial) plan.trial += 1;
-    plan.valid_until = latestDate([plan.valid_until, toUtc(license.subscription?.validUntilDate)]);
-  }
-  return [...plans.values()].sort((a, b) => compareIds(a.id, b.id));
+  return new LicenseAccumulator().add(licenses).licensePlans(options);
 }
-
