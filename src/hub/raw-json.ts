@@ -4,7 +4,20 @@
  * serialising the value again; anywhere else it serialises as the value it encodes.
  */
 export class RawJson {
-  constructor(readonly json: string) {}
+  private constructor(private readonly text: () => string) {}
+
+  static of(json: string): RawJson {
+    return new RawJson(() => json);
+  }
+
+  /** A JSON array of elements that are JSON text each; joined only when needed, so never held twice. */
+  static array(elements: string[]): RawJson {
+    return new RawJson(() => `[${elements.join(',')}]`);
+  }
+
+  get json(): string {
+    return this.text();
+  }
 
   toJSON(): unknown {
     return JSON.parse(this.json);

@@ -6,7 +6,7 @@ import { DirectoryRecord, DirectoryRepository, OverlayKind, TOMBSTONE } from '..
 export type UnifiedItem = { id: string; remote_data?: unknown };
 
 /** Records serialised and written at a time: bounds the memory a large snapshot needs. */
-const CHUNK = 5_000;
+const CHUNK = 1_000;
 
 /**
  * Serialises unified records and writes them into a snapshot chunk by chunk, so a 40k-user

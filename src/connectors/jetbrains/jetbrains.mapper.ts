@@ -31,8 +31,27 @@ export function splitName(name: string | null): { first_name: string | null; las
   return { first_name: words[0]!, last_name: words[1]! };
 }
 
+/**
+ * One shared object or string per distinct value. JSON.parse gives every license its own copy of
+ * the product name, team and pack; across 100k licenses those copies are most of the memory.
+ */
+const interned = new Map<string, unknown>();
+function intern<T>(key: string, make: () => T): T {
+  let value = interned.get(key) as T | undefined;
+  if (value === undefined) {
+    if (interned.size > 100_000) interned.clear();
+    value = make();
+    interned.set(key, value);
+  }
+  return value;
+}
+
 function teamRef(team: JbTeam | undefined): UnifiedRef | null {
-  return team ? { id: String(team.id), name: team.name ?? null } : null;
+  return team ? intern(`team:${team.id}:${team.name}`, () => ({ id: String(team.id), name: team.name ?? null })) : null;
+}
+
+function text(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : intern(`text:${value}`, () => value);
 }
 
 function licenseStatus(license: JbLicense): UnifiedUserLicense['status'] {
@@ -44,13 +63,13 @@ function licenseStatus(license: JbLicense): UnifiedUserLicense['status'] {
 function userLicense(license: UserLicense): UnifiedUserLicense {
   return {
     id: license.licenseId,
-    product_code: license.product?.code ?? 'unknown',
-    name: license.product?.name ?? null,
+    product_code: text(license.product?.code) ?? 'unknown',
+    name: text(license.product?.name),
     status: licenseStatus(license),
     is_trial: license.isTrial === true,
     team: teamRef(license.team),
-    subscription_pack: license.subscription?.subscriptionPackRef ?? null,
-    valid_until: toUtc(license.subscription?.validUntilDate),
+    subscription_pack: text(license.subscription?.subscriptionPackRef),
+    valid_until: text(toUtc(license.subscription?.validUntilDate)),
     assigned_at: toUtc(license.lastSeen?.lastAssignmentDate),
     last_active_at: toUtc(license.lastSeen?.lastSeenDate),
   };
@@ -163,7 +182,7 @@ function buildUser(email: string, held: HeldLicense[]): UnifiedUser {
     groups: [...groups.values()].sort((a, b) => compareIds(a.id, b.id)),
     last_active_at: latestDate(licenses.map((l) => l.last_active_at)),
     integration: INTEGRATION,
-    remote_data: new RawJson(`[${held.map((h) => h.raw).join(',')}]`),
+    remote_data: RawJson.array(held.map((h) => h.raw)),
   };
 }
 
