@@ -1,11 +1,10 @@
+import { cliArgs } from '../shared/cli-args';
 import { SIM_ATL_KEY, SIM_ATL_ORG_ID } from './dataset';
 import { startAtlassianSimulator } from './server';
 
 /** Standalone Atlassian Admin API simulator: `npm run sim:atlassian -- --dataset 1k --port 4020`. */
 async function main(): Promise<void> {
-  const args = new Map<string, string>();
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  const args = cliArgs();
   const simulator = await startAtlassianSimulator({
     port: Number(args.get('port') ?? 4020),
     dataset: args.get('dataset') ?? 'small',

@@ -1,3 +1,4 @@
+import { cliArgs } from '../shared/cli-args';
 import { startJetbrainsSimulator } from './server';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from './dataset';
 
@@ -6,9 +7,7 @@ import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from './dataset';
  * Faults can be changed while it runs: `curl -X PUT localhost:4010/__sim/faults -d '{"rate429":0.2}'`.
  */
 async function main(): Promise<void> {
-  const args = new Map<string, string>();
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  const args = cliArgs();
   const simulator = await startJetbrainsSimulator({
     port: Number(args.get('port') ?? 4010),
     dataset: args.get('dataset') ?? 'small',

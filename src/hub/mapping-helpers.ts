@@ -1,4 +1,5 @@
-/** Small pure helpers every connector's mapper needs, so they agree on dates and order. */
+/** Small pure helpers every connector's mapper needs, so they agree on dates, order and shapes. */
+import type { UnifiedLicensePlan, UnifiedRef } from './unified.types';
 
 /** An upstream date (with offset, `Z`, or a bare `yyyy-MM-dd` meaning UTC) as ISO 8601 UTC; null when absent or unreadable. */
 export function toUtc(value: string | undefined | null): string | null {
@@ -15,4 +16,16 @@ export function latestDate(dates: (string | null)[]): string | null {
 /** Byte-order comparison of ids: the order the store pages in. */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A plan with every seat count at zero, for a mapper to count into. */
+export function emptyPlan(fields: {
+  id: string;
+  product_code: string;
+  name: string | null;
+  team: UnifiedRef | null;
+  subscription_pack: string | null;
+  integration: string;
+}): UnifiedLicensePlan {
+  return { ...fields, total: 0, assigned: 0, available: 0, suspended: 0, trial: 0, valid_until: null };
 }

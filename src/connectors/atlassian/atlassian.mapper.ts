@@ -1,4 +1,4 @@
-import { compareIds, latestDate, toUtc } from '../../hub/mapping-helpers';
+import { compareIds, emptyPlan, latestDate, toUtc } from '../../hub/mapping-helpers';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
 import type { AtlGroup, AtlUserV1, AtlUserV2 } from './atlassian.types';
 
@@ -128,18 +128,7 @@ export function mapLicensePlans(users: UnifiedUser[], now: number): UnifiedLicen
       let plan = plans.get(access.product_code);
       if (!plan) {
         plan = {
-          id: access.product_code,
-          product_code: access.product_code,
-          name: access.name,
-          team: null,
-          subscription_pack: null,
-          total: 0,
-          assigned: 0,
-          available: 0,
-          suspended: 0,
-          trial: 0,
-          valid_until: null,
-          integration: INTEGRATION,
+          ...emptyPlan({ id: access.product_code, product_code: access.product_code, name: access.name, team: null, subscription_pack: null, integration: INTEGRATION }),
           active_last_30_days: 0,
           active_last_90_days: 0,
         };

@@ -1,4 +1,4 @@
-import { compareIds, latestDate, toUtc } from '../../hub/mapping-helpers';
+import { compareIds, emptyPlan, latestDate, toUtc } from '../../hub/mapping-helpers';
 import { RawJson } from '../../hub/raw-json';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
 import type { JbLicense, JbTeam } from './jetbrains.types';
@@ -192,20 +192,7 @@ function addToPlan(plans: Map<string, UnifiedLicensePlan>, license: JbLicense): 
   const id = `${code}:${license.team?.id ?? 'none'}:${pack ?? 'none'}`;
   let plan = plans.get(id);
   if (!plan) {
-    plan = {
-      id,
-      product_code: code,
-      name: license.product?.name ?? null,
-      team: teamRef(license.team),
-      subscription_pack: pack,
-      total: 0,
-      assigned: 0,
-      available: 0,
-      suspended: 0,
-      trial: 0,
-      valid_until: null,
-      integration: INTEGRATION,
-    };
+    plan = emptyPlan({ id, product_code: code, name: license.product?.name ?? null, team: teamRef(license.team), subscription_pack: pack, integration: INTEGRATION });
     plans.set(id, plan);
   }
   plan.total += 1;
