@@ -65,7 +65,7 @@ class UserLicenseView {
 }
 
 export class UnifiedUserView {
-  @ApiProperty({ description: 'Stable id: the lowercased email (JetBrains)' }) id: string;
+  @ApiProperty({ description: 'Stable id: the lowercased email (JetBrains), the account_id (Atlassian)' }) id: string;
   @ApiProperty() remote_id: string;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty({ type: [EmailView] }) emails: EmailView[];
@@ -77,6 +77,8 @@ export class UnifiedUserView {
   @ApiProperty({ type: [RefView] }) groups: RefView[];
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_active_at: string | null;
   @ApiProperty({ example: 'jetbrains' }) integration: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Atlassian: atlassian, customer or app' }) account_type?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'Atlassian: billable under Atlassian Guard' }) is_billable?: boolean | null;
   @ApiPropertyOptional({ description: 'Raw upstream records, only with include_remote_data=true' }) remote_data?: unknown;
 }
 
@@ -100,6 +102,8 @@ export class UnifiedLicensePlanView {
   @ApiProperty() trial: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) valid_until: string | null;
   @ApiProperty() integration: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Atlassian: users with access active in the last 30 days' }) active_last_30_days?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Atlassian: users with access active in the last 90 days' }) active_last_90_days?: number | null;
 }
 
 export class UserPage {
