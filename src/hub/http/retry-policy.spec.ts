@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from './retry-policy';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter } from './retry-policy';
 
 describe('retry policy', () => {
   it('reads Retry-After as seconds or as an HTTP-date, capped', () => {
@@ -17,5 +17,15 @@ describe('retry policy', () => {
     expect(backoffDelay(policy, 1, () => 1)).toBe(100);
     expect(backoffDelay(policy, 3, () => 1)).toBe(400);
     expect(backoffDelay(policy, 10, () => 1)).toBe(1000);
+  });
+
+  it('reads X-RateLimit-Reset as an ISO time or epoch seconds, capped', () => {
+    const now = Date.parse('2026-11-22T10:00:00Z');
+    expect(parseRateLimitReset('2026-11-22T10:00:02Z', 60_000, now)).toBe(2000);
+    expect(parseRateLimitReset(String(now / 1000 + 3), 60_000, now)).toBe(3000);
+    expect(parseRateLimitReset('2026-11-22T11:00:00Z', 60_000, now)).toBe(60_000);
+    expect(parseRateLimitReset('2026-11-22T09:00:00Z', 60_000, now)).toBe(0);
+    expect(parseRateLimitReset('soon', 60_000, now)).toBeNull();
+    expect(parseRateLimitReset(undefined, 60_000, now)).toBeNull();
   });
 });

@@ -39,3 +39,17 @@ export function parseRetryAfter(value: string | string[] | undefined, capMs: num
   }
   return Math.min(ms, capMs);
 }
+
+/**
+ * Reads `X-RateLimit-Reset` (Atlassian sends an ISO 8601 time; others send epoch seconds) as the
+ * wait until the limit resets. Used for a 429 without Retry-After. Capped; null when unreadable.
+ */
+export function parseRateLimitReset(value: string | string[] | undefined, capMs: number, now = Date.now()): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return null;
+  let at: number;
+  if (/^\s*\d{9,11}\s*$/.test(text)) at = Number(text) * 1000;
+  else at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.min(Math.max(0, at - now), capMs);
+}

@@ -7,7 +7,7 @@ import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../tokens';
 import type { RunScope } from '../connector.contract';
 import { ConcurrencyGate } from './concurrency-gate';
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from './retry-policy';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, RetryPolicy } from './retry-policy';
 import { classifyNetworkError, classifyUpstreamStatus, isRetryableStatus, malformed } from './upstream-errors';
 
 export interface JsonRequest {
@@ -127,7 +127,10 @@ export class UpstreamHttp implements OnModuleDestroy {
         parsed = undefined;
       }
       const described = req.describeError?.(parsed) ?? {};
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.policy.retryAfterCapMs);
+      // Retry-After first; a 429 without it may still say when the limit resets.
+      const retryAfterMs =
+        parseRetryAfter(response.headers['retry-after'], this.policy.retryAfterCapMs) ??
+        (response.statusCode === 429 ? parseRateLimitReset(response.headers['x-ratelimit-reset'], this.policy.retryAfterCapMs) : null);
       const error = classifyUpstreamStatus({
         service: req.service,
         status: response.statusCode,
