@@ -63,7 +63,7 @@ describe('JetBrains sync', () => {
     try {
       const id = await connect(hub);
       const first = await waitForLatestRun(hub, id);
-      expect(first.stats).toMatchObject({ users: 8, users_added: 8, users_removed: 0 });
+      expect(first.stats).toMatchObject({ users: 8, users_added: 8, users_removed: 0, upstream_requests: 3 });
       const before = await walkUserIds(hub, id);
 
       const tokens = sim.api.dataset.tokens;

@@ -24,6 +24,8 @@ export interface RunScope {
   reportPages(done: number, known: number | null): void;
   /** The run reports each retry it made, with its reason. */
   reportRetry(reason: string): void;
+  /** Counts a successful upstream request (UpstreamHttp calls it). */
+  reportRequest(): void;
   /** Aborted when the run's time budget (HUB_SYNC_BUDGET) is spent; upstream calls stop with it. */
   readonly signal?: AbortSignal;
 }

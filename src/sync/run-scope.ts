@@ -1,6 +1,7 @@
 import type { RunScope } from '../hub/connector.contract';
 
 export interface RunProgress {
+  upstream_requests: number;
   pages_done: number;
   pages_known: number | null;
   retries: number;
@@ -27,7 +28,7 @@ export class SyncRunScope implements RunScope {
     clearTimeout(this.timer);
   }
 
-  readonly progress: RunProgress = { pages_done: 0, pages_known: null, retries: 0, retry_reasons: {} };
+  readonly progress: RunProgress = { upstream_requests: 0, pages_done: 0, pages_known: null, retries: 0, retry_reasons: {} };
 
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (!this.memos.has(key)) this.memos.set(key, load());
@@ -37,6 +38,10 @@ export class SyncRunScope implements RunScope {
   reportPages(done: number, known: number | null): void {
     this.progress.pages_done = done;
     this.progress.pages_known = known;
+  }
+
+  reportRequest(): void {
+    this.progress.upstream_requests += 1;
   }
 
   reportRetry(reason: string): void {

@@ -2,6 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { SyncRunRow } from '../store/sync-runs.repository';
 
 export interface SyncStats {
+  /** Successful requests made to the upstream (pages read, token checks). */
+  upstream_requests: number;
+  /** Pages of unified records the connector returned. */
   pages: number;
   records: number;
   users: number;
@@ -23,7 +26,7 @@ export class SyncRunView {
   @ApiProperty({ nullable: true, type: String }) started_at: string | null;
   @ApiProperty({ nullable: true, type: String }) finished_at: string | null;
   @ApiProperty({ nullable: true, type: Number }) duration_ms: number | null;
-  @ApiProperty({ description: 'pages, records, users added/removed/changed, retries and why; progress while running' })
+  @ApiProperty({ description: 'upstream requests, pages, records, users added/removed/changed, retries and why; progress while running' })
   stats: SyncStats;
   @ApiProperty({ nullable: true, example: null, description: '{ code, message } when failed' })
   error: { code: string; message: string } | null;

@@ -94,7 +94,7 @@ export class SyncService implements OnApplicationBootstrap {
     const entry = this.running.get(accountId);
     if (!entry || entry.run.id !== runId) return null;
     const p = entry.scope.progress;
-    return { progress: { pages_done: p.pages_done, pages_known: p.pages_known }, retries: p.retries, retry_reasons: p.retry_reasons };
+    return { progress: { pages_done: p.pages_done, pages_known: p.pages_known }, upstream_requests: p.upstream_requests, retries: p.retries, retry_reasons: p.retry_reasons };
   }
 
   /** Waits up to `ms` for the account's running sync; true when none is running anymore. */
@@ -151,7 +151,7 @@ export class SyncService implements OnApplicationBootstrap {
       // The switch: one UPDATE makes the new snapshot the one served.
       await this.accounts.update(row.id, { current_snapshot_id: run.id, last_synced_at: finishedAt, last_sync_status: 'succeeded', updated_at: finishedAt });
       if (previous) await this.directory.deleteSnapshot(previous);
-      Object.assign(stats, { retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
+      Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
       await this.runs.update(run.id, { status: 'succeeded', finished_at: finishedAt, stats: JSON.stringify(stats) });
       this.logger.log(
         `sync ${run.id} of ${row.integration} account ${row.id} succeeded in ${Date.now() - started} ms: ` +
@@ -186,7 +186,7 @@ export class SyncService implements OnApplicationBootstrap {
     const message = hubError?.message ?? 'Unexpected error; the hub log has the details.';
     if (!hubError) this.logger.error(`sync ${run.id} crashed: ${(error as Error)?.stack ?? error}`);
     else this.logger.warn(`sync ${run.id} of account ${row.id} failed: ${code}: ${message}`);
-    Object.assign(stats, { retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
+    Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
     try {
       await this.directory.deleteSnapshot(run.id);
       await this.runs.update(run.id, {
@@ -206,6 +206,6 @@ export class SyncService implements OnApplicationBootstrap {
 }
 
 function emptyStats(): SyncStats {
-  return { pages: 0, records: 0, users: 0, users_added: 0, users_removed: 0, users_changed: 0, retries: 0, retry_reasons: {} };
+  return { upstream_requests: 0, pages: 0, records: 0, users: 0, users_added: 0, users_removed: 0, users_changed: 0, retries: 0, retry_reasons: {} };
 }
 

@@ -72,6 +72,7 @@ export class UpstreamHttp implements OnModuleDestroy {
       const outcome = await this.attempt<T>(req);
       if (outcome.ok) {
         req.gate?.grow();
+        req.run?.reportRequest();
         return outcome.response;
       }
       const { error, retryAfterMs, throttled } = outcome;
