@@ -39,7 +39,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
   const parsed = plainToInstance(HubEnv, pick(env, HUB_ENV_KEYS));
   const errors = validateSync(parsed, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+    const lines = [...new Set(errors.flatMap((e) => Object.values(e.constraints ?? {})))];
     throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
   }
   const dataDir = resolve(parsed.HUB_DATA_DIR ?? './data');
