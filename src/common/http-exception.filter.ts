@@ -43,8 +43,9 @@ export class HubExceptionFilter implements ExceptionFilter {
       if (typeof payload === 'object' && payload !== null) {
         const raw = (payload as { message?: unknown }).message;
         if (Array.isArray(raw)) {
-          message = raw.join('; ');
-          details = { code: 'VALIDATION_FAILED', errors: raw };
+          const errors = [...new Set(raw.map(String))];
+          message = errors.join('; ');
+          details = { code: 'VALIDATION_FAILED', errors };
         } else if (typeof raw === 'string') {
           message = raw;
         }
