@@ -95,7 +95,8 @@ describe('JetBrains sync', () => {
       const free = sim.api.dataset.licenses.find((l) => l.licenseId === 'AAAAAAA007')!;
       free.assignee = { type: 'USER', name: 'Barbara Liskov', email: 'barbara@example.com' };
       const started = await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
-      expect(started.body).toMatchObject({ status: 'running', trigger: 'manual' });
+      expect(started.body).toMatchObject({ trigger: 'manual' });
+      expect(['queued', 'running']).toContain(started.body.status);
       const again = await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
       expect(again.body.id).toBe(started.body.id);
       const run = await waitForLatestRun(hub, id);
@@ -133,6 +134,24 @@ describe('JetBrains sync', () => {
       // Every list request asked for assigned licenses explicitly, at the largest page size.
       const listCalls = sim.requests.filter((r) => r.url.includes('/customer/licenses?'));
       expect(listCalls.every((r) => /assigned=(true|false)/.test(r.url) && r.url.includes('perPage=200'))).toBe(true);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('runs at most HUB_SYNC_CONCURRENCY syncs at once; the others wait as queued', async () => {
+    sim = await startJetbrainsSimulator({ dataset: 'tiny', faults: { latencyMs: 300 } });
+    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_SYNC_CONCURRENCY: '1', HUB_FIRST_SYNC_WAIT: '0s' });
+    try {
+      const first = await connect(hub);
+      const second = await connect(hub);
+      const waiting = (await hub.get(`/integrated-accounts/${second}/syncs`).expect(200)).body.result[0];
+      expect(waiting).toMatchObject({ status: 'queued', started_at: null });
+      expect((await hub.get(`/integrated-accounts/${first}/syncs`).expect(200)).body.result[0].status).toBe('running');
+      await hub.get(`/unified/user-directory/users?integrated_account_id=${second}`).expect(503);
+      const done = await waitForLatestRun(hub, second);
+      const firstDone = await waitForLatestRun(hub, first);
+      expect(Date.parse(done.started_at)).toBeGreaterThanOrEqual(Date.parse(firstDone.finished_at));
     } finally {
       await hub.close();
     }

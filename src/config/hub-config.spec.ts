@@ -41,6 +41,7 @@ describe('loadHubConfig', () => {
     [{ HUB_SYNC_INTERVAL: 'often' }, /HUB_SYNC_INTERVAL must be a duration/],
     [{ HUB_SYNC_INTERVAL: '10ms' }, /HUB_SYNC_INTERVAL must be at least/],
     [{ JETBRAINS_BASE_URL: 'ftp://x' }, /JETBRAINS_BASE_URL must be an http\(s\) URL/],
+    [{ HUB_SYNC_CONCURRENCY: '0' }, /HUB_SYNC_CONCURRENCY must be an integer between 1 and 64/],
   ])('stops on %o naming the variable', (env, message) => {
     expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), ...env }, ['jetbrains'])).toThrow(message);
   });

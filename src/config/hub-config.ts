@@ -19,6 +19,8 @@ export interface HubConfig {
   retryAfterCapMs: number;
   /** Longest a whole sync run may take before it is stopped (the previous snapshot stays). */
   syncBudgetMs: number;
+  /** Sync runs reading upstreams at once, across accounts; more wait as `queued`. */
+  syncConcurrency: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
@@ -92,6 +94,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     upstreamTimeoutMs: duration(parsed.HUB_UPSTREAM_TIMEOUT, '30s', 'HUB_UPSTREAM_TIMEOUT', 100),
     retryAfterCapMs: duration(parsed.HUB_RETRY_AFTER_CAP, '60s', 'HUB_RETRY_AFTER_CAP', 0),
     syncBudgetMs: duration(parsed.HUB_SYNC_BUDGET, '30m', 'HUB_SYNC_BUDGET', 1000),
+    syncConcurrency: parsed.HUB_SYNC_CONCURRENCY ?? 4,
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     baseUrlOverrides,
     notices,

@@ -12,10 +12,13 @@ export interface RunProgress {
 export class SyncRunScope implements RunScope {
   private readonly memos = new Map<string, Promise<unknown>>();
   private readonly budget = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout;
 
-  constructor(budgetMs: number) {
-    this.timer = setTimeout(() => this.budget.abort(), budgetMs);
+  constructor(private readonly budgetMs: number) {}
+
+  /** Starts the budget clock when the run starts (not while it waits in the queue). */
+  begin(): void {
+    this.timer = setTimeout(() => this.budget.abort(), this.budgetMs);
     this.timer.unref();
   }
 

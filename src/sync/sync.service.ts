@@ -9,6 +9,7 @@ import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository, OverlayKind } from '../store/directory.repository';
 import type { DirectoryResource } from '../hub/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
+import { ConcurrencyGate } from '../hub/http/concurrency-gate';
 import { SyncRunScope } from './run-scope';
 import { SnapshotWriter, UnifiedItem } from './snapshot-writer';
 import type { SyncStats } from './sync-run.view';
@@ -26,6 +27,7 @@ const MAX_PAGES_PER_LIST = 100_000;
 export class SyncService implements OnApplicationBootstrap {
   private readonly logger = new Logger('SyncService');
   private readonly running = new Map<string, { run: SyncRunRow; done: Promise<void>; scope: SyncRunScope }>();
+  private readonly slots: ConcurrencyGate;
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -33,7 +35,9 @@ export class SyncService implements OnApplicationBootstrap {
     private readonly accounts: AccountsRepository,
     private readonly runs: SyncRunsRepository,
     private readonly directory: DirectoryRepository,
-  ) {}
+  ) {
+    this.slots = new ConcurrencyGate(config.syncConcurrency);
+  }
 
   /** A run the process did not finish (killed, crashed) can never finish now: say so, drop its rows. */
   async onApplicationBootstrap(): Promise<void> {
@@ -50,19 +54,21 @@ export class SyncService implements OnApplicationBootstrap {
     if (orphans > 0) this.logger.log(`removed ${orphans} rows of unfinished snapshots`);
   }
 
-  /** Starts a run, or returns the one already going for this account. */
+  /**
+   * Starts a run, or returns the one already queued or going for this account. At most
+   * HUB_SYNC_CONCURRENCY runs read upstreams at once; the others wait as `queued`.
+   */
   async start(accountId: string, trigger: 'initial' | 'scheduled' | 'manual'): Promise<SyncRunRow> {
     const current = this.running.get(accountId);
     if (current) return current.run;
-    const account = await this.accountsService.get(accountId);
     const now = new Date().toISOString();
     const run: SyncRunRow = {
       id: sortableId(),
       account_id: accountId,
       trigger,
-      status: 'running',
+      status: 'queued',
       queued_at: now,
-      started_at: now,
+      started_at: null,
       finished_at: null,
       stats: JSON.stringify(emptyStats()),
       error_code: null,
@@ -72,16 +78,27 @@ export class SyncService implements OnApplicationBootstrap {
     const scope = new SyncRunScope(this.config.syncBudgetMs);
     const entry = { run, scope, done: Promise.resolve() };
     this.running.set(accountId, entry);
+    let account: AccountRow;
     try {
+      account = await this.accountsService.get(accountId);
       await this.runs.insert(run);
     } catch (error) {
       this.running.delete(accountId);
       throw error;
     }
-    entry.done = this.execute(account, run, scope).finally(() => {
-      scope.finish();
-      this.running.delete(accountId);
-    });
+    entry.done = this.slots
+      .run(async () => {
+        const startedAt = new Date().toISOString();
+        await this.runs.update(run.id, { status: 'running', started_at: startedAt });
+        entry.run = { ...run, status: 'running', started_at: startedAt };
+        scope.begin();
+        await this.execute(account, entry.run, scope);
+      })
+      .catch((error) => this.logger.error(`sync ${run.id} could not start: ${(error as Error).message}`))
+      .finally(() => {
+        scope.finish();
+        this.running.delete(accountId);
+      });
     return run;
   }
 
