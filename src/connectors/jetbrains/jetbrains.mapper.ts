@@ -35,24 +35,44 @@ export function splitName(name: string | null): { first_name: string | null; las
  * One shared object or string per distinct value. JSON.parse gives every license its own copy of
  * the product name, team and pack; across 100k licenses those copies are most of the memory.
  */
-const interned = new Map<string, unknown>();
-function intern<T>(key: string, make: () => T): T {
-  let value = interned.get(key) as T | undefined;
-  if (value === undefined) {
-    if (interned.size > 100_000) interned.clear();
-    value = make();
-    interned.set(key, value);
-  }
-  return value;
-}
+const sharedTeams = new Map<number, UnifiedRef>();
+const sharedTexts = new Map<string, string>();
+/** Bound on the shared values, so a long-running hub never grows them without limit. */
+const SHARED_MAX = 100_000;
 
 function teamRef(team: JbTeam | undefined): UnifiedRef | null {
-  return team ? intern(`team:${team.id}:${team.name}`, () => ({ id: String(team.id), name: team.name ?? null })) : null;
+  if (!team) return null;
+  let ref = sharedTeams.get(team.id);
+  if (!ref || ref.name !== (team.name ?? null)) {
+    if (sharedTeams.size > SHARED_MAX) sharedTeams.clear();
+    ref = { id: String(team.id), name: team.name ?? null };
+    sharedTeams.set(team.id, ref);
+  }
+  return ref;
 }
 
 function text(value: string | null | undefined): string | null {
-  return value === null || value === undefined ? null : intern(`text:${value}`, () => value);
+  if (value === null || value === undefined) return null;
+  const shared = sharedTexts.get(value);
+  if (shared !== undefined) return shared;
+  if (sharedTexts.size > SHARED_MAX) sharedTexts.clear();
+  sharedTexts.set(value, value);
+  return value;
 }
+
+/** Normalising the same end date of every license of a pack once: most licenses share one. */
+function validUntil(license: JbLicense): string | null {
+  const raw = license.subscription?.validUntilDate;
+  if (!raw) return null;
+  let utc = sharedDates.get(raw);
+  if (utc === undefined) {
+    if (sharedDates.size > SHARED_MAX) sharedDates.clear();
+    utc = toUtc(raw);
+    sharedDates.set(raw, utc);
+  }
+  return utc;
+}
+const sharedDates = new Map<string, string | null>();
 
 function licenseStatus(license: JbLicense): UnifiedUserLicense['status'] {
   if (license.isSuspended) return 'suspended';
@@ -69,7 +89,7 @@ function userLicense(license: UserLicense): UnifiedUserLicense {
     is_trial: license.isTrial === true,
     team: teamRef(license.team),
     subscription_pack: text(license.subscription?.subscriptionPackRef),
-    valid_until: text(toUtc(license.subscription?.validUntilDate)),
+    valid_until: validUntil(license),
     assigned_at: toUtc(license.lastSeen?.lastAssignmentDate),
     last_active_at: toUtc(license.lastSeen?.lastSeenDate),
   };
@@ -200,7 +220,8 @@ function addToPlan(plans: Map<string, UnifiedLicensePlan>, license: JbLicense): 
   if (license.isAvailableToAssign) plan.available += 1;
   if (license.isSuspended) plan.suspended += 1;
   if (license.isTrial) plan.trial += 1;
-  plan.valid_until = latestDate([plan.valid_until, toUtc(license.subscription?.validUntilDate)]);
+  const until = validUntil(license);
+  if (until !== null && (plan.valid_until === null || until > plan.valid_until)) plan.valid_until = until;
 }
 
 /** Licenses -> people (see LicenseAccumulator). */
