@@ -49,9 +49,9 @@ export class AtlassianApi {
       case 'GET v2 directories':
         return this.requireScope(key, 'read:directories:admin') ?? { status: 200, body: { data: [{ directoryId: `${orgId}-dir`, name: 'Managed accounts' }], links: {} } };
       case 'GET v2 directories/{}/users':
-        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(req, orgId, Object.fromEntries(req.query));
+        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, Object.fromEntries(req.query));
       case 'POST v2 directories/{}/users/search':
-        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(req, orgId, (req.body ?? {}) as Record<string, unknown>);
+        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, (req.body ?? {}) as Record<string, unknown>);
       case 'GET v2 directories/{}/groups':
         return this.requireScope(key, 'read:groups:admin') ?? this.groups(req, orgId);
       default:
@@ -80,7 +80,7 @@ export class AtlassianApi {
   }
 
   /** v2: managed and unmanaged, `limit`, `links.next` the raw cursor; a cursor overrides every other parameter. */
-  private v2Users(req: SimRequest, orgId: string, params: Record<string, unknown>): SimAnswer {
+  private v2Users(orgId: string, params: Record<string, unknown>): SimAnswer {
     let state: { offset: number; limit: number; claim: string | null; expand: string[] };
     if (params.cursor !== undefined && params.cursor !== null && params.cursor !== '') {
       const decoded = decodeV2Cursor(String(params.cursor), orgId);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { sortableId } from '../common/ids';
