@@ -268,6 +268,19 @@ describe('JetBrains end to end (tiny dataset)', () => {
       expect(res.body.result[0].remote_data[1].assignee.email).toBe('Ada@Example.com');
     });
 
+    it('gives the same raw licenses from the snapshot as live, outdated ones only with include_outdated=true', async () => {
+      for (const outdated of ['', '&include_outdated=true']) {
+        const stored = (await users(`&include_remote_data=true${outdated}`).expect(200)).body.result;
+        const live = (await users(`&include_remote_data=true&source=live${outdated}`).expect(200)).body.result;
+        expect(stored).toEqual(live);
+        const ada = stored.find((u: { id: string }) => u.id === 'ada@example.com');
+        const ids = ada.remote_data.map((l: { licenseId: string }) => l.licenseId);
+        expect(ids).toEqual(outdated ? ['AAAAAAA001', 'AAAAAAA002', 'AAAAAAA013'] : ['AAAAAAA001', 'AAAAAAA002']);
+      }
+      const one = await hub.get(`/unified/user-directory/users/ada%40example.com?integrated_account_id=${accountId}&include_remote_data=true&include_outdated=true`).expect(200);
+      expect(one.body.remote_data.map((l: { licenseId: string }) => l.licenseId)).toEqual(['AAAAAAA001', 'AAAAAAA002', 'AAAAAAA013']);
+    });
+
     it('walks pages with next_cursor without duplicates or gaps', async () => {
       const all = (await users().expect(200)).body.result.map((u: { id: string }) => u.id);
       const seen: string[] = [];

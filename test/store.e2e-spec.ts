@@ -130,6 +130,42 @@ describe.each(backends)('store on $name', (backend) => {
     expect((await directory.getWithOverlay('snap-o', 'users', 'users:with-outdated', 'u0'))!.data).toBe('{"v":"base0"}');
   });
 
+  it('assembles remote_data from parts written before the records, in each record\'s order', async () => {
+    const directory = new DirectoryRepository(db);
+    await directory.writeParts('snap-p', 'users', [
+      { part_id: 'L3', data: '{"l":3}' },
+      { part_id: 'L1', data: '{"l":1}' },
+    ]);
+    await directory.writeParts('snap-p', 'users', [{ part_id: 'L2', data: '{"l":2}' }]);
+    await directory.write('snap-p', 'users', [
+      { id: 'a', data: '{"v":"a"}', remote_data: null, remote_part_ids: ['L3', 'L1'] },
+      { id: 'b', data: '{"v":"b"}', remote_data: '{"whole":true}' },
+      { id: 'c', data: '{"v":"c"}', remote_data: null },
+    ]);
+    await directory.write('snap-p', 'users:with-outdated', [{ id: 'a', data: '{"v":"a+"}', remote_data: null, remote_part_ids: ['L1', 'L2', 'L3'] }]);
+
+    const page = await directory.page('snap-p', 'users', null, 10, true);
+    expect(page.map((r) => [r.id, r.remote_data])).toEqual([
+      ['a', '[{"l":3},{"l":1}]'],
+      ['b', '{"whole":true}'],
+      ['c', null],
+    ]);
+    expect((await directory.page('snap-p', 'users', null, 10, false)).map((r) => r.remote_data)).toEqual([null, null, null]);
+    const variant = await directory.pageWithOverlay('snap-p', 'users', 'users:with-outdated', null, 10, true);
+    expect(variant[0]).toMatchObject({ id: 'a', data: '{"v":"a+"}', remote_data: '[{"l":1},{"l":2},{"l":3}]' });
+    expect((await directory.get('snap-p', 'users', 'a'))!.remote_data).toBe('[{"l":3},{"l":1}]');
+    expect((await directory.getWithOverlay('snap-p', 'users', 'users:with-outdated', 'a'))!.remote_data).toBe('[{"l":1},{"l":2},{"l":3}]');
+
+    // Parts go with their snapshot, and with orphaned ones.
+    await directory.deleteSnapshot('snap-p');
+    await directory.writeParts('snap-q', 'users', [{ part_id: 'L9', data: '{}' }]);
+    await directory.write('snap-p', 'users', [{ id: 'a', data: '{}', remote_data: null, remote_part_ids: ['L1'] }]);
+    expect((await directory.get('snap-p', 'users', 'a'))!.remote_data).toBe('[null]');
+    await directory.deleteOrphans();
+    await directory.write('snap-q', 'users', [{ id: 'q', data: '{}', remote_data: null, remote_part_ids: ['L9'] }]);
+    expect((await directory.get('snap-q', 'users', 'q'))!.remote_data).toBe('[null]');
+  });
+
   it('writes large snapshots in batches', async () => {
     const directory = new DirectoryRepository(db);
     const records = Array.from({ length: 2_345 }, (_, i) => ({ id: `u${String(i).padStart(5, '0')}`, data: '{}', remote_data: null }));

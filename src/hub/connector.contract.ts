@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from './unified.types';
+import type { RemotePart, SerializedRecord, SnapshotKind } from './snapshot-records';
+import type { DirectoryResource, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from './unified.types';
 
 /** Credentials as the user submitted them, validated against the manifest's credential fields. */
 export type Credentials = Record<string, string>;
@@ -61,6 +62,20 @@ export interface ConnectorPage<T> {
   nextCursor: string | null;
 }
 
+/**
+ * Part of a snapshot a connector serialised itself: records, or pieces of their raw data. An
+ * overlay kind (`users:with-outdated`) holds only the records that differ from its base list, and
+ * tombstones for the ones the variant drops (see `overlayRecords`).
+ */
+export type SnapshotChunk = RecordsChunk | PartsChunk;
+export type RecordsChunk = { kind: SnapshotKind; records: SerializedRecord[] };
+export type PartsChunk = { kind: DirectoryResource; parts: RemotePart[] };
+
+/** Where a connector's readSnapshot puts what it read; resolves once stored. */
+export interface SnapshotSink {
+  write(chunk: SnapshotChunk): Promise<void>;
+}
+
 /** One request to pass through, already checked by the hub (safe relative path, no hub params). */
 export interface ProxyRequest {
   method: string;
@@ -95,6 +110,14 @@ export interface HubConnector {
    */
   listUsers(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>>;
   listGroups?(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedGroup>>;
+  /**
+   * Optional fast path for a sync: every list of the snapshot (users, groups, licenses and their
+   * with-outdated overlays), already serialised, written chunk by chunk into `sink` as soon as
+   * each is ready (raw parts even while the upstream is still being read). For a connector whose
+   * lists all derive from one upstream read and that can do that work off the main thread. Without
+   * it, a sync reads listUsers / listGroups / listLicenses.
+   */
+  readSnapshot?(account: ConnectorAccount, sink: SnapshotSink): Promise<void>;
   listLicenses?(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedLicensePlan>>;
   /** Sends one request 1-to-1 upstream with the account's credentials injected. Never retried. */
   proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse>;

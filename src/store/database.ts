@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { DatabaseConfig } from '../config/hub-config';
+import { startWorker } from '../hub/worker-thread';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
@@ -33,7 +34,29 @@ function openSqlite(file: string): BetterSqlite3.Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return withStatementCache(sqlite);
+  return withStatementCache(withBackgroundCheckpoints(sqlite, file));
+}
+
+/** Pages (16 KB) the WAL may reach before the main connection checkpoints itself: a backstop only. */
+const BACKSTOP_CHECKPOINT_PAGES = 16_384;
+/** How often the checkpointer thread looks for writes to fold into the database file, and how long it waits for quiet. */
+const CHECKPOINT = { everyMs: 250, maxDeferMs: 10_000 };
+
+/**
+ * Checkpoints run in a worker thread (sqlite-checkpointer) instead of on the connection that
+ * serves requests; see there for why. The WAL file is cut back to 64 MB after it was reset.
+ */
+function withBackgroundCheckpoints(sqlite: BetterSqlite3.Database, file: string): BetterSqlite3.Database {
+  if (file === ':memory:') return sqlite;
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  const checkpointer = startWorker(__dirname, 'sqlite-checkpointer', { file, ...CHECKPOINT });
+  const close = sqlite.close.bind(sqlite);
+  sqlite.close = (() => {
+    void checkpointer.terminate();
+    return close();
+  }) as typeof sqlite.close;
+  return sqlite;
 }
 
 /**

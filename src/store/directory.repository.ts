@@ -4,22 +4,14 @@ import type { Database } from './schema';
 import { HUB_DATABASE } from '../hub/tokens';
 import type { HubDatabase } from './database';
 import type { DirectoryResource } from '../hub/unified.types';
+import { OverlayKind, RemotePart, SerializedRecord, SnapshotKind, TOMBSTONE } from '../hub/snapshot-records';
 
-export interface DirectoryRecord {
-  id: string;
-  data: string;
-  remote_data: string | null;
-}
-
-/**
- * What a snapshot holds: the three lists, plus overlays for the variants that keep outdated
- * licenses. An overlay holds only the records that differ from its base list (and a `null` record
- * for one the variant drops), so the variant costs little when few records differ.
- */
-export type SnapshotKind = DirectoryResource | OverlayKind;
-export type OverlayKind = 'users:with-outdated' | 'licenses:with-outdated';
-/** The data of an overlay record that removes a base record from the variant. */
-export const TOMBSTONE = 'null';
+/** A stored record as read: its raw data resolved, whether stored whole or in parts. */
+export type DirectoryRecord = Omit<SerializedRecord, 'remote_part_ids'>;
+/** A row as stored: remote_part_ids still as its JSON text. */
+type StoredRow = DirectoryRecord & { remote_part_ids: string | null };
+export { TOMBSTONE };
+export type { OverlayKind, SnapshotKind };
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (5 per row). */
 const INSERT_BATCH = 500;
@@ -29,6 +21,8 @@ const INSERT_BATCH = 500;
  * one connection, and reads wait for it.
  */
 const BATCHES_PER_TRANSACTION = 10;
+/** Part ids per lookup: well under both databases' bound-parameter limits. */
+const PARTS_PER_QUERY = 1_000;
 
 /**
  * Snapshots of unified records. A sync writes all rows of a new snapshot first, then switches the
@@ -39,17 +33,35 @@ const BATCHES_PER_TRANSACTION = 10;
 export class DirectoryRepository {
   constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
 
-  async write(snapshotId: string, kind: SnapshotKind, records: DirectoryRecord[]): Promise<void> {
+  async write(snapshotId: string, kind: SnapshotKind, records: SerializedRecord[]): Promise<void> {
     const perTransaction = INSERT_BATCH * BATCHES_PER_TRANSACTION;
     for (let start = 0; start < records.length; start += perTransaction) {
       const chunk = records.slice(start, start + perTransaction);
       await this.db.transaction().execute(async (trx) => {
         for (let offset = 0; offset < chunk.length; offset += INSERT_BATCH) {
-          const rows = chunk.slice(offset, offset + INSERT_BATCH).map((r) => ({ snapshot_id: snapshotId, kind, ...r }));
+          const rows = chunk.slice(offset, offset + INSERT_BATCH).map((r) => ({
+            snapshot_id: snapshotId,
+            kind,
+            id: r.id,
+            data: r.data,
+            remote_data: r.remote_data,
+            remote_part_ids: r.remote_part_ids ? JSON.stringify(r.remote_part_ids) : null,
+          }));
           await trx.insertInto('directory_records').values(rows).execute();
         }
       });
     }
+  }
+
+  /** Pieces of raw data for records of `kind` written later (see RemotePart). */
+  async writeParts(snapshotId: string, kind: DirectoryResource, parts: RemotePart[]): Promise<void> {
+    const perInsert = 500;
+    await this.db.transaction().execute(async (trx) => {
+      for (let offset = 0; offset < parts.length; offset += perInsert) {
+        const rows = parts.slice(offset, offset + perInsert).map((p) => ({ snapshot_id: snapshotId, kind, part_id: p.part_id, data: p.data }));
+        await trx.insertInto('remote_parts').values(rows).execute();
+      }
+    });
   }
 
   /** Keyset page ordered by id, one extra row to tell whether more follow. */
@@ -57,13 +69,14 @@ export class DirectoryRepository {
     let query = this.db
       .selectFrom('directory_records')
       .select(['id', 'data'])
-      .select((eb) => remoteDataColumn(eb, withRemoteData))
+      .select((eb) => remoteDataColumns(eb, withRemoteData))
       .where('snapshot_id', '=', snapshotId)
       .where('kind', '=', kind)
       .orderBy('id')
       .limit(limit + 1);
     if (afterId !== null) query = query.where('id', '>', afterId);
-    return query.execute();
+    const rows = await query.execute();
+    return withRemoteData ? this.withParts(snapshotId, kind as DirectoryResource, rows) : rows;
   }
 
   /**
@@ -79,14 +92,14 @@ export class DirectoryRepository {
     limit: number,
     withRemoteData = false,
   ): Promise<DirectoryRecord[]> {
-    const out: DirectoryRecord[] = [];
+    const out: StoredRow[] = [];
     const batch = 2 * (limit + 1);
     let after = afterId;
     for (;;) {
       let query = this.db
         .selectFrom('directory_records')
         .select(['id', 'data'])
-      .select((eb) => remoteDataColumn(eb, withRemoteData))
+        .select((eb) => remoteDataColumns(eb, withRemoteData))
         .where('snapshot_id', '=', snapshotId)
         .where('kind', 'in', [base, overlay])
         .orderBy('id')
@@ -98,26 +111,55 @@ export class DirectoryRepository {
         const row = rows[i]!;
         if (i > 0 && rows[i - 1]!.id === row.id) continue;
         if (row.data !== TOMBSTONE) out.push(row);
-        if (out.length === limit + 1) return out;
+        if (out.length === limit + 1) break;
       }
-      if (rows.length < batch) return out;
+      if (out.length === limit + 1 || rows.length < batch) return withRemoteData ? this.withParts(snapshotId, base, out) : out;
       after = rows[rows.length - 1]!.id;
     }
   }
 
   async getWithOverlay(snapshotId: string, base: DirectoryResource, overlay: OverlayKind, id: string): Promise<DirectoryRecord | undefined> {
-    const row = (await this.get(snapshotId, overlay, id)) ?? (await this.get(snapshotId, base, id));
-    return row && row.data !== TOMBSTONE ? row : undefined;
+    const row = (await this.row(snapshotId, overlay, id)) ?? (await this.row(snapshotId, base, id));
+    return row && row.data !== TOMBSTONE ? (await this.withParts(snapshotId, base, [row]))[0] : undefined;
   }
 
-  async get(snapshotId: string, kind: SnapshotKind, id: string): Promise<DirectoryRecord | undefined> {
+  async get(snapshotId: string, kind: DirectoryResource, id: string): Promise<DirectoryRecord | undefined> {
+    const row = await this.row(snapshotId, kind, id);
+    return row ? (await this.withParts(snapshotId, kind, [row]))[0] : undefined;
+  }
+
+  private row(snapshotId: string, kind: SnapshotKind, id: string): Promise<StoredRow | undefined> {
     return this.db
       .selectFrom('directory_records')
-      .select(['id', 'data', 'remote_data'])
+      .select(['id', 'data', 'remote_data', 'remote_part_ids'])
       .where('snapshot_id', '=', snapshotId)
       .where('kind', '=', kind)
       .where('id', '=', id)
       .executeTakeFirst();
+  }
+
+  /** Resolves the remote_data of rows stored as parts: one query per page of records. */
+  private async withParts(snapshotId: string, kind: DirectoryResource, rows: StoredRow[]): Promise<DirectoryRecord[]> {
+    const partIds = new Map<string, string[]>();
+    for (const row of rows) if (row.remote_part_ids !== null) partIds.set(row.id, JSON.parse(row.remote_part_ids) as string[]);
+    const resolve = (row: StoredRow): DirectoryRecord => ({ id: row.id, data: row.data, remote_data: row.remote_data });
+    if (partIds.size === 0) return rows.map(resolve);
+    const wanted = [...new Set([...partIds.values()].flat())];
+    const data = new Map<string, string>();
+    for (let start = 0; start < wanted.length; start += PARTS_PER_QUERY) {
+      const found = await this.db
+        .selectFrom('remote_parts')
+        .select(['part_id', 'data'])
+        .where('snapshot_id', '=', snapshotId)
+        .where('kind', '=', kind)
+        .where('part_id', 'in', wanted.slice(start, start + PARTS_PER_QUERY))
+        .execute();
+      for (const part of found) data.set(part.part_id, part.data);
+    }
+    return rows.map((row) => {
+      const ids = partIds.get(row.id);
+      return ids ? { id: row.id, data: row.data, remote_data: `[${ids.map((id) => data.get(id) ?? 'null').join(',')}]` } : resolve(row);
+    });
   }
 
   async all(snapshotId: string, kind: SnapshotKind): Promise<Omit<DirectoryRecord, 'remote_data'>[]> {
@@ -148,27 +190,28 @@ export class DirectoryRepository {
 
   async deleteSnapshot(snapshotId: string): Promise<void> {
     await this.db.deleteFrom('directory_records').where('snapshot_id', '=', snapshotId).execute();
+    await this.db.deleteFrom('remote_parts').where('snapshot_id', '=', snapshotId).execute();
   }
 
   /** Removes rows of snapshots no account serves: left by a failed, killed or superseded run. */
   async deleteOrphans(): Promise<number> {
-    const result = await this.db
-      .deleteFrom('directory_records')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('accounts')
-              .select('accounts.id')
-              .whereRef('accounts.current_snapshot_id', '=', 'directory_records.snapshot_id'),
-          ),
-        ),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    let deleted = 0;
+    for (const table of ['directory_records', 'remote_parts'] as const) {
+      const result = await this.db
+        .deleteFrom(table)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('accounts').select('accounts.id').whereRef('accounts.current_snapshot_id', '=', `${table}.snapshot_id`))),
+        )
+        .executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    }
+    return deleted;
   }
 }
 
-/** remote_data is the larger half of a record: read it only when the client asked for it. */
-function remoteDataColumn(eb: ExpressionBuilder<Database, 'directory_records'>, withRemoteData: boolean): AliasedExpression<string | null, 'remote_data'> {
-  return withRemoteData ? eb.ref('remote_data').as('remote_data') : sql<string | null>`null`.as('remote_data');
+/** remote_data is the larger half of a record: read it (or the ids of its parts) only when the client asked for it. */
+function remoteDataColumns(eb: ExpressionBuilder<Database, 'directory_records'>, withRemoteData: boolean): [AliasedExpression<string | null, 'remote_data'>, AliasedExpression<string | null, 'remote_part_ids'>] {
+  return withRemoteData
+    ? [eb.ref('remote_data').as('remote_data'), eb.ref('remote_part_ids').as('remote_part_ids')]
+    : [sql<string | null>`null`.as('remote_data'), sql<string | null>`null`.as('remote_part_ids')];
 }

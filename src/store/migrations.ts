@@ -51,6 +51,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_remote_parts': {
+    async up(db: Kysely<any>) {
+      const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      const byteOrder = isPostgres ? sql`collate "C"` : sql`collate binary`;
+      // Keyed by part id, not by owning record: parts arrive in upstream order, and inserting them
+      // in key order is several times faster than scattering them over the index.
+      await db.schema
+        .createTable('remote_parts')
+        .addColumn('snapshot_id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('kind', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('part_id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('remote_parts_pk', ['snapshot_id', 'kind', 'part_id'])
+        .execute();
+      await db.schema.alterTable('directory_records').addColumn('remote_part_ids', 'text').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

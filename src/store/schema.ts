@@ -39,10 +39,26 @@ export interface DirectoryRecordsTable {
   data: string;
   /** The raw upstream data as JSON, served only on request. */
   remote_data: string | null;
+  /** Or, instead: a JSON array of the ids of its remote_parts; remote_data is their array. */
+  remote_part_ids: string | null;
+}
+
+/**
+ * Raw upstream data stored in pieces, for records whose raw data is known piece by piece before the
+ * record itself (JetBrains: each raw license, written while pages download, before the person's
+ * record can be built). Such a record names its parts in `directory_records.remote_part_ids`.
+ */
+export interface RemotePartsTable {
+  snapshot_id: string;
+  /** The list the owning records are in (`users`). */
+  kind: string;
+  part_id: string;
+  data: string;
 }
 
 export interface Database {
   accounts: AccountsTable;
   sync_runs: SyncRunsTable;
   directory_records: DirectoryRecordsTable;
+  remote_parts: RemotePartsTable;
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { RunScope } from '../hub/connector.contract';
 
 export interface RunProgress {
@@ -14,7 +15,10 @@ export class SyncRunScope implements RunScope {
   private readonly budget = new AbortController();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly budgetMs: number) {}
+  constructor(private readonly budgetMs: number) {
+    // Every request in flight listens to the budget signal; a run has more than Node's default 10.
+    setMaxListeners(0, this.budget.signal);
+  }
 
   /** Starts the budget clock when the run starts (not while it waits in the queue). */
   begin(): void {

@@ -4,14 +4,15 @@ import { HUB_CONFIG } from '../hub/tokens';
 import { HubError, isHubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
-import type { ConnectorAccount, ConnectorPage, PageRequest } from '../hub/connector.contract';
+import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../hub/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
-import { DirectoryRepository, OverlayKind } from '../store/directory.repository';
+import { DirectoryRepository } from '../store/directory.repository';
 import type { DirectoryResource } from '../hub/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
 import { ConcurrencyGate } from '../hub/http/concurrency-gate';
 import { SyncRunScope } from './run-scope';
-import { SnapshotWriter, UnifiedItem } from './snapshot-writer';
+import { SnapshotWriter } from './snapshot-writer';
+import type { OverlayKind, UnifiedItem } from '../hub/snapshot-records';
 import type { SyncStats } from './sync-run.view';
 
 type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<UnifiedItem>>;
@@ -131,31 +132,11 @@ export class SyncService implements OnApplicationBootstrap {
     try {
       const { connector, account } = this.accountsService.connectorAccount(row, scope);
       const impl = connector.implementation;
-      const lists: { kind: DirectoryResource; list?: Lister; overlay?: OverlayKind }[] = [
-        { kind: 'users', list: impl.listUsers.bind(impl), overlay: 'users:with-outdated' },
-        { kind: 'groups', list: impl.listGroups?.bind(impl) },
-        { kind: 'licenses', list: impl.listLicenses?.bind(impl), overlay: 'licenses:with-outdated' },
-      ];
       const previous = row.current_snapshot_id;
       const writer = new SnapshotWriter(this.directory, run.id);
-      const clock = { reading: 0, writing: 0 };
-      const timed = async <T>(phase: keyof typeof clock, work: () => Promise<T>): Promise<T> => {
-        const start = Date.now();
-        try {
-          return await work();
-        } finally {
-          clock[phase] += Date.now() - start;
-        }
-      };
-      for (const { kind, list, overlay } of lists) {
-        if (!list) continue;
-        const items = await timed('reading', () => this.readAll(list, account, false, stats));
-        await timed('writing', () => writer.writeList(kind, items));
-        if (overlay) {
-          const variant = await timed('reading', () => this.readAll(list, account, true, stats));
-          await timed('writing', () => writer.writeOverlay(overlay, items, variant));
-        }
-      }
+      const clock = new PhaseClock();
+      if (impl.readSnapshot) await this.copySnapshot(impl, account, writer, stats, clock);
+      else await this.copyLists(impl, account, writer, stats, clock);
       stats.timings = { reading_ms: clock.reading, writing_ms: clock.writing };
       Object.assign(stats, await this.directory.compare(previous, run.id, 'users'));
 
@@ -176,6 +157,39 @@ export class SyncService implements OnApplicationBootstrap {
       );
     } catch (error) {
       await this.fail(row, run, scope, stats, error);
+    }
+  }
+
+  /** A connector's own serialised snapshot, written chunk by chunk as the connector hands it over. */
+  private async copySnapshot(impl: HubConnector, account: ConnectorAccount, writer: SnapshotWriter, stats: SyncStats, clock: PhaseClock): Promise<void> {
+    const started = Date.now();
+    const writingBefore = clock.writing;
+    await impl.readSnapshot!(account, {
+      write: (chunk) => {
+        stats.pages += 1;
+        if ('records' in chunk) stats.records += chunk.records.length;
+        return clock.time('writing', () => writer.writeChunk(chunk));
+      },
+    });
+    // Writes happen while the connector reads: whatever was not writing was reading.
+    clock.reading += Date.now() - started - (clock.writing - writingBefore);
+  }
+
+  /** Every list through the connector's paged list methods; overlays computed here. */
+  private async copyLists(impl: HubConnector, account: ConnectorAccount, writer: SnapshotWriter, stats: SyncStats, clock: PhaseClock): Promise<void> {
+    const lists: { kind: DirectoryResource; list?: Lister; overlay?: OverlayKind }[] = [
+      { kind: 'users', list: impl.listUsers.bind(impl), overlay: 'users:with-outdated' },
+      { kind: 'groups', list: impl.listGroups?.bind(impl) },
+      { kind: 'licenses', list: impl.listLicenses?.bind(impl), overlay: 'licenses:with-outdated' },
+    ];
+    for (const { kind, list, overlay } of lists) {
+      if (!list) continue;
+      const items = await clock.time('reading', () => this.readAll(list, account, false, stats));
+      await clock.time('writing', () => writer.writeList(kind, items));
+      if (overlay) {
+        const variant = await clock.time('reading', () => this.readAll(list, account, true, stats));
+        await clock.time('writing', () => writer.writeOverlay(overlay, items, variant));
+      }
     }
   }
 
@@ -218,6 +232,21 @@ export class SyncService implements OnApplicationBootstrap {
       await this.accounts.update(row.id, changes);
     } catch (storeError) {
       this.logger.error(`could not record the failure of sync ${run.id}: ${(storeError as Error).message}`);
+    }
+  }
+}
+
+/** Where a run's time went: reading (upstream, mapping, serialising) or writing the snapshot. */
+class PhaseClock {
+  reading = 0;
+  writing = 0;
+
+  async time<T>(phase: 'reading' | 'writing', work: () => Promise<T>): Promise<T> {
+    const start = Date.now();
+    try {
+      return await work();
+    } finally {
+      this[phase] += Date.now() - start;
     }
   }
 }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Credentials, RunScope } from '../../hub/connector.contract';
 import { ConcurrencyGate } from '../../hub/http/concurrency-gate';
 import { malformed } from '../../hub/http/upstream-errors';
-import { JsonRequest, UpstreamHttp } from '../../hub/http/upstream-http';
-import type { JbError, JbLicense, JbManagedCustomer, JbManagedTeam } from './jetbrains.types';
+import { JsonRequest, redactUrl, UpstreamHttp } from '../../hub/http/upstream-http';
+import { PageSummary, SERVICE } from './jetbrains.pages';
+import type { JbError, JbManagedCustomer, JbManagedTeam } from './jetbrains.types';
 
-export const SERVICE = 'JetBrains';
+export { SERVICE };
 /** The API's maximum page size (reference §1.3). */
 export const PER_PAGE = 200;
 /** Pages in flight at once per account. */
@@ -14,6 +15,9 @@ export const PAGE_CONCURRENCY = 8;
 export const PAGE_CAP = 10_000;
 
 export type JbTokenInfo = JbManagedCustomer | JbManagedTeam;
+
+/** Decodes and keeps one page's body (`path` names it in errors); may run elsewhere, hence async. */
+export type PageReader = (body: ArrayBuffer, path: string) => PageSummary | Promise<PageSummary>;
 
 interface LicensePage {
   count: number;
@@ -38,19 +42,19 @@ export class JetbrainsClient {
   }
 
   /**
-   * Every license the token can see, handed to `onPage` page by page as the pages arrive (in no
-   * particular order). Does not rely on the `assigned` default (reference open question 1: "all"
+   * Every license the token can see: each page's body is handed to `readPage` as it arrives (in no
+   * particular order), which decodes and keeps it (see parseLicensePage) and says what it held. Does not rely on the `assigned` default (reference open question 1: "all"
    * or "unassigned only"): it asks for assigned and unassigned licenses explicitly. Each list's
    * first page gives X-Total-Count; the remaining pages are fetched at once through a shared gate.
    * Without a usable total, or when the total was short, pages are read in windows until a short
    * page ends the list.
    */
-  async eachLicensePage(baseUrl: string, credentials: Credentials, token: JbTokenInfo, onPage: (licenses: JbLicense[]) => void, run?: RunScope): Promise<void> {
+  async eachLicensePage(baseUrl: string, credentials: Credentials, token: JbTokenInfo, readPage: PageReader, run?: RunScope): Promise<void> {
     const listUrl = token.type === 'TEAM' ? `${baseUrl}/customer/teams/${token.team.id}/licenses` : `${baseUrl}/customer/licenses`;
     const gate = new ConcurrencyGate(PAGE_CONCURRENCY);
     const progress = { done: 0, known: 0 };
     const report = () => run?.reportPages(progress.done, progress.known);
-    const readList = (assigned: boolean) => this.readList(listUrl, assigned, credentials, gate, onPage, run, progress, report);
+    const readList = (assigned: boolean) => this.readList(listUrl, assigned, credentials, gate, readPage, run, progress, report);
     await Promise.all([readList(true), readList(false)]);
   }
 
@@ -59,7 +63,7 @@ export class JetbrainsClient {
     assigned: boolean,
     credentials: Credentials,
     gate: ConcurrencyGate,
-    onPage: (licenses: JbLicense[]) => void,
+    readPage: PageReader,
     run: RunScope | undefined,
     progress: { done: number; known: number },
     report: () => void,
@@ -67,12 +71,9 @@ export class JetbrainsClient {
     const firstIds = new Map<string, number>();
     const fetchPage = async (page: number): Promise<LicensePage> => {
       const query = `?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`;
-      const response = await this.http.json<unknown>({ ...this.request(url + query, credentials, run), gate });
-      if (!Array.isArray(response.body)) throw malformed(SERVICE, `${url.slice(url.indexOf('/customer'))} did not return an array`);
-      const items = response.body as JbLicense[];
-      if (items.some((license) => typeof license?.licenseId !== 'string')) throw malformed(SERVICE, 'a license without licenseId');
+      const response = await this.http.bytes({ ...this.request(url + query, credentials, run), gate });
+      const { count, firstId } = await readPage(response.body, redactUrl(url + query));
       // An upstream that ignores `page` would hand us page 1 forever: refuse a repeated page.
-      const firstId = items[0]?.licenseId;
       if (firstId !== undefined) {
         const seenOn = firstIds.get(firstId);
         if (seenOn !== undefined && seenOn !== page) throw malformed(SERVICE, `page ${page} repeats page ${seenOn}; stopped the page loop`);
@@ -81,8 +82,7 @@ export class JetbrainsClient {
       const totalHeader = Number(response.headers['x-total-count']);
       progress.done += 1;
       report();
-      onPage(items);
-      return { count: items.length, total: Number.isFinite(totalHeader) && totalHeader >= 0 ? totalHeader : null };
+      return { count, total: Number.isFinite(totalHeader) && totalHeader >= 0 ? totalHeader : null };
     };
 
     const first = await fetchPage(1);

@@ -9,13 +9,16 @@ import type {
   PageRequest,
   ProxyRequest,
   ProxyResponse,
+  SnapshotSink,
 } from '../../hub/connector.contract';
 import { memoInRun, pageOfSorted } from '../../hub/connector-paging';
 import { forwardToUpstream } from '../../hub/http/proxy-forwarding';
 import { UpstreamHttp } from '../../hub/http/upstream-http';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../hub/unified.types';
-import { JbTokenInfo, JetbrainsClient, SERVICE } from './jetbrains.client';
+import { JbTokenInfo, JetbrainsClient } from './jetbrains.client';
 import { LicenseAccumulator } from './jetbrains.mapper';
+import { parseLicensePage, SERVICE, summarizePage } from './jetbrains.pages';
+import { SnapshotWorker } from './jetbrains.snapshot-source';
 import type { JbTeam } from './jetbrains.types';
 
 interface Directory {
@@ -69,6 +72,21 @@ export class JetbrainsConnector implements HubConnector {
     return pageOfSorted(licenses.licensePlans(page), page);
   }
 
+  /**
+   * A sync: the license pages are decoded and mapped in a worker thread while the main thread
+   * downloads the next ones and stores the raw licenses; the records come back serialised.
+   */
+  async readSnapshot(account: ConnectorAccount, sink: SnapshotSink): Promise<void> {
+    const worker = new SnapshotWorker(sink);
+    try {
+      const token = await this.client.tokenInfo(account.baseUrl, account.credentials, account.run);
+      await this.client.eachLicensePage(account.baseUrl, account.credentials, token, worker.readPage, account.run);
+      await worker.writeRecords(tokenTeams(token));
+    } finally {
+      await worker.terminate();
+    }
+  }
+
   proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse> {
     return forwardToUpstream(this.http, SERVICE, account.baseUrl, this.client.authHeaders(account.credentials), request);
   }
@@ -77,9 +95,18 @@ export class JetbrainsConnector implements HubConnector {
     return memoInRun(account, 'jetbrains:directory', async () => {
       const token = await this.client.tokenInfo(account.baseUrl, account.credentials, account.run);
       const licenses = new LicenseAccumulator();
-      await this.client.eachLicensePage(account.baseUrl, account.credentials, token, (page) => licenses.add(page), account.run);
-      const teams = token.type === 'TEAM' ? [{ id: token.team.id, name: token.team.name }] : (token.teams ?? []).map((t) => ({ id: t.id, name: t.name }));
-      return { token, teams, licenses };
+      const readPage = (body: ArrayBuffer, path: string) => {
+        const items = parseLicensePage(body, path);
+        licenses.add(items);
+        return summarizePage(items);
+      };
+      await this.client.eachLicensePage(account.baseUrl, account.credentials, token, readPage, account.run);
+      return { token, teams: tokenTeams(token), licenses };
     });
   }
+}
+
+/** The teams a token names: its own team, or the customer's teams. */
+function tokenTeams(token: JbTokenInfo): JbTeam[] {
+  return token.type === 'TEAM' ? [{ id: token.team.id, name: token.team.name }] : (token.teams ?? []).map((t) => ({ id: t.id, name: t.name }));
 }

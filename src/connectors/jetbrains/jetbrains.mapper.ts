@@ -1,5 +1,6 @@
 import { compareIds, emptyPlan, latestDate, toUtc } from '../../hub/mapping-helpers';
 import { RawJson } from '../../hub/raw-json';
+import type { RemotePart, SerializedRecord } from '../../hub/snapshot-records';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
 import type { JbLicense, JbTeam } from './jetbrains.types';
 
@@ -95,14 +96,30 @@ function userLicense(license: UserLicense): UnifiedUserLicense {
   };
 }
 
-/** One USER license as a person's record needs it; the raw license is kept as JSON text only. */
+/**
+ * One USER license as a person's record needs it. The unified license is serialised once, as it
+ * arrives (in a sync that happens in a worker while pages are still downloading), and the raw
+ * license is kept as JSON text or handed out: neither is held as objects.
+ */
 interface HeldLicense {
   licenseId: string;
   outdated: boolean;
   email: string;
   name: string | null;
-  unified: UnifiedUserLicense;
-  raw: string;
+  active: boolean;
+  team: UnifiedRef | null;
+  lastActiveAt: string | null;
+  json: string;
+  /** Null when the raw license was handed out as a part instead of kept (see add). */
+  raw: string | null;
+}
+
+/** A person's stored record in both views, in id order (see LicenseAccumulator.userRecords). */
+export interface UserRecords {
+  /** Without outdated licenses; null when every license of the person is outdated. */
+  current: SerializedRecord | null;
+  /** With outdated licenses; null when that is the same record as `current`. */
+  withOutdated: SerializedRecord | null;
 }
 
 /**
@@ -118,7 +135,11 @@ export class LicenseAccumulator {
   private readonly members = new Map<number, Set<string>>();
   private readonly plans = { current: new Map<string, UnifiedLicensePlan>(), withOutdated: new Map<string, UnifiedLicensePlan>() };
 
-  add(licenses: JbLicense[]): this {
+  /**
+   * Adds a page. With `parts`, each USER license's raw JSON goes there (stored while the download
+   * goes on) instead of being kept: records then name their licenses as their remote data's parts.
+   */
+  add(licenses: JbLicense[], parts?: RemotePart[]): this {
     for (const license of licenses) {
       if (this.seen.has(license.licenseId)) continue;
       this.seen.add(license.licenseId);
@@ -133,14 +154,19 @@ export class LicenseAccumulator {
         set.add(key);
         this.members.set(license.team.id, set);
       }
+      const unified = userLicense(license);
       const held: HeldLicense = {
         licenseId: license.licenseId,
         outdated,
         email: license.assignee.email.trim(),
         name: license.assignee.name?.trim() || null,
-        unified: userLicense(license),
-        raw: JSON.stringify(license),
+        active: unified.status === 'active',
+        team: unified.team,
+        lastActiveAt: unified.last_active_at,
+        json: JSON.stringify(unified),
+        raw: parts ? null : JSON.stringify(license),
       };
+      parts?.push({ part_id: license.licenseId, data: JSON.stringify(license) });
       const list = this.people.get(key);
       if (list) list.push(held);
       else this.people.set(key, [held]);
@@ -155,18 +181,33 @@ export class LicenseAccumulator {
   userViews(): { current: UnifiedUser[]; withOutdated: UnifiedUser[] } {
     const current: UnifiedUser[] = [];
     const withOutdated: UnifiedUser[] = [];
-    for (const [email, held] of this.people) {
-      held.sort((a, b) => compareIds(a.licenseId, b.licenseId));
-      const all = buildUser(email, held);
-      withOutdated.push(all);
-      if (!held.some((h) => h.outdated)) current.push(all);
-      else {
-        const kept = held.filter((h) => !h.outdated);
-        if (kept.length > 0) current.push(buildUser(email, kept));
-      }
+    for (const [email, { all, kept }] of this.peopleInOrder()) {
+      const user = buildUser(email, all);
+      withOutdated.push(user);
+      if (kept === all) current.push(user);
+      else if (kept.length > 0) current.push(buildUser(email, kept));
     }
-    const byId = (a: UnifiedUser, b: UnifiedUser) => compareIds(a.id, b.id);
-    return { current: current.sort(byId), withOutdated: withOutdated.sort(byId) };
+    return { current, withOutdated };
+  }
+
+  /**
+   * The same two views as userViews(), serialised person by person in id order without building
+   * the user objects: what a sync stores. Each license's JSON was made when it arrived.
+   */
+  *userRecords(): Generator<UserRecords> {
+    for (const [email, { all, kept }] of this.peopleInOrder()) {
+      if (kept === all) yield { current: userRecord(email, all), withOutdated: null };
+      else yield { current: kept.length > 0 ? userRecord(email, kept) : null, withOutdated: userRecord(email, all) };
+    }
+  }
+
+  /** People by id, each with all their licenses and those that are not outdated (the same array when none is). */
+  private *peopleInOrder(): Generator<[string, { all: HeldLicense[]; kept: HeldLicense[] }]> {
+    const byLicenseId = (a: HeldLicense, b: HeldLicense) => compareIds(a.licenseId, b.licenseId);
+    for (const email of [...this.people.keys()].sort(compareIds)) {
+      const all = this.people.get(email)!.sort(byLicenseId);
+      yield [email, { all, kept: all.some((h) => h.outdated) ? all.filter((h) => !h.outdated) : all }];
+    }
   }
 
   /** Teams (those the token lists and those seen on licenses) with their people holding a current license. */
@@ -185,24 +226,46 @@ export class LicenseAccumulator {
   }
 }
 
-function buildUser(email: string, held: HeldLicense[]): UnifiedUser {
-  const licenses = held.map((h) => h.unified);
+/** A person's fields around their licenses, in the order the record has them. */
+function userParts(email: string, held: HeldLicense[]) {
   const name = held.find((h) => h.name !== null)?.name ?? null;
   const groups = new Map<string, UnifiedRef>();
-  for (const l of licenses) if (l.team) groups.set(l.team.id, l.team);
-  return {
+  for (const h of held) if (h.team) groups.set(h.team.id, h.team);
+  const before = {
     id: email,
     remote_id: held[0]!.email,
     email,
-    emails: [{ email, type: 'work', is_primary: true }],
+    emails: [{ email, type: 'work' as const, is_primary: true }],
     name,
     ...splitName(name),
-    status: licenses.some((l) => l.status === 'active') ? 'active' : 'suspended',
-    licenses,
+    status: held.some((h) => h.active) ? ('active' as const) : ('suspended' as const),
+  };
+  const after = {
     groups: [...groups.values()].sort((a, b) => compareIds(a.id, b.id)),
-    last_active_at: latestDate(licenses.map((l) => l.last_active_at)),
+    last_active_at: latestDate(held.map((h) => h.lastActiveAt)),
     integration: INTEGRATION,
-    remote_data: RawJson.array(held.map((h) => h.raw)),
+  };
+  return { before, after };
+}
+
+function buildUser(email: string, held: HeldLicense[]): UnifiedUser {
+  const { before, after } = userParts(email, held);
+  const licenses = held.map((h) => JSON.parse(h.json) as UnifiedUserLicense);
+  return { ...before, licenses, ...after, remote_data: RawJson.array(held.map((h) => h.raw ?? 'null')) };
+}
+
+/** JSON.stringify of buildUser()'s record, with each license's JSON spliced in as made on arrival. */
+function userRecord(email: string, held: HeldLicense[]): SerializedRecord {
+  const { before, after } = userParts(email, held);
+  const head = JSON.stringify(before);
+  const tail = JSON.stringify(after);
+  const licenses = held.map((h) => h.json).join(',');
+  return {
+    id: email,
+    data: `${head.slice(0, -1)},"licenses":[${licenses}],${tail.slice(1)}`,
+    ...(held[0]!.raw === null
+      ? { remote_data: null, remote_part_ids: held.map((h) => h.licenseId) }
+      : { remote_data: `[${held.map((h) => h.raw).join(',')}]` }),
   };
 }
 

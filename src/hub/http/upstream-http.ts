@@ -65,11 +65,27 @@ export class UpstreamHttp implements OnModuleDestroy {
   }
 
   async json<T>(req: JsonRequest): Promise<JsonResponse<T>> {
+    const response = await this.bytes(req);
+    const text = Buffer.from(response.body).toString('utf8');
+    try {
+      return { ...response, body: (text ? JSON.parse(text) : undefined) as T };
+    } catch {
+      // The same answer would come back: not retried.
+      throw malformed(req.service, `invalid JSON from ${redactUrl(req.url)}`);
+    }
+  }
+
+  /**
+   * A successful answer's body as bytes, for a caller that decodes it elsewhere (a worker thread,
+   * say). Same retries, gate and classification as `json()`; the gate slot is released before the
+   * caller decodes, so decoding never holds back the next request.
+   */
+  async bytes(req: JsonRequest): Promise<JsonResponse<ArrayBuffer>> {
     const retry = req.retry ?? (req.method ?? 'GET') === 'GET';
     const maxAttempts = retry ? this.policy.maxAttempts : 1;
     for (let attempt = 1; ; attempt++) {
       throwIfBudgetSpent(req);
-      const outcome = await this.attempt<T>(req);
+      const outcome = await this.attempt(req);
       if (outcome.ok) {
         req.gate?.grow();
         req.run?.reportRequest();
@@ -89,9 +105,9 @@ export class UpstreamHttp implements OnModuleDestroy {
     }
   }
 
-  private async attempt<T>(
+  private async attempt(
     req: JsonRequest,
-  ): Promise<{ ok: true; response: JsonResponse<T> } | { ok: false; error: HubError; retryable: boolean; retryAfterMs?: number | null; throttled?: boolean }> {
+  ): Promise<{ ok: true; response: JsonResponse<ArrayBuffer> } | { ok: false; error: HubError; retryable: boolean; retryAfterMs?: number | null; throttled?: boolean }> {
     const send = async () => {
       let response: Dispatcher.ResponseData;
       try {
@@ -108,22 +124,18 @@ export class UpstreamHttp implements OnModuleDestroy {
         throwIfBudgetSpent(req);
         return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
       }
-      let text: string;
+      let body: ArrayBuffer;
       try {
-        text = await response.body.text();
+        body = await response.body.arrayBuffer();
       } catch (error) {
         return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
       }
       if (response.statusCode >= 200 && response.statusCode < 300) {
-        try {
-          return { ok: true as const, response: { status: response.statusCode, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T } };
-        } catch {
-          return { ok: false as const, error: malformed(req.service, `invalid JSON from ${redactUrl(req.url)}`), retryable: false };
-        }
+        return { ok: true as const, response: { status: response.statusCode, headers: response.headers, body } };
       }
       let parsed: unknown;
       try {
-        parsed = text ? JSON.parse(text) : undefined;
+        parsed = body.byteLength ? JSON.parse(Buffer.from(body).toString('utf8')) : undefined;
       } catch {
         parsed = undefined;
       }
@@ -166,7 +178,7 @@ export class UpstreamHttp implements OnModuleDestroy {
 }
 
 /** Upstream URLs carry no secrets in this hub, but query values can hold emails: keep the path only. */
-function redactUrl(url: string): string {
+export function redactUrl(url: string): string {
   const parsed = new URL(url);
   const keys = [...new Set(parsed.searchParams.keys())];
   const shown = keys.map((k) => (k === 'page' || k === 'perPage' || k === 'assigned' ? `${k}=${parsed.searchParams.get(k)}` : `${k}=…`));

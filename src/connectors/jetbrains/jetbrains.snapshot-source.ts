@@ -1,0 +1,50 @@
+import type { RecordsChunk, SnapshotSink } from '../../hub/connector.contract';
+import type { RemotePart } from '../../hub/snapshot-records';
+import { WorkerThread } from '../../hub/worker-thread';
+import type { PageSummary } from './jetbrains.pages';
+import type { JbTeam } from './jetbrains.types';
+
+export type SnapshotWorkerRequest = { op: 'page'; body: ArrayBuffer; path: string } | { op: 'finish'; teams: JbTeam[] } | { op: 'next' };
+
+/** What the worker made of a page: what the page loop needs, and the raw licenses to store. */
+export interface PageRead {
+  summary: PageSummary;
+  parts: RemotePart[];
+}
+
+/**
+ * The main thread's side of one sync's snapshot worker (jetbrains.snapshot-worker): pages are moved
+ * to it without copying as they arrive, and their raw licenses stored as soon as it returns them;
+ * after the last page the records come back one chunk at a time, the next one prepared while the
+ * current one is written.
+ */
+export class SnapshotWorker {
+  private readonly thread = new WorkerThread(__dirname, 'jetbrains.snapshot-worker');
+
+  constructor(private readonly sink: SnapshotSink) {}
+
+  readonly readPage = async (body: ArrayBuffer, path: string): Promise<PageSummary> => {
+    const { summary, parts } = await this.thread.call<PageRead>({ op: 'page', body, path } satisfies SnapshotWorkerRequest, [body]);
+    if (parts.length > 0) await this.sink.write({ kind: 'users', parts });
+    return summary;
+  };
+
+  async writeRecords(teams: JbTeam[]): Promise<void> {
+    await this.thread.call({ op: 'finish', teams } satisfies SnapshotWorkerRequest);
+    const ask = () => {
+      const next = this.thread.call<RecordsChunk | null>({ op: 'next' } satisfies SnapshotWorkerRequest);
+      // Awaited below; this only keeps a failure that lands during a write from counting as unhandled.
+      next.catch(() => undefined);
+      return next;
+    };
+    let pending = ask();
+    for (let chunk = await pending; chunk; chunk = await pending) {
+      pending = ask();
+      await this.sink.write(chunk);
+    }
+  }
+
+  terminate(): Promise<void> {
+    return this.thread.terminate();
+  }
+}

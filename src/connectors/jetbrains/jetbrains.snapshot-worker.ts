@@ -1,0 +1,34 @@
+/**
+ * Worker thread of a JetBrains sync: decodes and maps the license pages as the main thread downloads
+ * them, handing back each page's raw licenses to store right away; then the snapshot's records,
+ * chunk by chunk. The main thread only does I/O and database writes meanwhile.
+ */
+import type { RecordsChunk } from '../../hub/connector.contract';
+import type { RemotePart } from '../../hub/snapshot-records';
+import { serveRequests } from '../../hub/worker-thread';
+import { LicenseAccumulator } from './jetbrains.mapper';
+import { parseLicensePage, summarizePage } from './jetbrains.pages';
+import { snapshotChunks } from './jetbrains.snapshot';
+import type { PageRead, SnapshotWorkerRequest } from './jetbrains.snapshot-source';
+
+const licenses = new LicenseAccumulator();
+let chunks: Iterator<RecordsChunk> | null = null;
+
+serveRequests((request: SnapshotWorkerRequest): PageRead | RecordsChunk | null => {
+  switch (request.op) {
+    case 'page': {
+      const items = parseLicensePage(request.body, request.path);
+      const parts: RemotePart[] = [];
+      licenses.add(items, parts);
+      return { summary: summarizePage(items), parts };
+    }
+    case 'finish':
+      chunks = snapshotChunks(licenses, request.teams);
+      return null;
+    case 'next': {
+      if (!chunks) throw new Error('next before finish');
+      const next = chunks.next();
+      return next.done ? null : next.value;
+    }
+  }
+});

@@ -1,0 +1,48 @@
+import { buildDataset } from '../../../sandbox/jetbrains/dataset';
+import { overlayRecords, SerializedRecord, serializeRecord } from '../../hub/snapshot-records';
+import { LicenseAccumulator } from './jetbrains.mapper';
+import { SNAPSHOT_CHUNK, snapshotChunks } from './jetbrains.snapshot';
+
+describe('snapshotChunks', () => {
+  // 1k licenses: people with several licenses, letter-case variants, suspended, outdated-only people.
+  const dataset = buildDataset('1k', new Date('2026-06-01T00:00:00Z'));
+  const teams = [{ id: 999, name: 'Team without licenses' }];
+  const accumulator = new LicenseAccumulator().add(dataset.licenses);
+
+  const byKind = () => {
+    const out = new Map<string, SerializedRecord[]>();
+    for (const chunk of snapshotChunks(accumulator, teams)) {
+      expect(chunk.records.length).toBeLessThanOrEqual(SNAPSHOT_CHUNK);
+      out.set(chunk.kind, [...(out.get(chunk.kind) ?? []), ...chunk.records]);
+    }
+    return out;
+  };
+
+  it('stores exactly what the hub would store from the user, group and plan lists', () => {
+    const users = accumulator.userViews();
+    const plans = accumulator.licensePlans();
+    const expected = new Map<string, SerializedRecord[]>([
+      ['users', users.current.map(serializeRecord)],
+      ['users:with-outdated', overlayRecords(users.current, users.withOutdated)],
+      ['groups', accumulator.groups(teams).map(serializeRecord)],
+      ['licenses', plans.map(serializeRecord)],
+      ['licenses:with-outdated', overlayRecords(plans, accumulator.licensePlans({ includeOutdated: true }))],
+    ]);
+    const actual = byKind();
+    for (const [kind, records] of expected) expect({ kind, records: actual.get(kind) ?? [] }).toEqual({ kind, records });
+    // The dataset exercises every part: people with outdated licenses, and more users than one chunk.
+    expect(actual.get('users:with-outdated')!.length).toBeGreaterThan(0);
+    expect(actual.get('users')!.length).toBeGreaterThan(SNAPSHOT_CHUNK / 4);
+  });
+
+  it('writes users in id order, each record valid JSON with its raw licenses', () => {
+    const users = byKind().get('users')!;
+    expect(users.map((u) => u.id)).toEqual([...users.map((u) => u.id)].sort());
+    for (const record of users.slice(0, 50)) {
+      const data = JSON.parse(record.data) as { id: string; licenses: { id: string }[] };
+      const raw = JSON.parse(record.remote_data!) as { licenseId: string }[];
+      expect(data.id).toBe(record.id);
+      expect(raw.map((l) => l.licenseId)).toEqual(data.licenses.map((l) => l.id));
+    }
+  });
+});

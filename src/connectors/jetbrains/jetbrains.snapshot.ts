@@ -1,0 +1,38 @@
+import type { RecordsChunk } from '../../hub/connector.contract';
+import { overlayRecords, SerializedRecord, serializeRecord, SnapshotKind } from '../../hub/snapshot-records';
+import type { LicenseAccumulator } from './jetbrains.mapper';
+import type { JbTeam } from './jetbrains.types';
+
+/** Records per chunk: what the hub writes in one go, and all that is serialised ahead of it. */
+export const SNAPSHOT_CHUNK = 1_000;
+
+/**
+ * Every list of a JetBrains snapshot, serialised lazily chunk by chunk (the raw licenses were
+ * handed over as parts while the pages arrived): users, the users that differ
+ * once outdated licenses are kept (and those who hold only outdated ones), teams, plans, and the
+ * plans that differ with outdated licenses.
+ */
+export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam[]): Generator<RecordsChunk> {
+  const differing: SerializedRecord[] = [];
+  let users: SerializedRecord[] = [];
+  for (const { current, withOutdated } of licenses.userRecords()) {
+    if (current) users.push(current);
+    if (withOutdated) differing.push(withOutdated);
+    if (users.length === SNAPSHOT_CHUNK) {
+      yield { kind: 'users', records: users };
+      users = [];
+    }
+  }
+  if (users.length > 0) yield { kind: 'users', records: users };
+  yield* chunked('users:with-outdated', differing);
+  yield* chunked('groups', licenses.groups(tokenTeams).map(serializeRecord));
+  const plans = licenses.licensePlans();
+  yield* chunked('licenses', plans.map(serializeRecord));
+  yield* chunked('licenses:with-outdated', overlayRecords(plans, licenses.licensePlans({ includeOutdated: true })));
+}
+
+function* chunked(kind: SnapshotKind, records: SerializedRecord[]): Generator<RecordsChunk> {
+  for (let start = 0; start < records.length; start += SNAPSHOT_CHUNK) {
+    yield { kind, records: records.slice(start, start + SNAPSHOT_CHUNK) };
+  }
+}
