@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Credentials, RunScope } from '../../hub/connector.contract';
 import { ConcurrencyGate } from '../../hub/http/concurrency-gate';
 import { malformed } from '../../hub/http/upstream-errors';
-import { JsonRequest, redactUrl, UpstreamHttp } from '../../hub/http/upstream-http';
+import { JsonRequest, JsonResponse, redactUrl, UpstreamHttp } from '../../hub/http/upstream-http';
 import { PageSummary, SERVICE } from './jetbrains.pages';
 import type { JbError, JbManagedCustomer, JbManagedTeam } from './jetbrains.types';
 
@@ -69,37 +69,44 @@ export class JetbrainsClient {
     report: () => void,
   ): Promise<void> {
     const firstIds = new Map<string, number>();
-    const fetchPage = async (page: number): Promise<LicensePage> => {
+    const download = (page: number) => {
       const query = `?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`;
-      const response = await this.http.bytes({ ...this.request(url + query, credentials, run), gate });
-      const { count, firstId } = await readPage(response.body, redactUrl(url + query));
+      return this.http.bytes({ ...this.request(url + query, credentials, run), gate });
+    };
+    const digest = async (page: number, response: JsonResponse<ArrayBuffer>): Promise<LicensePage> => {
+      const path = redactUrl(`${url}?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`);
+      const { count, firstId } = await readPage(response.body, path);
       // An upstream that ignores `page` would hand us page 1 forever: refuse a repeated page.
       if (firstId !== undefined) {
         const seenOn = firstIds.get(firstId);
         if (seenOn !== undefined && seenOn !== page) throw malformed(SERVICE, `page ${page} repeats page ${seenOn}; stopped the page loop`);
         firstIds.set(firstId, page);
       }
-      const totalHeader = Number(response.headers['x-total-count']);
       progress.done += 1;
       report();
-      return { count, total: Number.isFinite(totalHeader) && totalHeader >= 0 ? totalHeader : null };
+      return { count, total: totalCount(response) };
     };
+    const fetchPage = async (page: number): Promise<LicensePage> => digest(page, await download(page));
 
-    const first = await fetchPage(1);
+    // The remaining pages start as soon as page 1's headers give the total, while page 1 itself is
+    // still being read (in a sync, by a worker thread that may still be starting).
+    const firstResponse = await download(1);
+    const total = totalCount(firstResponse);
+    const firstRead = digest(1, firstResponse);
     progress.known += 1;
-    let fetched = first.count;
-    let lastCount = first.count;
+    let rest: Promise<LicensePage[]> = Promise.resolve([]);
     let next = 2;
-    if (first.total !== null && first.total > PER_PAGE) {
-      const lastPage = Math.min(Math.ceil(first.total / PER_PAGE), PAGE_CAP);
+    if (total !== null && total > PER_PAGE) {
+      const lastPage = Math.min(Math.ceil(total / PER_PAGE), PAGE_CAP);
       progress.known += lastPage - 1;
       report();
-      const rest = await Promise.all(range(2, lastPage).map(fetchPage));
-      for (const page of rest) fetched += page.count;
-      lastCount = rest.length ? rest[rest.length - 1]!.count : lastCount;
+      rest = Promise.all(range(2, lastPage).map(fetchPage));
       next = lastPage + 1;
     }
-    if (lastCount < PER_PAGE || (first.total !== null && fetched >= first.total)) return;
+    const pages = await Promise.all([firstRead, rest]).then(([first, others]) => [first, ...others]);
+    const fetched = pages.reduce((sum, page) => sum + page.count, 0);
+    const lastCount = pages[pages.length - 1]!.count;
+    if (lastCount < PER_PAGE || (total !== null && fetched >= total)) return;
     // The total was missing or too small (licenses were added while we read): walk on in windows
     // until a page comes back short.
     while (next <= PAGE_CAP) {
@@ -120,6 +127,12 @@ export class JetbrainsClient {
 function describeError(body: unknown): { code?: string; message?: string } {
   const error = body as Partial<JbError> | undefined;
   return { code: typeof error?.code === 'string' ? error.code : undefined, message: typeof error?.description === 'string' ? error.description : undefined };
+}
+
+/** X-Total-Count, when the upstream sent a usable one. */
+function totalCount(response: JsonResponse<unknown>): number | null {
+  const total = Number(response.headers['x-total-count']);
+  return Number.isFinite(total) && total >= 0 ? total : null;
 }
 
 function range(from: number, to: number): number[] {
