@@ -451,6 +451,21 @@ describe('JetBrains end to end (tiny dataset)', () => {
       await hub.get(proxy('/customer/licenses/NOPE000000')).expect(404, { code: 'LICENSE_NOT_FOUND', description: 'NOPE000000' });
     });
 
+    it('streams a large body through whole, and closes the connection when the upstream cuts one', async () => {
+      const whole = await hub.get(proxy('/__sim/blob?mb=3', '&')).buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      expect(whole.status).toBe(200);
+      expect((whole.body as Buffer).length).toBe(Number(whole.headers['content-length']));
+      expect((JSON.parse((whole.body as Buffer).toString()) as unknown[]).length).toBeGreaterThan(1000);
+
+      await expect(hub.get(proxy('/__sim/blob?mb=3&cut=true', '&')).buffer(true)).rejects.toThrow();
+      // The hub itself carries on.
+      await hub.get(proxy('/token')).expect(200);
+    });
+
     it('does not let the caller override the injected credentials', async () => {
       await hub.get(proxy('/token')).set('X-Api-Key', 'evil').set('X-Customer-Code', '1').expect(200);
       const seen = sim.requests[sim.requests.length - 1]!;

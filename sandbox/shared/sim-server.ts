@@ -74,7 +74,7 @@ export async function startSimServer(definition: SimDefinition, options: { port?
     const { prefix } = definition;
     // A large body streamed without buffering, under the API prefix so it can be reached through the
     // hub's proxy: the benchmark's proof that the proxy streams (no real API endpoint is this big).
-    if (url.pathname === `${prefix}/__sim/blob`) return streamBlob(res, Number(url.searchParams.get('mb') ?? 1));
+    if (url.pathname === `${prefix}/__sim/blob`) return streamBlob(res, Number(url.searchParams.get('mb') ?? 1), url.searchParams.get('cut') === 'true');
     if (prefix && !url.pathname.startsWith(prefix + '/') && url.pathname !== prefix) {
       return sendJson(res, 404, { error: `No endpoint ${req.method} ${url.pathname}` });
     }
@@ -155,13 +155,15 @@ export async function startSimServer(definition: SimDefinition, options: { port?
 }
 
 /** `mb` megabytes of a JSON array, written chunk by chunk with backpressure. */
-async function streamBlob(res: ServerResponse, mb: number): Promise<void> {
+/** `cut`: the connection is reset halfway through the body, as a failing upstream would. */
+async function streamBlob(res: ServerResponse, mb: number, cut = false): Promise<void> {
   const chunk = Buffer.from(JSON.stringify(Array.from({ length: 1024 }, (_, i) => ({ i, pad: 'x'.repeat(40) }))).slice(1, -1) + ',');
   const total = Math.max(1, Math.round(mb * 1024 * 1024));
   const count = Math.ceil(total / chunk.length);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(count * chunk.length + 1) });
   res.write('[');
   for (let i = 0; i < count; i++) {
+    if (cut && i === Math.floor(count / 2)) return void res.socket?.destroy();
     const piece = i === count - 1 ? Buffer.concat([chunk.subarray(0, chunk.length - 1), Buffer.from(']')]) : chunk;
     if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve));
   }

@@ -15,6 +15,7 @@ import { credentialLabels, validateCredentials } from './credentials-validation'
 @Injectable()
 export class AccountsService {
   private readonly logger = new Logger('AccountsService');
+  private readonly opened = new WeakMap<AccountRow, Credentials>();
 
   constructor(
     private readonly accounts: AccountsRepository,
@@ -124,8 +125,17 @@ export class AccountsService {
     return { connector, account: { id: row.id, credentials: this.credentialsOf(row), baseUrl: connector.baseUrl, run } };
   }
 
+  /**
+   * Decrypted once per row object: the repository hands out the same row for a second, so a burst
+   * of proxied requests decrypts once, and the plaintext lives no longer than that row.
+   */
   private credentialsOf(row: AccountRow): Credentials {
-    return JSON.parse(this.cipher.open(row.credentials, row.id)) as Credentials;
+    let credentials = this.opened.get(row);
+    if (!credentials) {
+      credentials = Object.freeze(JSON.parse(this.cipher.open(row.credentials, row.id)) as Credentials);
+      this.opened.set(row, credentials);
+    }
+    return credentials;
   }
 
   private async authenticate(connector: RegisteredConnector, credentials: Credentials): Promise<AuthenticationResult> {

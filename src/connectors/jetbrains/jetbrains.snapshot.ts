@@ -4,7 +4,7 @@ import type { LicenseAccumulator } from './jetbrains.mapper';
 import type { JbTeam } from './jetbrains.types';
 
 /** Records per chunk: what the hub writes in one go, and all that is serialised ahead of it. */
-export const SNAPSHOT_CHUNK = 1_000;
+export const SNAPSHOT_CHUNK = 500;
 
 /**
  * Every list of a JetBrains snapshot, serialised lazily chunk by chunk (the raw licenses were
