@@ -1,4 +1,5 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { RememberingValidationPipe } from '../common/remembering-validation.pipe';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsController } from '../accounts/accounts.controller';
@@ -75,7 +76,7 @@ export class HubModule {
         { provide: APP_FILTER, useClass: HubExceptionFilter },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+          useValue: new RememberingValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
         },
         DatabaseLifecycle,
         AccountsRepository,

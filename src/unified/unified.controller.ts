@@ -39,8 +39,12 @@ export class UnifiedController {
   }
 }
 
-/** The service answers JSON bytes already: send them as they are. */
+/**
+ * The service answers JSON bytes already: send them as they are, straight through Node's response
+ * (Express's `send` would look up the MIME type and check freshness on every page).
+ */
 async function json(res: Response, body: Promise<Buffer>): Promise<void> {
   const bytes = await body;
-  res.status(200).type('application/json').send(bytes);
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+  res.end(bytes);
 }
