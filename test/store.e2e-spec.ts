@@ -8,6 +8,7 @@ import { startJetbrainsSimulator } from '../sandbox/jetbrains/server';
 import { freshSchema, postgresEnabled } from './support/postgres';
 import { eventually, startHub, tempDataDir } from './support/hub-harness';
 import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 
 interface Backend {
   name: string;
@@ -212,6 +213,24 @@ describe.each(backends)('store on $name', (backend) => {
     } finally {
       await sim.close();
       await drop();
+    }
+  });
+});
+
+describe('SQLite checkpoints', () => {
+  it('folds the WAL into the database file in the background once writes pause', async () => {
+    const file = join(tempDataDir(), 'hub.sqlite');
+    const db = await openDatabase({ kind: 'sqlite', file });
+    try {
+      const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+      const start = sizeOf(file);
+      const big = 'x'.repeat(2_000);
+      await new DirectoryRepository(db).write('snap-wal', 'users', Array.from({ length: 2_000 }, (_, i) => ({ id: `u${i}`, data: big, remote_data: null })));
+      // The writes went to the WAL; the checkpointer thread (not this connection) copies them over.
+      expect(sizeOf(`${file}-wal`)).toBeGreaterThan(4_000_000);
+      await eventually(async () => expect(sizeOf(file) - start).toBeGreaterThan(4_000_000), 10_000);
+    } finally {
+      await db.destroy();
     }
   });
 });

@@ -15,7 +15,8 @@ db.pragma('busy_timeout = 5000');
 
 const dataVersion = () => db.pragma('data_version', { simple: true }) as number;
 let seen = dataVersion();
-let dirtySince: number | null = null;
+// Writes may have landed before this thread started (or a previous process left a WAL): check once.
+let dirtySince: number | null = Date.now();
 
 setInterval(() => {
   try {
