@@ -4,7 +4,7 @@ import type { SyncRunRow } from '../store/sync-runs.repository';
 export interface SyncStats {
   /** Successful requests made to the upstream (pages read, token checks). */
   upstream_requests: number;
-  /** Pages of unified records the connector returned. */
+  /** Pages (or, for a connector writing its own snapshot, chunks) of unified records the connector returned. */
   pages: number;
   records: number;
   users: number;

@@ -166,8 +166,10 @@ export class SyncService implements OnApplicationBootstrap {
     const writingBefore = clock.writing;
     await impl.readSnapshot!(account, {
       write: (chunk) => {
-        stats.pages += 1;
-        if ('records' in chunk) stats.records += chunk.records.length;
+        if ('records' in chunk) {
+          stats.pages += 1;
+          stats.records += chunk.records.length;
+        }
         return clock.time('writing', () => writer.writeChunk(chunk));
       },
     });
@@ -236,17 +238,22 @@ export class SyncService implements OnApplicationBootstrap {
   }
 }
 
-/** Where a run's time went: reading (upstream, mapping, serialising) or writing the snapshot. */
+/**
+ * Where a run's time went: reading (upstream, mapping, serialising) or writing the snapshot. Work of
+ * one phase that overlaps itself (a connector writing several chunks at once) counts once.
+ */
 class PhaseClock {
   reading = 0;
   writing = 0;
+  private readonly open = { reading: { count: 0, since: 0 }, writing: { count: 0, since: 0 } };
 
   async time<T>(phase: 'reading' | 'writing', work: () => Promise<T>): Promise<T> {
-    const start = Date.now();
+    const open = this.open[phase];
+    if (open.count++ === 0) open.since = Date.now();
     try {
       return await work();
     } finally {
-      this[phase] += Date.now() - start;
+      if (--open.count === 0) this[phase] += Date.now() - open.since;
     }
   }
 }
