@@ -1,4 +1,4 @@
-import { malformed } from '../../hub/http/upstream-errors';
+import { malformed, readJsonBody } from '../../hub/http/upstream-errors';
 import type { JbLicense } from './jetbrains.types';
 
 export const SERVICE = 'JetBrains';
@@ -15,12 +15,7 @@ export interface PageSummary {
  * Runs on the main thread for live reads and in the snapshot worker during a sync.
  */
 export function parseLicensePage(body: ArrayBuffer, path: string): JbLicense[] {
-  let parsed: unknown;
-  try {
-    parsed = body.byteLength ? JSON.parse(Buffer.from(body).toString('utf8')) : undefined;
-  } catch {
-    throw malformed(SERVICE, `invalid JSON from ${path}`);
-  }
+  const parsed = readJsonBody(SERVICE, body, path);
   if (!Array.isArray(parsed)) throw malformed(SERVICE, `${path} did not return an array`);
   const items = parsed as JbLicense[];
   if (items.some((license) => typeof license?.licenseId !== 'string')) throw malformed(SERVICE, 'a license without licenseId');

@@ -50,6 +50,18 @@ export function classifyNetworkError(service: string, error: unknown): HubError 
   });
 }
 
+/**
+ * An upstream body as JSON (undefined when empty), or UPSTREAM_MALFORMED_RESPONSE naming `where`.
+ * The one decoder for upstream bodies, on the main thread or in a worker.
+ */
+export function readJsonBody(service: string, body: ArrayBuffer, where: string): unknown {
+  try {
+    return body.byteLength ? JSON.parse(Buffer.from(body).toString('utf8')) : undefined;
+  } catch {
+    throw malformed(service, `invalid JSON from ${where}`);
+  }
+}
+
 export function malformed(service: string, what: string): HubError {
   return new HubError('UPSTREAM_MALFORMED_RESPONSE', `${service} sent a response the hub could not read: ${what}`);
 }

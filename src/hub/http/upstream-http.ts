@@ -8,7 +8,7 @@ import { HUB_CONFIG } from '../tokens';
 import type { RunScope } from '../connector.contract';
 import { ConcurrencyGate } from './concurrency-gate';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, RetryPolicy } from './retry-policy';
-import { classifyNetworkError, classifyUpstreamStatus, isRetryableStatus, malformed } from './upstream-errors';
+import { classifyNetworkError, classifyUpstreamStatus, isRetryableStatus, readJsonBody } from './upstream-errors';
 
 export interface JsonRequest {
   /** Name of the upstream in messages, e.g. "JetBrains". */
@@ -66,13 +66,8 @@ export class UpstreamHttp implements OnModuleDestroy {
 
   async json<T>(req: JsonRequest): Promise<JsonResponse<T>> {
     const response = await this.bytes(req);
-    const text = Buffer.from(response.body).toString('utf8');
-    try {
-      return { ...response, body: (text ? JSON.parse(text) : undefined) as T };
-    } catch {
-      // The same answer would come back: not retried.
-      throw malformed(req.service, `invalid JSON from ${redactUrl(req.url)}`);
-    }
+    // Malformed JSON is not retried: the same answer would come back.
+    return { ...response, body: readJsonBody(req.service, response.body, redactUrl(req.url)) as T };
   }
 
   /**
@@ -135,9 +130,9 @@ export class UpstreamHttp implements OnModuleDestroy {
       }
       let parsed: unknown;
       try {
-        parsed = body.byteLength ? JSON.parse(Buffer.from(body).toString('utf8')) : undefined;
+        parsed = readJsonBody(req.service, body, redactUrl(req.url));
       } catch {
-        parsed = undefined;
+        parsed = undefined; // an error page that is not JSON still gets its status classified
       }
       const described = req.describeError?.(parsed) ?? {};
       // Retry-After first; a 429 without it may still say when the limit resets.
