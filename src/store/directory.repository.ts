@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AliasedExpression, ExpressionBuilder, sql } from 'kysely';
+import { AliasedExpression, ExpressionBuilder, Insertable, sql } from 'kysely';
 import type { Database } from './schema';
 import { HUB_DATABASE } from '../hub/tokens';
 import type { HubDatabase } from './database';
@@ -34,34 +34,35 @@ export class DirectoryRepository {
   constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
 
   async write(snapshotId: string, kind: SnapshotKind, records: SerializedRecord[]): Promise<void> {
-    const perTransaction = INSERT_BATCH * BATCHES_PER_TRANSACTION;
-    for (let start = 0; start < records.length; start += perTransaction) {
-      const chunk = records.slice(start, start + perTransaction);
-      await this.db.transaction().execute(async (trx) => {
-        for (let offset = 0; offset < chunk.length; offset += INSERT_BATCH) {
-          const rows = chunk.slice(offset, offset + INSERT_BATCH).map((r) => ({
-            snapshot_id: snapshotId,
-            kind,
-            id: r.id,
-            data: r.data,
-            remote_data: r.remote_data,
-            remote_part_ids: r.remote_part_ids ? JSON.stringify(r.remote_part_ids) : null,
-          }));
-          await trx.insertInto('directory_records').values(rows).execute();
-        }
-      });
-    }
+    await this.insertInBatches('directory_records', records, (r) => ({
+      snapshot_id: snapshotId,
+      kind,
+      id: r.id,
+      data: r.data,
+      remote_data: r.remote_data,
+      remote_part_ids: r.remote_part_ids ? JSON.stringify(r.remote_part_ids) : null,
+    }));
   }
 
   /** Pieces of raw data for records of `kind` written later (see RemotePart). */
   async writeParts(snapshotId: string, kind: DirectoryResource, parts: RemotePart[]): Promise<void> {
-    const perInsert = 500;
-    await this.db.transaction().execute(async (trx) => {
-      for (let offset = 0; offset < parts.length; offset += perInsert) {
-        const rows = parts.slice(offset, offset + perInsert).map((p) => ({ snapshot_id: snapshotId, kind, part_id: p.part_id, data: p.data }));
-        await trx.insertInto('remote_parts').values(rows).execute();
-      }
-    });
+    await this.insertInBatches('remote_parts', parts, (p) => ({ snapshot_id: snapshotId, kind, part_id: p.part_id, data: p.data }));
+  }
+
+  /** Multi-row INSERTs of INSERT_BATCH rows, BATCHES_PER_TRANSACTION of them per transaction. */
+  private async insertInBatches<T extends 'directory_records' | 'remote_parts', I>(table: T, items: I[], toRow: (item: I) => Insertable<Database[T]>): Promise<void> {
+    const perTransaction = INSERT_BATCH * BATCHES_PER_TRANSACTION;
+    for (let start = 0; start < items.length; start += perTransaction) {
+      const chunk = items.slice(start, start + perTransaction);
+      await this.db.transaction().execute(async (trx) => {
+        for (let offset = 0; offset < chunk.length; offset += INSERT_BATCH) {
+          await trx
+            .insertInto(table)
+            .values(chunk.slice(offset, offset + INSERT_BATCH).map(toRow))
+            .execute();
+        }
+      });
+    }
   }
 
   /** Keyset page ordered by id, one extra row to tell whether more follow. */
