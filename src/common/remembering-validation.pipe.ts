@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 
 /** Distinct query strings remembered; a client walking pages brings a new cursor each time. */
 const REMEMBERED = 1_000;
@@ -11,10 +11,6 @@ const REMEMBERED = 1_000;
  */
 export class RememberingValidationPipe extends ValidationPipe {
   private readonly remembered = new Map<ArgumentMetadata['metatype'], Map<string, unknown>>();
-
-  constructor(options: ValidationPipeOptions) {
-    super(options);
-  }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'query' || !metadata.metatype) return super.transform(value, metadata);

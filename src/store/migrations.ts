@@ -7,10 +7,7 @@ import { Kysely, Migration, MigrationProvider, Migrator, PostgresAdapter, sql } 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<any>) {
-      const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
-      // Byte order for keyset pagination, the same on both databases (PostgreSQL's default
-      // collation would ignore punctuation and disagree with the `>` comparisons).
-      const byteOrder = isPostgres ? sql`collate "C"` : sql`collate binary`;
+      const byteOrder = byteOrderCollation(db);
       await db.schema
         .createTable('accounts')
         .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
@@ -53,8 +50,7 @@ const migrations: Record<string, Migration> = {
   },
   '0002_remote_parts': {
     async up(db: Kysely<any>) {
-      const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
-      const byteOrder = isPostgres ? sql`collate "C"` : sql`collate binary`;
+      const byteOrder = byteOrderCollation(db);
       // Keyed by part id, not by owning record: parts arrive in upstream order, and inserting them
       // in key order is several times faster than scattering them over the index.
       await db.schema
@@ -69,6 +65,14 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
+
+/**
+ * Byte order for keyset pagination, the same on both databases (PostgreSQL's default collation
+ * would ignore punctuation and disagree with the `>` comparisons).
+ */
+function byteOrderCollation(db: Kysely<any>) {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? sql`collate "C"` : sql`collate binary`;
+}
 
 class InCodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

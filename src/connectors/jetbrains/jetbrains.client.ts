@@ -6,7 +6,6 @@ import { JsonRequest, JsonResponse, redactUrl, UpstreamHttp } from '../../hub/ht
 import { PageSummary, SERVICE } from './jetbrains.pages';
 import type { JbError, JbManagedCustomer, JbManagedTeam } from './jetbrains.types';
 
-export { SERVICE };
 /** The API's maximum page size (reference §1.3). */
 export const PER_PAGE = 200;
 /** Pages in flight at once per account. */
@@ -69,13 +68,10 @@ export class JetbrainsClient {
     report: () => void,
   ): Promise<void> {
     const firstIds = new Map<string, number>();
-    const download = (page: number) => {
-      const query = `?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`;
-      return this.http.bytes({ ...this.request(url + query, credentials, run), gate });
-    };
+    const pageUrl = (page: number) => `${url}?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`;
+    const download = (page: number) => this.http.bytes({ ...this.request(pageUrl(page), credentials, run), gate });
     const digest = async (page: number, response: JsonResponse<ArrayBuffer>): Promise<LicensePage> => {
-      const path = redactUrl(`${url}?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`);
-      const { count, firstId } = await readPage(response.body, path);
+      const { count, firstId } = await readPage(response.body, redactUrl(pageUrl(page)));
       // An upstream that ignores `page` would hand us page 1 forever: refuse a repeated page.
       if (firstId !== undefined) {
         const seenOn = firstIds.get(firstId);

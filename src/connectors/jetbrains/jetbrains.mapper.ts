@@ -155,6 +155,7 @@ export class LicenseAccumulator {
         this.members.set(license.team.id, set);
       }
       const unified = userLicense(license);
+      const raw = JSON.stringify(license);
       const held: HeldLicense = {
         licenseId: license.licenseId,
         outdated,
@@ -164,9 +165,9 @@ export class LicenseAccumulator {
         team: unified.team,
         lastActiveAt: unified.last_active_at,
         json: JSON.stringify(unified),
-        raw: parts ? null : JSON.stringify(license),
+        raw: parts ? null : raw,
       };
-      parts?.push({ part_id: license.licenseId, data: JSON.stringify(license) });
+      parts?.push({ part_id: license.licenseId, data: raw });
       const list = this.people.get(key);
       if (list) list.push(held);
       else this.people.set(key, [held]);
