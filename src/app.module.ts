@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AtlassianModule } from './connectors/atlassian/atlassian.module';
 import { JetbrainsModule } from './connectors/jetbrains/jetbrains.module';
-import { HubModule, HubModuleOptions } from './hub/hub.module';
+import { HubModule, HubModuleOptions } from './hub.module';
 
 /** The hub as shipped: hub core plus the connectors declared in connectors.manifest.json. */
 @Module({})

@@ -5,7 +5,7 @@ import { json } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { bearerMatches } from './auth/api-key';
 import type { HubConfig } from './config/hub-config';
-import { HUB_CONFIG } from './hub/tokens';
+import { HUB_CONFIG } from './config/config.token';
 
 /**
  * HTTP wiring shared by main.ts and the tests: JSON bodies everywhere but under /proxy (whose body

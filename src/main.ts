@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureHttp } from './bootstrap';
 import type { HubConfig } from './config/hub-config';
-import { HUB_CONFIG } from './hub/tokens';
+import { HUB_CONFIG } from './config/config.token';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule.create(), { bodyParser: false });

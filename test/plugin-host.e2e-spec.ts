@@ -4,12 +4,10 @@ import { Readable } from 'node:stream';
 import request from 'supertest';
 import { configureHttp } from '../src/bootstrap';
 import { JetbrainsModule } from '../src/connectors/jetbrains/jetbrains.module';
-import { Connector } from '../src/hub/connector.decorator';
-import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../src/hub/connector.contract';
-import { pageOfSorted } from '../src/hub/connector-paging';
-import { HubModule } from '../src/hub/hub.module';
-import { readManifest, type ConnectorsManifest } from '../src/hub/manifest';
-import type { UnifiedUser } from '../src/hub/unified.types';
+import { Connector, pageOfSorted } from '../src/connector-kit';
+import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest, UnifiedUser } from '../src/connector-kit';
+import { HubModule } from '../src/hub.module';
+import { readManifest, type ConnectorsManifest } from '../src/integrations/manifest';
 import { tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY } from './support/hub-harness';
 
 /** A third-party connector, written outside the hub, as a plugin author would. */

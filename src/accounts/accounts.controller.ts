@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../common/list-query.dto';
 import { DEFAULT_LIMIT } from '../common/list-query.dto';
-import { SyncService } from '../sync/sync.service';
 import { AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
 
@@ -10,10 +9,7 @@ import { AccountsService, toAccountView } from './accounts.service';
 @ApiBearerAuth()
 @Controller('integrated-accounts')
 export class AccountsController {
-  constructor(
-    private readonly accounts: AccountsService,
-    private readonly sync: SyncService,
-  ) {}
+  constructor(private readonly accounts: AccountsService) {}
 
   @Post()
   @ApiOperation({
@@ -22,9 +18,7 @@ export class AccountsController {
   })
   @ApiCreatedResponse({ type: AccountView })
   async create(@Body() dto: CreateAccountDto): Promise<AccountView> {
-    const row = await this.accounts.create(dto);
-    await this.sync.start(row.id, 'initial');
-    return toAccountView(row);
+    return toAccountView(await this.accounts.create(dto));
   }
 
   @Get()

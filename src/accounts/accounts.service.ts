@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import type { Page } from '../common/list-query.dto';
-import type { AuthenticationResult, ConnectorAccount, Credentials, RunScope } from '../hub/connector.contract';
-import { ConnectorRegistry, RegisteredConnector } from '../hub/connector.registry';
+import type { AuthenticationResult, ConnectorAccount, Credentials, RunScope } from '../connector-kit/connector.contract';
+import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
+import { ACCOUNT_CREATED, AccountCreatedEvent } from './account-events';
 import type { AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { CredentialCipher } from './credential-cipher';
 import { credentialLabels, validateCredentials } from './credentials-validation';
@@ -23,9 +25,10 @@ export class AccountsService {
     private readonly registry: ConnectorRegistry,
     private readonly cipher: CredentialCipher,
     private readonly cursors: CursorCodec,
+    private readonly events: EventEmitter2,
   ) {}
 
-  /** Tests the credentials upstream and stores the account only when they work. */
+  /** Tests the credentials upstream, stores the account only when they work, then has its first sync started. */
   async create(dto: CreateAccountDto): Promise<AccountRow> {
     const connector = this.registry.get(dto.integration);
     const submitted = validateCredentials(connector.entry, dto.credentials);
@@ -48,6 +51,8 @@ export class AccountsService {
     };
     await this.accounts.insert(row);
     this.logger.log(`connected ${row.integration} account ${id} (${access.organization.name ?? access.organization.id})`);
+    // Awaited: the first sync is registered before the connect answers (a first read then waits for it).
+    await this.events.emitAsync(ACCOUNT_CREATED, { accountId: id } satisfies AccountCreatedEvent);
     return row;
   }
 

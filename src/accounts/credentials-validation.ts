@@ -1,6 +1,6 @@
 import { HubError } from '../common/errors';
-import type { Credentials } from '../hub/connector.contract';
-import type { ManifestEntry } from '../hub/manifest';
+import type { Credentials } from '../connector-kit/connector.contract';
+import type { ManifestEntry } from '../integrations/manifest';
 
 /**
  * Checks submitted credentials against the connector's manifest fields: required ones present,

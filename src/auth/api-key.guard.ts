@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { HubError } from '../common/errors';
 import type { HubConfig } from '../config/hub-config';
-import { HUB_CONFIG } from '../hub/tokens';
+import { HUB_CONFIG } from '../config/config.token';
 import { bearerMatches } from './api-key';
 import { IS_PUBLIC } from './public.decorator';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HUB_DATABASE } from '../hub/tokens';
+import { HUB_DATABASE } from './database.token';
 import type { HubDatabase } from './database';
 import type { AccountsTable } from './schema';
 

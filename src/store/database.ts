@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { DatabaseConfig } from '../config/hub-config';
-import { startWorker } from '../hub/worker-thread';
+import { startWorker } from '../common/worker-thread';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AliasedExpression, ExpressionBuilder, Insertable, sql } from 'kysely';
 import type { Database } from './schema';
-import { HUB_DATABASE } from '../hub/tokens';
+import { HUB_DATABASE } from './database.token';
 import type { HubDatabase } from './database';
-import type { DirectoryResource } from '../hub/unified.types';
-import { OverlayKind, RemotePart, SerializedRecord, SnapshotKind, TOMBSTONE } from '../hub/snapshot-records';
+import type { DirectoryResource } from '../connector-kit/unified.types';
+import { OverlayKind, RemotePart, SerializedRecord, SnapshotKind, TOMBSTONE } from '../connector-kit/snapshot-records';
 
 /** A stored record as read: its raw data resolved, whether stored whole or in parts. */
 export type DirectoryRecord = Omit<SerializedRecord, 'remote_part_ids'>;

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { RunScope } from '../hub/connector.contract';
+import type { RunScope } from '../connector-kit/connector.contract';
 
 export interface RunProgress {
   upstream_requests: number;

@@ -1,6 +1,6 @@
-import type { DirectoryResource } from '../hub/unified.types';
-import type { SnapshotChunk } from '../hub/connector.contract';
-import { OverlayKind, overlayRecords, serializeRecord, UnifiedItem } from '../hub/snapshot-records';
+import type { DirectoryResource } from '../connector-kit/unified.types';
+import type { SnapshotChunk } from '../connector-kit/connector.contract';
+import { OverlayKind, overlayRecords, serializeRecord, UnifiedItem } from '../connector-kit/snapshot-records';
 import { DirectoryRepository } from '../store/directory.repository';
 
 /** Records serialised and written at a time: bounds the memory a large snapshot needs. */

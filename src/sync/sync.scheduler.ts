@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { HubConfig } from '../config/hub-config';
-import { HUB_CONFIG } from '../hub/tokens';
+import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from '../store/accounts.repository';
 import { SyncRunsRepository } from '../store/sync-runs.repository';
 import { SyncService } from './sync.service';

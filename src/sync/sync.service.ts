@@ -1,18 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { HubConfig } from '../config/hub-config';
-import { HUB_CONFIG } from '../hub/tokens';
+import { HUB_CONFIG } from '../config/config.token';
 import { HubError, isHubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
-import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../hub/connector.contract';
+import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../connector-kit/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
-import type { DirectoryResource } from '../hub/unified.types';
+import type { DirectoryResource } from '../connector-kit/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
-import { ConcurrencyGate } from '../hub/http/concurrency-gate';
+import { ConcurrencyGate } from '../connector-kit/http/concurrency-gate';
 import { SyncRunScope } from './run-scope';
 import { SnapshotWriter } from './snapshot-writer';
-import type { OverlayKind, UnifiedItem } from '../hub/snapshot-records';
+import type { OverlayKind, UnifiedItem } from '../connector-kit/snapshot-records';
 import type { SyncStats } from './sync-run.view';
 
 type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<UnifiedItem>>;

@@ -1,6 +1,6 @@
 /** A worker for WorkerThread's tests: echoes, fails the ways a real worker can, or dies. */
 import { HubError } from '../../src/common/errors';
-import { serveRequests } from '../../src/hub/worker-thread';
+import { serveRequests } from '../../src/common/worker-thread';
 
 serveRequests((request: { op: 'echo' | 'hub-error' | 'bug' | 'die'; value?: unknown; bytes?: ArrayBuffer }) => {
   switch (request.op) {

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { HubError } from '../../common/errors';
-import type { Credentials, RunScope } from '../../hub/connector.contract';
-import { malformed } from '../../hub/http/upstream-errors';
-import { JsonRequest, UpstreamHttp } from '../../hub/http/upstream-http';
+import { HubError, JsonRequest, malformed, UpstreamHttp } from '../../connector-kit';
+import type { Credentials, RunScope } from '../../connector-kit';
 import type { AtlErrorBody, AtlGroup, AtlOrg, AtlUserV1, AtlUserV2, AtlV1Page, AtlV2Page } from './atlassian.types';
 
 export const SERVICE = 'Atlassian';

@@ -1,20 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { HubError, isHubError } from '../../common/errors';
-import { Connector } from '../../hub/connector.decorator';
-import type {
-  AuthenticationResult,
-  ConnectorAccount,
-  ConnectorPage,
-  Credentials,
-  HubConnector,
-  PageRequest,
-  ProxyRequest,
-  ProxyResponse,
-} from '../../hub/connector.contract';
-import { memoInRun, pageOfSorted } from '../../hub/connector-paging';
-import { forwardToUpstream } from '../../hub/http/proxy-forwarding';
-import { UpstreamHttp } from '../../hub/http/upstream-http';
-import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../hub/unified.types';
+import { Connector, forwardToUpstream, HubError, isHubError, memoInRun, pageOfSorted, UpstreamHttp } from '../../connector-kit';
+import type { AuthenticationResult, ConnectorAccount, ConnectorPage, Credentials, HubConnector, PageRequest, ProxyRequest, ProxyResponse, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../connector-kit';
 import { AtlassianClient, SERVICE, V2_LIMIT } from './atlassian.client';
 import { mapGroups, mapLicensePlans, mapUsers } from './atlassian.mapper';
 import type { AtlGroup, AtlOrg } from './atlassian.types';

@@ -1,5 +1,5 @@
-import { compareIds, emptyPlan, latestDate, toUtc } from '../../hub/mapping-helpers';
-import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
+import { compareIds, emptyPlan, latestDate, toUtc } from '../../connector-kit';
+import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../connector-kit';
 import type { AtlGroup, AtlUserV1, AtlUserV2 } from './atlassian.types';
 
 export const INTEGRATION = 'atlassian';

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Credentials, RunScope } from '../../hub/connector.contract';
-import { ConcurrencyGate } from '../../hub/http/concurrency-gate';
-import { malformed } from '../../hub/http/upstream-errors';
-import { JsonRequest, JsonResponse, redactUrl, UpstreamHttp } from '../../hub/http/upstream-http';
+import { ConcurrencyGate, JsonRequest, JsonResponse, UpstreamHttp, malformed, redactUrl } from '../../connector-kit';
+import type { Credentials, RunScope } from '../../connector-kit';
 import { PageSummary, SERVICE } from './jetbrains.pages';
 import type { JbError, JbManagedCustomer, JbManagedTeam } from './jetbrains.types';
 

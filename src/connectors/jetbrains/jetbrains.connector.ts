@@ -1,20 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Connector } from '../../hub/connector.decorator';
-import type {
-  AuthenticationResult,
-  ConnectorAccount,
-  ConnectorPage,
-  Credentials,
-  HubConnector,
-  PageRequest,
-  ProxyRequest,
-  ProxyResponse,
-  SnapshotSink,
-} from '../../hub/connector.contract';
-import { memoInRun, pageOfSorted } from '../../hub/connector-paging';
-import { forwardToUpstream } from '../../hub/http/proxy-forwarding';
-import { UpstreamHttp } from '../../hub/http/upstream-http';
-import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../hub/unified.types';
+import { Connector, UpstreamHttp, forwardToUpstream, memoInRun, pageOfSorted } from '../../connector-kit';
+import type { AuthenticationResult, ConnectorAccount, ConnectorPage, Credentials, HubConnector, PageRequest, ProxyRequest, ProxyResponse, SnapshotSink, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../connector-kit';
 import { JbTokenInfo, JetbrainsClient } from './jetbrains.client';
 import { LicenseAccumulator } from './jetbrains.mapper';
 import { parseLicensePage, SERVICE, summarizePage } from './jetbrains.pages';

@@ -1,4 +1,4 @@
-import { toUtc } from '../../hub/mapping-helpers';
+import { toUtc } from '../../connector-kit';
 import { LicenseAccumulator, mapGroups, mapLicensePlans, mapUsers, splitName } from './jetbrains.mapper';
 import type { JbLicense } from './jetbrains.types';
 

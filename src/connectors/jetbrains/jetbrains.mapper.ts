@@ -1,7 +1,5 @@
-import { compareIds, emptyPlan, latestDate, toUtc } from '../../hub/mapping-helpers';
-import { RawJson } from '../../hub/raw-json';
-import type { RemotePart, SerializedRecord } from '../../hub/snapshot-records';
-import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
+import { RawJson, compareIds, emptyPlan, latestDate, toUtc } from '../../connector-kit';
+import type { RemotePart, SerializedRecord, UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../connector-kit';
 import type { JbLicense, JbTeam } from './jetbrains.types';
 
 export const INTEGRATION = 'jetbrains';

@@ -1,4 +1,4 @@
-import { malformed, readJsonBody } from '../../hub/http/upstream-errors';
+import { malformed, readJsonBody } from '../../connector-kit';
 import type { JbLicense } from './jetbrains.types';
 
 export const SERVICE = 'JetBrains';

@@ -1,6 +1,5 @@
-import type { RecordsChunk, SnapshotSink } from '../../hub/connector.contract';
-import type { RemotePart } from '../../hub/snapshot-records';
-import { WorkerThread } from '../../hub/worker-thread';
+import type { RecordsChunk, RemotePart, SnapshotSink } from '../../connector-kit';
+import { WorkerThread } from '../../common/worker-thread';
 import type { PageSummary } from './jetbrains.pages';
 import type { JbTeam } from './jetbrains.types';
 

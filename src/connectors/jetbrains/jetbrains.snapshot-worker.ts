@@ -3,9 +3,8 @@
  * them, handing back each page's raw licenses to store right away; then the snapshot's records,
  * chunk by chunk. The main thread only does I/O and database writes meanwhile.
  */
-import type { RecordsChunk } from '../../hub/connector.contract';
-import type { RemotePart } from '../../hub/snapshot-records';
-import { serveRequests } from '../../hub/worker-thread';
+import type { RecordsChunk, RemotePart } from '../../connector-kit';
+import { serveRequests } from '../../common/worker-thread';
 import { LicenseAccumulator } from './jetbrains.mapper';
 import { parseLicensePage, summarizePage } from './jetbrains.pages';
 import { snapshotChunks } from './jetbrains.snapshot';

@@ -1,5 +1,5 @@
 import { buildDataset } from '../../../sandbox/jetbrains/dataset';
-import { overlayRecords, SerializedRecord, serializeRecord } from '../../hub/snapshot-records';
+import { SerializedRecord, overlayRecords, serializeRecord } from '../../connector-kit';
 import { LicenseAccumulator } from './jetbrains.mapper';
 import { SNAPSHOT_CHUNK, snapshotChunks } from './jetbrains.snapshot';
 

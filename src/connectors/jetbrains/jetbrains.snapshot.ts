@@ -1,5 +1,5 @@
-import type { RecordsChunk } from '../../hub/connector.contract';
-import { overlayRecords, SerializedRecord, serializeRecord, SnapshotKind } from '../../hub/snapshot-records';
+import { SerializedRecord, SnapshotKind, overlayRecords, serializeRecord } from '../../connector-kit';
+import type { RecordsChunk } from '../../connector-kit';
 import type { LicenseAccumulator } from './jetbrains.mapper';
 import type { JbTeam } from './jetbrains.types';
 

@@ -1,6 +1,6 @@
 import { parentPort, Transferable, Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
-import { ErrorCode, HubError } from '../common/errors';
+import { ErrorCode, HubError } from './errors';
 
 interface Reply {
   id: number;

@@ -1,11 +1,12 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { HubError } from '../common/errors';
-import { HUB_CONFIG, HUB_MANIFEST } from './tokens';
+import { HUB_CONFIG } from '../config/config.token';
+import { HUB_MANIFEST } from './manifest.token';
 import type { HubConfig } from '../config/hub-config';
 import type { ConnectorsManifest, ManifestEntry } from './manifest';
-import type { HubConnector } from './connector.contract';
-import { CONNECTOR_ID } from './connector.decorator';
+import type { HubConnector } from '../connector-kit/connector.contract';
+import { CONNECTOR_ID } from '../connector-kit/connector.decorator';
 
 export interface RegisteredConnector {
   entry: ManifestEntry;

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { Agent, Dispatcher, request } from 'undici';
 import { HubError } from '../../common/errors';
 import type { HubConfig } from '../../config/hub-config';
-import { HUB_CONFIG } from '../tokens';
+import { HUB_CONFIG } from '../../config/config.token';
 import type { RunScope } from '../connector.contract';
 import { ConcurrencyGate } from './concurrency-gate';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, RetryPolicy } from './retry-policy';

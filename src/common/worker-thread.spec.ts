@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { HubError } from '../common/errors';
+import { HubError } from './errors';
 import { WorkerThread } from './worker-thread';
 
 describe('WorkerThread', () => {

@@ -1,0 +1,111 @@
+/**
+ * The hub's layering, checked by `npm test` (npm run check:deps). From the ground up:
+ *   common/ -> config/ -> connector-kit/ -> store/, integrations/ -> accounts/ -> sync/ -> unified/, proxy/
+ *   connectors/<id>/ stand on the kit (and common/) alone; hub.module.ts and app.module.ts compose it all.
+ * A rule names what a folder may NOT reach; the message says what to do instead.
+ */
+const FEATURES = '^src/(accounts|sync|unified|proxy|auth|health|integrations)/';
+const ROOTS = '^src/(hub|app)\\.module\\.ts$|^src/(main|bootstrap)\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make load order matter and hide which module depends on which; break the cycle.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'connectors-use-the-kit',
+      severity: 'error',
+      comment: 'A connector imports only src/connector-kit (its whole surface is connector-kit/index.ts) and src/common.',
+      from: { path: '^src/connectors/' },
+      to: { path: '^src/', pathNot: ['^src/connector-kit/', '^src/common/', '^src/connectors/'] },
+    },
+    {
+      name: 'connectors-through-the-kit-index',
+      severity: 'error',
+      comment: 'Import the kit from connector-kit/index.ts, not from its inner files, so the index stays the whole surface.',
+      from: { path: '^src/connectors/' },
+      to: { path: '^src/connector-kit/(?!index\\.ts$)' },
+    },
+    {
+      name: 'no-connector-imports-another',
+      severity: 'error',
+      comment: 'Connectors are independent; share code through the kit instead.',
+      from: { path: '^src/connectors/([^/]+)/' },
+      to: { path: '^src/connectors/', pathNot: '^src/connectors/$1/' },
+    },
+    {
+      name: 'kit-stands-alone',
+      severity: 'error',
+      comment: 'The connector kit may use common/ and config/ only: no hub feature, no store, no connector.',
+      from: { path: '^src/connector-kit/' },
+      to: { path: '^src/', pathNot: ['^src/connector-kit/', '^src/common/', '^src/config/'] },
+    },
+    {
+      name: 'store-imports-no-feature',
+      severity: 'error',
+      comment: 'The store knows rows, not features: it may use common/, config/ and the kit\'s record types.',
+      from: { path: '^src/store/' },
+      to: { path: '^src/', pathNot: ['^src/store/', '^src/common/', '^src/config/', '^src/connector-kit/'] },
+    },
+    {
+      name: 'common-is-the-ground-floor',
+      severity: 'error',
+      comment: 'common/ imports nothing else of the hub.',
+      from: { path: '^src/common/' },
+      to: { path: '^src/', pathNot: '^src/common/' },
+    },
+    {
+      name: 'config-stands-on-common',
+      severity: 'error',
+      comment: 'config/ may use common/ only.',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: ['^src/config/', '^src/common/'] },
+    },
+    {
+      name: 'accounts-below-sync-and-reads',
+      severity: 'error',
+      comment: 'Accounts sit below sync, the unified API and the proxy; tell them through an event (accounts/account-events.ts).',
+      from: { path: '^src/accounts/' },
+      to: { path: '^src/(sync|unified|proxy)/' },
+    },
+    {
+      name: 'sync-below-reads',
+      severity: 'error',
+      comment: 'Sync sits below the unified API and the proxy.',
+      from: { path: '^src/sync/' },
+      to: { path: '^src/(unified|proxy)/' },
+    },
+    {
+      name: 'features-do-not-reach-connectors',
+      severity: 'error',
+      comment: 'The hub finds connectors through the registry (@Connector()), never by importing one.',
+      from: { path: [FEATURES, '^src/(store|common|config|connector-kit)/'] },
+      to: { path: '^src/connectors/' },
+    },
+    {
+      name: 'nothing-imports-the-roots',
+      severity: 'error',
+      comment: 'hub.module.ts, app.module.ts, main.ts and bootstrap.ts compose the hub; only tests and scripts import them.',
+      from: { path: '^src/', pathNot: ROOTS },
+      to: { path: ROOTS },
+    },
+    {
+      name: 'src-does-not-import-tests-or-simulators',
+      severity: 'error',
+      comment: 'Shipped code never depends on test/, sandbox/, bench/ or scripts/ (a spec may use a simulator).',
+      from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(test|sandbox|bench|scripts)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+  },
+};

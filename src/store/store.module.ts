@@ -1,0 +1,29 @@
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../config/config.token';
+import { AccountsRepository } from './accounts.repository';
+import { HubDatabase, openDatabase } from './database';
+import { HUB_DATABASE } from './database.token';
+import { DirectoryRepository } from './directory.repository';
+import { SyncRunsRepository } from './sync-runs.repository';
+
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** The database (SQLite or PostgreSQL, migrated at open) and the repositories over it. */
+@Module({
+  providers: [
+    { provide: HUB_DATABASE, useFactory: (c: HubConfig) => openDatabase(c.database), inject: [HUB_CONFIG] },
+    DatabaseLifecycle,
+    AccountsRepository,
+    SyncRunsRepository,
+    DirectoryRepository,
+  ],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository],
+})
+export class StoreModule {}

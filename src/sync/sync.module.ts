@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { StoreModule } from '../store/store.module';
+import { InitialSyncListener } from './initial-sync.listener';
+import { SyncController } from './sync.controller';
+import { SyncScheduler } from './sync.scheduler';
+import { SyncService } from './sync.service';
+
+/** Sync runs: started at connect, on schedule and on request; their history. */
+@Module({
+  imports: [StoreModule, AccountsModule],
+  controllers: [SyncController],
+  providers: [SyncService, SyncScheduler, InitialSyncListener],
+  exports: [SyncService],
+})
+export class SyncModule {}

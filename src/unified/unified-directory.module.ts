@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { StoreModule } from '../store/store.module';
+import { SyncModule } from '../sync/sync.module';
+import { UnifiedController } from './unified.controller';
+import { UnifiedService } from './unified.service';
+
+/** `/unified/user-directory/*`: users, groups and license plans from the last sync, or live. */
+@Module({
+  imports: [StoreModule, AccountsModule, SyncModule],
+  controllers: [UnifiedController],
+  providers: [UnifiedService],
+})
+export class UnifiedDirectoryModule {}
