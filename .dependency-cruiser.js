@@ -1,6 +1,6 @@
 /**
  * The hub's layering, checked by `npm test` (npm run check:deps). From the ground up:
- *   common/ -> config/ -> connector-kit/ -> store/, integrations/ -> accounts/ -> sync/ -> unified/, proxy/
+ *   common/ -> config/ -> connector-kit/ -> seats/ (pure rules) -> store/, integrations/ -> accounts/ -> sync/ -> unified/, proxy/
  *   connectors/<id>/ stand on the kit (and common/) alone; hub.module.ts and app.module.ts compose it all.
  * A rule names what a folder may NOT reach; the message says what to do instead.
  */
@@ -50,6 +50,13 @@ module.exports = {
       comment: 'The store knows rows, not features: it may use common/, config/ and the kit\'s record types.',
       from: { path: '^src/store/' },
       to: { path: '^src/', pathNot: ['^src/store/', '^src/common/', '^src/config/', '^src/connector-kit/'] },
+    },
+    {
+      name: 'seat-rules-are-pure',
+      severity: 'error',
+      comment: 'src/seats holds the seat rules and derivation: pure, over the kit\'s unified types; no store, no feature.',
+      from: { path: '^src/seats/' },
+      to: { path: '^src/', pathNot: ['^src/seats/', '^src/common/', '^src/connector-kit/'] },
     },
     {
       name: 'common-is-the-ground-floor',

@@ -7,6 +7,7 @@ import { StoreModule } from '../store/store.module';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { CredentialCipher } from './credential-cipher';
+import { SeatPricesController } from './seat-prices.controller';
 
 /**
  * Integrated accounts: connect (credentials tested, then sealed), read, update, delete. Also the
@@ -14,7 +15,7 @@ import { CredentialCipher } from './credential-cipher';
  */
 @Module({
   imports: [StoreModule, IntegrationsModule],
-  controllers: [AccountsController],
+  controllers: [AccountsController, SeatPricesController],
   providers: [
     AccountsService,
     { provide: CredentialCipher, useFactory: (c: HubConfig) => new CredentialCipher(c.encryptionKey), inject: [HUB_CONFIG] },

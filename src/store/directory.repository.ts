@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AliasedExpression, ExpressionBuilder, Insertable, sql } from 'kysely';
+import { AliasedExpression, ExpressionBuilder, sql } from 'kysely';
+import { insertInBatches } from './batched-insert';
 import type { Database } from './schema';
 import { HUB_DATABASE } from './database.token';
 import type { HubDatabase } from './database';
@@ -13,14 +14,6 @@ type StoredRow = DirectoryRecord & { remote_part_ids: string | null };
 export { TOMBSTONE };
 export type { OverlayKind, SnapshotKind };
 
-/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (5 per row). */
-const INSERT_BATCH = 500;
-/**
- * INSERTs per transaction. One commit per 5,000 rows instead of per 500 makes writing a snapshot
- * several times faster, while keeping each transaction short: on SQLite a transaction holds the
- * one connection, and reads wait for it.
- */
-const BATCHES_PER_TRANSACTION = 10;
 /** Part ids per lookup: well under both databases' bound-parameter limits. */
 const PARTS_PER_QUERY = 1_000;
 
@@ -34,7 +27,7 @@ export class DirectoryRepository {
   constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
 
   async write(snapshotId: string, kind: SnapshotKind, records: SerializedRecord[]): Promise<void> {
-    await this.insertInBatches('directory_records', records, (r) => ({
+    await insertInBatches(this.db, 'directory_records', records, (r) => ({
       snapshot_id: snapshotId,
       kind,
       id: r.id,
@@ -46,23 +39,7 @@ export class DirectoryRepository {
 
   /** Pieces of raw data for records of `kind` written later (see RemotePart). */
   async writeParts(snapshotId: string, kind: DirectoryResource, parts: RemotePart[]): Promise<void> {
-    await this.insertInBatches('remote_parts', parts, (p) => ({ snapshot_id: snapshotId, kind, part_id: p.part_id, data: p.data }));
-  }
-
-  /** Multi-row INSERTs of INSERT_BATCH rows, BATCHES_PER_TRANSACTION of them per transaction. */
-  private async insertInBatches<T extends 'directory_records' | 'remote_parts', I>(table: T, items: I[], toRow: (item: I) => Insertable<Database[T]>): Promise<void> {
-    const perTransaction = INSERT_BATCH * BATCHES_PER_TRANSACTION;
-    for (let start = 0; start < items.length; start += perTransaction) {
-      const chunk = items.slice(start, start + perTransaction);
-      await this.db.transaction().execute(async (trx) => {
-        for (let offset = 0; offset < chunk.length; offset += INSERT_BATCH) {
-          await trx
-            .insertInto(table)
-            .values(chunk.slice(offset, offset + INSERT_BATCH).map(toRow))
-            .execute();
-        }
-      });
-    }
+    await insertInBatches(this.db, 'remote_parts', parts, (p) => ({ snapshot_id: snapshotId, kind, part_id: p.part_id, data: p.data }));
   }
 
   /** Keyset page ordered by id, one extra row to tell whether more follow. */
@@ -192,12 +169,13 @@ export class DirectoryRepository {
   async deleteSnapshot(snapshotId: string): Promise<void> {
     await this.db.deleteFrom('directory_records').where('snapshot_id', '=', snapshotId).execute();
     await this.db.deleteFrom('remote_parts').where('snapshot_id', '=', snapshotId).execute();
+    await this.db.deleteFrom('seats').where('snapshot_id', '=', snapshotId).execute();
   }
 
   /** Removes rows of snapshots no account serves: left by a failed, killed or superseded run. */
   async deleteOrphans(): Promise<number> {
     let deleted = 0;
-    for (const table of ['directory_records', 'remote_parts'] as const) {
+    for (const table of ['directory_records', 'remote_parts', 'seats'] as const) {
       const result = await this.db
         .deleteFrom(table)
         .where(({ not, exists, selectFrom }) =>

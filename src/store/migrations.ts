@@ -64,6 +64,32 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('directory_records').addColumn('remote_part_ids', 'text').execute();
     },
   },
+  '0003_seats': {
+    async up(db: Kysely<any>) {
+      const byteOrder = byteOrderCollation(db);
+      // One row per seat of a snapshot, derived from its users at sync. Served in (activity_key, id)
+      // order: activity_key is '' for a never-used seat (first), else its last activity, so the
+      // reclaimable ones of any inactivity window are a prefix of the index plus the never-used.
+      await db.schema
+        .createTable('seats')
+        .addColumn('snapshot_id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('product_code', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('product_name', 'text')
+        .addColumn('group_id', 'text', (c) => c.modifyEnd(byteOrder))
+        .addColumn('outdated', 'integer', (c) => c.notNull())
+        .addColumn('never_used', 'integer', (c) => c.notNull())
+        .addColumn('activity_key', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('assigned_at', 'text', (c) => c.modifyEnd(byteOrder))
+        .addColumn('last_active_at', 'text', (c) => c.modifyEnd(byteOrder))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('seats_pk', ['snapshot_id', 'id'])
+        .execute();
+      await db.schema.createIndex('seats_by_activity').on('seats').columns(['snapshot_id', 'activity_key', 'id']).execute();
+      // Optional prices per product, JSON ({ currency, prices }), for the cost of reclaimable seats.
+      await db.schema.alterTable('accounts').addColumn('seat_prices', 'text').execute();
+    },
+  },
 };
 
 /**

@@ -14,6 +14,8 @@ export interface AccountsTable {
   last_sync_status: string | null;
   created_at: string;
   updated_at: string;
+  /** JSON of SeatPrices ({ currency, prices }), or null when none were set. */
+  seat_prices?: string | null;
 }
 
 export interface SyncRunsTable {
@@ -56,9 +58,29 @@ export interface RemotePartsTable {
   data: string;
 }
 
+/** Seats of one snapshot, derived from its users (see src/seats/seat-derivation.ts). */
+export interface SeatsTable {
+  snapshot_id: string;
+  id: string;
+  product_code: string;
+  product_name: string | null;
+  group_id: string | null;
+  /** 1 when the license's subscription is outdated (only in the outdated-inclusive view). */
+  outdated: number;
+  /** 1 when no activity was recorded since the seat's current assignment. */
+  never_used: number;
+  /** '' for a never-used seat, else last_active_at: the order reclaimable seats are served in. */
+  activity_key: string;
+  assigned_at: string | null;
+  last_active_at: string | null;
+  /** The seat as JSON (id, user, product, group, dates, license status). */
+  data: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sync_runs: SyncRunsTable;
   directory_records: DirectoryRecordsTable;
   remote_parts: RemotePartsTable;
+  seats: SeatsTable;
 }

@@ -5,6 +5,7 @@ import { AccountsRepository } from './accounts.repository';
 import { HubDatabase, openDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
+import { SeatsRepository } from './seats.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 
 @Injectable()
@@ -23,7 +24,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     AccountsRepository,
     SyncRunsRepository,
     DirectoryRepository,
+    SeatsRepository,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository],
 })
 export class StoreModule {}

@@ -6,6 +6,7 @@ import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
 import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../connector-kit/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
+import { SeatsRepository } from '../store/seats.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import type { DirectoryResource } from '../connector-kit/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
@@ -36,6 +37,7 @@ export class SyncService implements OnApplicationBootstrap {
     private readonly accounts: AccountsRepository,
     private readonly runs: SyncRunsRepository,
     private readonly directory: DirectoryRepository,
+    private readonly seats: SeatsRepository,
   ) {
     this.slots = new ConcurrencyGate(config.syncConcurrency);
   }
@@ -133,7 +135,7 @@ export class SyncService implements OnApplicationBootstrap {
       const { connector, account } = this.accountsService.connectorAccount(row, scope);
       const impl = connector.implementation;
       const previous = row.current_snapshot_id;
-      const writer = new SnapshotWriter(this.directory, run.id);
+      const writer = new SnapshotWriter(this.directory, this.seats, run.id);
       const clock = new PhaseClock();
       if (impl.readSnapshot) await this.copySnapshot(impl, account, writer, stats, clock);
       else await this.copyLists(impl, account, writer, stats, clock);

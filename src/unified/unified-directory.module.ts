@@ -4,11 +4,12 @@ import { StoreModule } from '../store/store.module';
 import { SyncModule } from '../sync/sync.module';
 import { UnifiedController } from './unified.controller';
 import { UnifiedService } from './unified.service';
+import { ReclaimableSeatsService } from './reclaimable-seats.service';
 
 /** `/unified/user-directory/*`: users, groups and license plans from the last sync, or live. */
 @Module({
   imports: [StoreModule, AccountsModule, SyncModule],
   controllers: [UnifiedController],
-  providers: [UnifiedService],
+  providers: [UnifiedService, ReclaimableSeatsService],
 })
 export class UnifiedDirectoryModule {}

@@ -3,12 +3,17 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, UnifiedUserView, UserPage } from './unified.dto';
 import { UnifiedService } from './unified.service';
+import { RECLAIM_RULES, ReclaimableSeatPage, ReclaimableSeatsQuery } from './reclaimable-seats.dto';
+import { ReclaimableSeatsService } from './reclaimable-seats.service';
 
 @ApiTags('Unified User Directory')
 @ApiBearerAuth()
 @Controller('unified/user-directory')
 export class UnifiedController {
-  constructor(private readonly unified: UnifiedService) {}
+  constructor(
+    private readonly unified: UnifiedService,
+    private readonly reclaimable: ReclaimableSeatsService,
+  ) {}
 
   @Get('users')
   @ApiOperation({ summary: 'People with their licenses, status, groups and last activity, ordered by id' })
@@ -29,6 +34,13 @@ export class UnifiedController {
   @ApiOkResponse({ type: GroupPage })
   groups(@Query() query: DirectoryListQuery, @Res() res: Response) {
     return json(res, this.unified.list('groups', query));
+  }
+
+  @Get('reclaimable-seats')
+  @ApiOperation({ summary: 'Seats that can be reclaimed: never used or inactive for inactive_days, never-used first', description: RECLAIM_RULES })
+  @ApiOkResponse({ type: ReclaimableSeatPage })
+  reclaimableSeats(@Query() query: ReclaimableSeatsQuery, @Res() res: Response) {
+    return json(res, this.reclaimable.list(query));
   }
 
   @Get('licenses')

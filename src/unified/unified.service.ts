@@ -99,7 +99,7 @@ export class UnifiedService {
    * The snapshot to read. Before the first sync has finished, waits for it (bounded by
    * HUB_FIRST_SYNC_WAIT), then answers 503 with Retry-After rather than an empty list.
    */
-  private async snapshotOf(account: AccountRow): Promise<string> {
+  async snapshotOf(account: AccountRow): Promise<string> {
     if (account.current_snapshot_id) return account.current_snapshot_id;
     if (this.sync.isRunning(account.id)) {
       await this.sync.waitForRun(account.id, this.config.firstSyncWaitMs);

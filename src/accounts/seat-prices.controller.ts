@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SeatPrices, validateSeatPrices } from '../seats/seat-prices';
+import { AccountsRepository } from '../store/accounts.repository';
+import { AccountsService } from './accounts.service';
+
+const EXAMPLE = { currency: 'EUR', prices: { II: { amount: 59.9, per: 'month' }, jira: { amount: 96, per: 'year' } } };
+
+/** Optional prices per product of one account; reclaimable seats then carry their monthly cost. */
+@ApiTags('Integrated accounts')
+@ApiBearerAuth()
+@Controller('integrated-accounts/:id/seat-prices')
+export class SeatPricesController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly rows: AccountsRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The seat prices set for this account ({ currency: null, prices: {} } when none)' })
+  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  async get(@Param('id') id: string): Promise<SeatPrices | { currency: null; prices: Record<string, never> }> {
+    const row = await this.accounts.get(id);
+    return row.seat_prices ? (JSON.parse(row.seat_prices) as SeatPrices) : { currency: null, prices: {} };
+  }
+
+  @Put()
+  @ApiOperation({
+    summary: 'Set the seat prices of this account (replaces them)',
+    description:
+      'currency: an ISO 4217 code; prices: per product_code (as in the unified output), { amount >= 0, per: "month" | "year" }. ' +
+      'A yearly price counts as amount / 12 a month.',
+  })
+  @ApiBody({ schema: { example: EXAMPLE } })
+  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  async put(@Param('id') id: string, @Body() body: unknown): Promise<SeatPrices> {
+    await this.accounts.get(id);
+    const prices = validateSeatPrices(body);
+    await this.rows.update(id, { seat_prices: JSON.stringify(prices), updated_at: new Date().toISOString() });
+    return prices;
+  }
+}

@@ -1,0 +1,34 @@
+import type { ProductSeatCounts } from '../store/seats.repository';
+
+const MAX_ENTRIES = 1_000;
+
+interface Entry {
+  counts: ProductSeatCounts[];
+  /** The counts hold for every cutoff up to and including this date; null: for every later cutoff. */
+  validThrough: string | null;
+}
+
+/**
+ * Per-product seat counts of a snapshot, kept while they stay exact. Counting scans every seat of
+ * the filtered set; but the counts only change when the moving cutoff passes a seat's activity or
+ * assignment date, so an entry is reused until the cutoff passes the next such date (a snapshot
+ * never changes, and a new snapshot has a new key).
+ */
+export class SeatCountsCache {
+  private readonly entries = new Map<string, Entry>();
+
+  get(key: string, cutoff: string): ProductSeatCounts[] | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.validThrough !== null && cutoff > entry.validThrough) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.counts;
+  }
+
+  set(key: string, counts: ProductSeatCounts[], validThrough: string | null): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { counts, validThrough });
+  }
+}
