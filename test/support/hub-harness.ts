@@ -25,17 +25,33 @@ class CapturingLogger implements LoggerService {
   verbose(message: unknown, ...rest: unknown[]) { this.write('verbose', message, ...rest); }
 }
 
-export interface TestHub {
-  app: INestApplication;
-  dataDir: string;
-  env: Env;
-  /** supertest bound to the app with the hub API key set. */
+/** supertest bound to an app with the hub API key set (`raw()`: without it). */
+export interface HubClient {
   get(path: string): request.Test;
   post(path: string, body?: object): request.Test;
   patch(path: string, body?: object): request.Test;
   delete(path: string): request.Test;
   raw(): ReturnType<typeof request>;
+}
+
+export interface TestHub extends HubClient {
+  app: INestApplication;
+  dataDir: string;
+  env: Env;
   close(): Promise<void>;
+}
+
+/** The hub's HTTP API of an initialised app, called with the test hub key. */
+export function hubClient(app: INestApplication): HubClient {
+  const server = app.getHttpServer();
+  const auth = (t: request.Test) => t.set('Authorization', `Bearer ${TEST_API_KEY}`);
+  return {
+    get: (path) => auth(request(server).get(path)),
+    post: (path, body) => auth(request(server).post(path)).send(body),
+    patch: (path, body) => auth(request(server).patch(path)).send(body),
+    delete: (path) => auth(request(server).delete(path)),
+    raw: () => request(server),
+  };
 }
 
 export function tempDataDir(): string {
@@ -58,19 +74,7 @@ export async function startHub(env: Env = {}): Promise<TestHub> {
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureHttp(app);
   await app.init();
-  const server = app.getHttpServer();
-  const auth = (t: request.Test) => t.set('Authorization', `Bearer ${TEST_API_KEY}`);
-  return {
-    app,
-    dataDir,
-    env: fullEnv,
-    get: (path) => auth(request(server).get(path)),
-    post: (path, body) => auth(request(server).post(path)).send(body),
-    patch: (path, body) => auth(request(server).patch(path)).send(body),
-    delete: (path) => auth(request(server).delete(path)),
-    raw: () => request(server),
-    close: () => app.close(),
-  };
+  return { ...hubClient(app), app, dataDir, env: fullEnv, close: () => app.close() };
 }
 
 /** Polls until `check` passes or the time is up (for background syncs). */
