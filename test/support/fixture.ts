@@ -7,7 +7,7 @@ import { JetbrainsSimulator, JetbrainsSimulatorOptions, startJetbrainsSimulator 
 import { NO_FAULTS } from '../../sandbox/shared/faults';
 import type { RunningSim } from '../../sandbox/shared/sim-server';
 import type { Env } from '../../src/config/hub-config';
-import { startHub, tempDataDir, TestHub, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun } from './hub-harness';
+import { HubClient, startHub, tempDataDir, TestHub, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun } from './hub-harness';
 
 export { capturedLogs, eventually, hubClient, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun, walkUserIds } from './hub-harness';
 export type { HubClient, TestHub } from './hub-harness';
@@ -210,7 +210,7 @@ export interface Connected {
 }
 
 /** Connects an account (JetBrains unless `integration` says otherwise), expecting 201. */
-export async function connect(hub: TestHub, body: ConnectBody = {}): Promise<Connected> {
+export async function connect(hub: HubClient, body: ConnectBody = {}): Promise<Connected> {
   const integration = body.integration ?? 'jetbrains';
   const credentials = body.credentials ?? DEFAULT_CREDENTIALS[integration];
   const res = await hub.post('/integrated-accounts', { ...body, integration, credentials }).expect(201);
@@ -219,7 +219,7 @@ export async function connect(hub: TestHub, body: ConnectBody = {}): Promise<Con
 
 /** connect(), then waits until its first sync has succeeded and returns that run too. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read in a test
-export async function connectSynced(hub: TestHub, body: ConnectBody = {}): Promise<Connected & { run: any }> {
+export async function connectSynced(hub: HubClient, body: ConnectBody = {}): Promise<Connected & { run: any }> {
   const connected = await connect(hub, body);
   return { ...connected, run: await waitForLatestRun(hub, connected.id) };
 }

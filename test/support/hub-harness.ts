@@ -91,7 +91,7 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
 }
 
 /** Every user id of an account, walking pages of `limit`. */
-export async function walkUserIds(hub: TestHub, accountId: string, limit = 200): Promise<string[]> {
+export async function walkUserIds(hub: HubClient, accountId: string, limit = 200): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
@@ -104,7 +104,7 @@ export async function walkUserIds(hub: TestHub, accountId: string, limit = 200):
 }
 
 /** Waits until the account's newest sync run has `status`, and returns it. */
-export async function waitForLatestRun(hub: TestHub, accountId: string, status = 'succeeded') {
+export async function waitForLatestRun(hub: HubClient, accountId: string, status = 'succeeded') {
   return eventually(async () => {
     const latest = (await hub.get(`/integrated-accounts/${accountId}/syncs`).expect(200)).body.result[0];
     if (latest?.status !== status) throw new Error(`latest run is ${latest?.status}`);
