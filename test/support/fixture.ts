@@ -60,10 +60,12 @@ export interface HubProcess {
 }
 
 export class Fixture {
-  private readonly scopes: Scope[] = [{ teardowns: [], sims: [] }];
+  private readonly suite: Scope = { teardowns: [], sims: [] };
+  /** Set from a test's beforeEach to its afterEach (jest may run afterEach alone, after a failed beforeAll). */
+  private test: Scope | null = null;
 
   private get scope(): Scope {
-    return this.scopes[this.scopes.length - 1]!;
+    return this.test ?? this.suite;
   }
 
   /** Closes `thing` with the rest; closing it earlier by hand is fine (it is closed once). */
@@ -146,9 +148,10 @@ export class Fixture {
 
   /** Closes what the current scope started, newest first; every teardown runs even if one fails. */
   async closeScope(): Promise<void> {
-    const { teardowns, sims } = this.scope;
-    this.scope.teardowns = [];
-    this.scope.sims = [];
+    const scope = this.scope;
+    const { teardowns, sims } = scope;
+    scope.teardowns = [];
+    scope.sims = [];
     // A hub closing mid-sync must not be held up by injected latency, 429s or slow answers.
     for (const sim of sims) sim.faults.update(NO_FAULTS);
     const errors: unknown[] = [];
@@ -163,17 +166,18 @@ export class Fixture {
     if (errors.length > 1) throw new AggregateError(errors, 'several teardowns failed');
   }
 
-  /** @internal for useFixture(): a test begins. */
+  /** For useFixture(): a test begins; what it starts from now on is closed when it ends. */
   enterTest(): void {
-    this.scopes.push({ teardowns: [], sims: [] });
+    this.test = { teardowns: [], sims: [] };
   }
 
-  /** @internal for useFixture(): a test ends; what it started is closed. */
+  /** For useFixture(): a test ends; what it started is closed. */
   async leaveTest(): Promise<void> {
+    if (!this.test) return;
     try {
       await this.closeScope();
     } finally {
-      this.scopes.pop();
+      this.test = null;
     }
   }
 
