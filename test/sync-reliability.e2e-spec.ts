@@ -1,4 +1,4 @@
-import { capturedLogs, connect, connectSynced, eventually, HubProcess, JETBRAINS_CREDENTIALS as CREDENTIALS, useFixture, waitForLatestRun, walkUserIds } from './support/fixture';
+import { capturedLogs, connect, connectSynced, eventually, HubProcess, JETBRAINS_CREDENTIALS as CREDENTIALS, useFixture, waitForLatestRun, walkIds, walkUserIds } from './support/fixture';
 
 describe('sync reliability', () => {
   const fx = useFixture();
@@ -100,14 +100,7 @@ describe('sync reliability', () => {
   }, 90_000);
 });
 
-async function walkOver(hub: HubProcess, id: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
-    const page = (await hub.json(`/unified/user-directory/users?integrated_account_id=${id}&limit=200${query}`)) as { result: { id: string }[]; next_cursor: string | null };
-    ids.push(...page.result.map((u) => u.id));
-    cursor = page.next_cursor;
-  } while (cursor);
-  return ids;
+/** walkUserIds() for a hub process (no status check, as fetch() gives it). */
+function walkOver(hub: HubProcess, id: string): Promise<string[]> {
+  return walkIds((query) => hub.json(`/unified/user-directory/users?integrated_account_id=${id}&limit=200${query}`));
 }

@@ -9,8 +9,8 @@ import type { RunningSim } from '../../sandbox/shared/sim-server';
 import type { Env } from '../../src/config/hub-config';
 import { HubClient, startHub, tempDataDir, TestHub, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun } from './hub-harness';
 
-export { capturedLogs, eventually, hubClient, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun, walkUserIds } from './hub-harness';
-export type { HubClient, TestHub } from './hub-harness';
+export { capturedLogs, eventually, hubClient, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun, walkIds, walkUserIds } from './hub-harness';
+export type { HubClient, IdPage, TestHub } from './hub-harness';
 
 /**
  * What the e2e specs start around what they check: simulators, hubs wired to them, hub processes,

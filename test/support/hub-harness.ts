@@ -92,13 +92,22 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
 
 /** Every user id of an account, walking pages of `limit`. */
 export async function walkUserIds(hub: HubClient, accountId: string, limit = 200): Promise<string[]> {
+  return walkIds(async (query) => (await hub.get(`/unified/user-directory/users?integrated_account_id=${accountId}&limit=${limit}${query}`).expect(200)).body);
+}
+
+export interface IdPage {
+  result: { id: string }[];
+  next_cursor: string | null;
+}
+
+/** Every id of a list, following next_cursor; `page` gets the query to append ('' or `&next_cursor=…`). */
+export async function walkIds(page: (query: string) => Promise<IdPage>): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
-    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${accountId}&limit=${limit}${query}`).expect(200);
-    ids.push(...res.body.result.map((u: { id: string }) => u.id));
-    cursor = res.body.next_cursor as string | null;
+    const body = await page(cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '');
+    ids.push(...body.result.map((u) => u.id));
+    cursor = body.next_cursor;
   } while (cursor);
   return ids;
 }
