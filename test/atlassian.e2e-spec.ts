@@ -1,5 +1,3 @@
-import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
-import { startJetbrainsSimulator } from '../sandbox/jetbrains/server';
 import {
   daysAgo,
   SIM_ATL_KEY,
@@ -9,27 +7,24 @@ import {
   SIM_ATL_SITE_TOKEN,
   SIM_ATL_V1_ONLY_KEY,
 } from '../sandbox/atlassian/dataset';
-import { AtlassianSimulator, startAtlassianSimulator } from '../sandbox/atlassian/server';
-import { capturedLogs, startHub, TestHub, TEST_API_KEY, waitForLatestRun, walkUserIds } from './support/hub-harness';
+import type { AtlassianSimulator } from '../sandbox/atlassian/server';
+import { ATLASSIAN_CREDENTIALS, capturedLogs, connect, connectSynced, TestHub, TEST_API_KEY, useFixture, waitForLatestRun, walkUserIds } from './support/fixture';
 
 const at815 = (days: number) => `${daysAgo(new Date(), days)}T08:15:00.000Z`;
 
 describe('Atlassian end to end (tiny dataset)', () => {
+  const fx = useFixture();
   let sim: AtlassianSimulator;
   let hub: TestHub;
   let accountId: string;
 
   beforeAll(async () => {
-    sim = await startAtlassianSimulator({ dataset: 'tiny', behaviour: { v1PageSize: 2, v2MaxLimit: 3, v1LinkBase: 'https://elsewhere.example' } });
-    hub = await startHub({ ATLASSIAN_BASE_URL: sim.baseUrl });
-    const res = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY } }).expect(201);
-    accountId = res.body.id;
-    await waitForLatestRun(hub, accountId);
+    ({ sim, hub } = await fx.atlassian({ dataset: 'tiny', behaviour: { v1PageSize: 2, v2MaxLimit: 3, v1LinkBase: 'https://elsewhere.example' } }));
+    accountId = (await connectSynced(hub, { integration: 'atlassian' })).id;
   });
 
-  afterAll(async () => {
-    await hub.close();
-    await sim.close();
+  afterAll(() => {
+    // Runs after the fixture has closed hub and simulator.
     const logs = capturedLogs.join('\n');
     expect(logs).not.toContain(SIM_ATL_KEY);
     expect(logs).not.toContain(SIM_ATL_SITE_TOKEN);
@@ -53,13 +48,11 @@ describe('Atlassian end to end (tiny dataset)', () => {
       const res = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_MULTI_ORG_KEY } }).expect(400);
       expect(res.body.message).toMatch(/sees 2 organizations; set credentials.org_id to one of: a1b2c3d4-org-acme \(Acme Cloud\), e5f6a7b8-org-beta \(Beta Labs\)/);
       expect(res.body.details.organizations).toHaveLength(2);
-      const ok = await hub
-        .post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_MULTI_ORG_KEY, org_id: SIM_ATL_SECOND_ORG_ID } })
-        .expect(201);
+      const ok = await connect(hub, { integration: 'atlassian', credentials: { api_key: SIM_ATL_MULTI_ORG_KEY, org_id: SIM_ATL_SECOND_ORG_ID } });
       expect(ok.body.access.organization).toEqual({ id: SIM_ATL_SECOND_ORG_ID, name: 'Beta Labs' });
-      await waitForLatestRun(hub, ok.body.id);
-      expect(await walkUserIds(hub, ok.body.id)).toEqual(['5b10ac8d82e05b22cc7d4ef5']);
-      await hub.delete(`/integrated-accounts/${ok.body.id}`).expect(200);
+      await waitForLatestRun(hub, ok.id);
+      expect(await walkUserIds(hub, ok.id)).toEqual(['5b10ac8d82e05b22cc7d4ef5']);
+      await hub.delete(`/integrated-accounts/${ok.id}`).expect(200);
       const unknown = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY, org_id: 'not-mine' } }).expect(400);
       expect(unknown.body.message).toMatch(/"not-mine" is not an organization this API key can see/);
     });
@@ -195,54 +188,42 @@ describe('Atlassian end to end (tiny dataset)', () => {
 });
 
 describe('Atlassian with a v1-only key, under rate limiting, beside JetBrains', () => {
+  const fx = useFixture();
+
   it('does without the directory API when the key lacks its scope', async () => {
-    const sim = await startAtlassianSimulator({ dataset: 'tiny' });
-    const hub = await startHub({ ATLASSIAN_BASE_URL: sim.baseUrl });
-    try {
-      const res = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_V1_ONLY_KEY } }).expect(201);
-      expect(res.body.access.extra).toEqual({ managed_accounts_api: true, directory_api: false });
-      await waitForLatestRun(hub, res.body.id);
-      const ids = await walkUserIds(hub, res.body.id);
-      expect(ids).not.toContain('6011unmanaged00001');
-      expect(ids).toHaveLength(8);
-      const groups = await hub.get(`/unified/user-directory/groups?integrated_account_id=${res.body.id}`).expect(200);
-      expect(groups.body.result).toEqual([]);
-      const live = await hub.get(`/unified/user-directory/users?integrated_account_id=${res.body.id}&source=live&limit=50`).expect(200);
-      expect(live.body.result_count).toBe(8);
-    } finally {
-      await hub.close();
-      await sim.close();
-    }
+    const { hub } = await fx.atlassian({ dataset: 'tiny' });
+    const res = await connect(hub, { integration: 'atlassian', credentials: { api_key: SIM_ATL_V1_ONLY_KEY } });
+    expect(res.body.access.extra).toEqual({ managed_accounts_api: true, directory_api: false });
+    await waitForLatestRun(hub, res.id);
+    const ids = await walkUserIds(hub, res.id);
+    expect(ids).not.toContain('6011unmanaged00001');
+    expect(ids).toHaveLength(8);
+    const groups = await hub.get(`/unified/user-directory/groups?integrated_account_id=${res.id}`).expect(200);
+    expect(groups.body.result).toEqual([]);
+    const live = await hub.get(`/unified/user-directory/users?integrated_account_id=${res.id}&source=live&limit=50`).expect(200);
+    expect(live.body.result_count).toBe(8);
   });
 
   it('ends with the clean result under 429s with X-RateLimit headers, side by side with JetBrains', async () => {
-    const atl = await startAtlassianSimulator({ dataset: '1k', behaviour: { v1PageSize: 50, v2MaxLimit: 50 } });
-    const jb = await startJetbrainsSimulator({ dataset: 'tiny' });
-    const hub = await startHub({ ATLASSIAN_BASE_URL: atl.baseUrl, JETBRAINS_BASE_URL: jb.baseUrl });
-    try {
-      const clean = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY } }).expect(201)).body.id;
-      await waitForLatestRun(hub, clean);
-      const expected = await walkUserIds(hub, clean);
-      expect(expected).toHaveLength(1000);
+    const atl = await fx.atlassianSimulator({ dataset: '1k', behaviour: { v1PageSize: 50, v2MaxLimit: 50 } });
+    const jb = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const hub = await fx.hub({ ATLASSIAN_BASE_URL: atl.baseUrl, JETBRAINS_BASE_URL: jb.baseUrl });
+    const { id: clean } = await connectSynced(hub, { integration: 'atlassian' });
+    const expected = await walkUserIds(hub, clean);
+    expect(expected).toHaveLength(1000);
 
-      atl.faults.update({ rate429: 0.25, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.05, seed: 7 });
-      const faulty = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY } })).body.id;
-      const run = await waitForLatestRun(hub, faulty);
-      expect(run.stats.retry_reasons.UPSTREAM_RATE_LIMITED).toBeGreaterThan(0);
-      expect(await walkUserIds(hub, faulty)).toEqual(expected);
-      atl.faults.update({ rate429: 0, rate500: 0 });
+    atl.faults.update({ rate429: 0.25, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.05, seed: 7 });
+    const faulty = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: ATLASSIAN_CREDENTIALS })).body.id;
+    const run = await waitForLatestRun(hub, faulty);
+    expect(run.stats.retry_reasons.UPSTREAM_RATE_LIMITED).toBeGreaterThan(0);
+    expect(await walkUserIds(hub, faulty)).toEqual(expected);
+    atl.faults.update({ rate429: 0, rate500: 0 });
 
-      const jetbrains = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN } }).expect(201)).body.id;
-      await waitForLatestRun(hub, jetbrains);
-      expect(await walkUserIds(hub, jetbrains)).toContain('ada@example.com');
-      const accounts = (await hub.get('/integrated-accounts?limit=10').expect(200)).body.result.map((a: { integration: string }) => a.integration);
-      expect(accounts).toEqual(['atlassian', 'atlassian', 'jetbrains']);
-      const integrations = (await hub.get('/integrations').expect(200)).body.result.map((i: { id: string }) => i.id);
-      expect(integrations).toEqual(['jetbrains', 'atlassian']);
-    } finally {
-      await hub.close();
-      await atl.close();
-      await jb.close();
-    }
+    const { id: jetbrains } = await connectSynced(hub);
+    expect(await walkUserIds(hub, jetbrains)).toContain('ada@example.com');
+    const accounts = (await hub.get('/integrated-accounts?limit=10').expect(200)).body.result.map((a: { integration: string }) => a.integration);
+    expect(accounts).toEqual(['atlassian', 'atlassian', 'jetbrains']);
+    const integrations = (await hub.get('/integrations').expect(200)).body.result.map((i: { id: string }) => i.id);
+    expect(integrations).toEqual(['jetbrains', 'atlassian']);
   });
 });

@@ -1,211 +1,149 @@
 import { SyncScheduler } from '../src/sync/sync.scheduler';
-import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
-import { JetbrainsSimulator, startJetbrainsSimulator } from '../sandbox/jetbrains/server';
-import { eventually, startHub, TestHub, waitForLatestRun, walkUserIds } from './support/hub-harness';
-
-const CREDENTIALS = { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN };
-
-async function connect(hub: TestHub): Promise<string> {
-  const res = await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201);
-  return res.body.id;
-}
+import { SIM_ADMIN_TOKEN } from '../sandbox/jetbrains/dataset';
+import { connect, connectSynced, eventually, useFixture, waitForLatestRun, walkUserIds } from './support/fixture';
 
 describe('JetBrains sync', () => {
-  let sim: JetbrainsSimulator;
-  afterEach(async () => sim?.close());
+  const fx = useFixture();
 
   it('waits for the first sync when a read arrives right after connecting', async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny', faults: { latencyMs: 150 } });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_FIRST_SYNC_WAIT: '10s' });
-    try {
-      const id = await connect(hub);
-      const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(200);
-      expect(res.body.result_count).toBe(8);
-    } finally {
-      await hub.close();
-    }
+    const { hub } = await fx.jetbrains({ dataset: 'tiny', faults: { latencyMs: 150 } }, { HUB_FIRST_SYNC_WAIT: '10s' });
+    const { id } = await connect(hub);
+    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(200);
+    expect(res.body.result_count).toBe(8);
   });
 
   it('answers 503 with Retry-After while the first sync outlasts the wait', async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny' });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_FIRST_SYNC_WAIT: '100ms' });
-    try {
-      sim.faults.update({ latencyMs: 700 });
-      const id = await connect(hub);
-      const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(503);
-      expect(res.headers['retry-after']).toBe('5');
-      expect(res.body).toMatchObject({ statusCode: 503, details: { code: 'SYNC_PENDING' } });
-      await waitForLatestRun(hub, id);
-      await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(200);
-    } finally {
-      await hub.close();
-    }
+    const { sim, hub } = await fx.jetbrains({ dataset: 'tiny' }, { HUB_FIRST_SYNC_WAIT: '100ms' });
+    sim.faults.update({ latencyMs: 700 });
+    const { id } = await connect(hub);
+    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toMatchObject({ statusCode: 503, details: { code: 'SYNC_PENDING' } });
+    await waitForLatestRun(hub, id);
+    await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(200);
   });
 
   it('records a failed first sync and says so instead of serving an empty list', async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny', faults: { script: ['ok', 'malformed'] } });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
-    try {
-      const id = await connect(hub);
-      const run = await waitForLatestRun(hub, id, 'failed');
-      expect(run.error).toEqual({ code: 'UPSTREAM_MALFORMED_RESPONSE', message: expect.stringMatching(/could not read/) });
-      const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(503);
-      expect(res.body.details.code).toBe('SYNC_FAILED');
-      expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.last_sync_status).toBe('failed');
-    } finally {
-      await hub.close();
-    }
+    const { hub } = await fx.jetbrains({ dataset: 'tiny', faults: { script: ['ok', 'malformed'] } });
+    const { id } = await connect(hub);
+    const run = await waitForLatestRun(hub, id, 'failed');
+    expect(run.error).toEqual({ code: 'UPSTREAM_MALFORMED_RESPONSE', message: expect.stringMatching(/could not read/) });
+    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(503);
+    expect(res.body.details.code).toBe('SYNC_FAILED');
+    expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.last_sync_status).toBe('failed');
   });
 
   it('keeps the last good data and marks needs_reauth when the token is revoked; a good test restores it', async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny' });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
-    try {
-      const id = await connect(hub);
-      const first = await waitForLatestRun(hub, id);
-      expect(first.stats).toMatchObject({ users: 8, users_added: 8, users_removed: 0, upstream_requests: 3 });
-      const before = await walkUserIds(hub, id);
+    const { sim, hub } = await fx.jetbrains({ dataset: 'tiny' });
+    const { id, run: first } = await connectSynced(hub);
+    expect(first.stats).toMatchObject({ users: 8, users_added: 8, users_removed: 0, upstream_requests: 3 });
+    const before = await walkUserIds(hub, id);
 
-      const tokens = sim.api.dataset.tokens;
-      sim.api.dataset.tokens = tokens.filter((t) => t.apiKey !== SIM_ADMIN_TOKEN);
-      await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
-      const failed = await waitForLatestRun(hub, id, 'failed');
-      expect(failed.error.code).toBe('UPSTREAM_AUTH_FAILED');
-      expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.status).toBe('needs_reauth');
-      expect(await walkUserIds(hub, id)).toEqual(before);
+    const tokens = sim.api.dataset.tokens;
+    sim.api.dataset.tokens = tokens.filter((t) => t.apiKey !== SIM_ADMIN_TOKEN);
+    await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+    const failed = await waitForLatestRun(hub, id, 'failed');
+    expect(failed.error.code).toBe('UPSTREAM_AUTH_FAILED');
+    expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.status).toBe('needs_reauth');
+    expect(await walkUserIds(hub, id)).toEqual(before);
 
-      await hub.post(`/integrated-accounts/${id}/test`).expect(400);
-      sim.api.dataset.tokens = tokens;
-      await hub.post(`/integrated-accounts/${id}/test`).expect(200);
-      expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.status).toBe('active');
-    } finally {
-      await hub.close();
-    }
+    await hub.post(`/integrated-accounts/${id}/test`).expect(400);
+    sim.api.dataset.tokens = tokens;
+    await hub.post(`/integrated-accounts/${id}/test`).expect(200);
+    expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.status).toBe('active');
   });
 
   it('sees changes on the next sync: added and removed people', async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny' });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
-    try {
-      const id = await connect(hub);
-      await waitForLatestRun(hub, id);
-      // Revoke Linus's only license and assign a free one to someone new.
-      const linus = sim.api.dataset.licenses.find((l) => l.licenseId === 'AAAAAAA004')!;
-      delete linus.assignee;
-      const free = sim.api.dataset.licenses.find((l) => l.licenseId === 'AAAAAAA007')!;
-      free.assignee = { type: 'USER', name: 'Barbara Liskov', email: 'barbara@example.com' };
-      const started = await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
-      expect(started.body).toMatchObject({ trigger: 'manual' });
-      expect(['queued', 'running']).toContain(started.body.status);
-      const again = await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
-      expect(again.body.id).toBe(started.body.id);
-      const run = await waitForLatestRun(hub, id);
-      expect(run.id).toBe(started.body.id);
-      expect(run.stats).toMatchObject({ users: 8, users_added: 1, users_removed: 1 });
-      const ids = await walkUserIds(hub, id);
-      expect(ids).toContain('barbara@example.com');
-      expect(ids).not.toContain('linus@example.com');
-      const one = await hub.get(`/integrated-accounts/${id}/syncs/${run.id}`).expect(200);
-      expect(one.body).toMatchObject({ id: run.id, status: 'succeeded', duration_ms: expect.any(Number) });
-      await hub.get(`/integrated-accounts/${id}/syncs/nope`).expect(404);
-    } finally {
-      await hub.close();
-    }
+    const { sim, hub } = await fx.jetbrains({ dataset: 'tiny' });
+    const { id } = await connectSynced(hub);
+    // Revoke Linus's only license and assign a free one to someone new.
+    const linus = sim.api.dataset.licenses.find((l) => l.licenseId === 'AAAAAAA004')!;
+    delete linus.assignee;
+    const free = sim.api.dataset.licenses.find((l) => l.licenseId === 'AAAAAAA007')!;
+    free.assignee = { type: 'USER', name: 'Barbara Liskov', email: 'barbara@example.com' };
+    const started = await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+    expect(started.body).toMatchObject({ trigger: 'manual' });
+    expect(['queued', 'running']).toContain(started.body.status);
+    const again = await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+    expect(again.body.id).toBe(started.body.id);
+    const run = await waitForLatestRun(hub, id);
+    expect(run.id).toBe(started.body.id);
+    expect(run.stats).toMatchObject({ users: 8, users_added: 1, users_removed: 1 });
+    const ids = await walkUserIds(hub, id);
+    expect(ids).toContain('barbara@example.com');
+    expect(ids).not.toContain('linus@example.com');
+    const one = await hub.get(`/integrated-accounts/${id}/syncs/${run.id}`).expect(200);
+    expect(one.body).toMatchObject({ id: run.id, status: 'succeeded', duration_ms: expect.any(Number) });
+    await hub.get(`/integrated-accounts/${id}/syncs/nope`).expect(404);
   });
 
   it('reads the same people whatever `assigned` defaults to and with or without X-Total-Count', async () => {
-    sim = await startJetbrainsSimulator({ dataset: '1k' });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
-    try {
-      const reference = await connect(hub);
-      await waitForLatestRun(hub, reference);
-      const expected = await walkUserIds(hub, reference);
-      expect(expected.length).toBeGreaterThan(300);
+    const { sim, hub } = await fx.jetbrains({ dataset: '1k' });
+    const { id: reference } = await connectSynced(hub);
+    const expected = await walkUserIds(hub, reference);
+    expect(expected.length).toBeGreaterThan(300);
 
-      for (const behaviour of [{ assignedDefault: 'unassigned' as const }, { sendTotalCount: false }]) {
-        Object.assign(sim.api.behaviour, { assignedDefault: 'all', sendTotalCount: true }, behaviour);
-        const id = await connect(hub);
-        await waitForLatestRun(hub, id);
-        expect(await walkUserIds(hub, id)).toEqual(expected);
-        const plans = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${id}&limit=200`).expect(200);
-        const refPlans = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${reference}&limit=200`).expect(200);
-        expect(plans.body.result).toEqual(refPlans.body.result);
-      }
-      // Every list request asked for assigned licenses explicitly, at the largest page size.
-      const listCalls = sim.requests.filter((r) => r.url.includes('/customer/licenses?'));
-      expect(listCalls.every((r) => /assigned=(true|false)/.test(r.url) && r.url.includes('perPage=200'))).toBe(true);
-    } finally {
-      await hub.close();
+    for (const behaviour of [{ assignedDefault: 'unassigned' as const }, { sendTotalCount: false }]) {
+      Object.assign(sim.api.behaviour, { assignedDefault: 'all', sendTotalCount: true }, behaviour);
+      const { id } = await connectSynced(hub);
+      expect(await walkUserIds(hub, id)).toEqual(expected);
+      const plans = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${id}&limit=200`).expect(200);
+      const refPlans = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${reference}&limit=200`).expect(200);
+      expect(plans.body.result).toEqual(refPlans.body.result);
     }
+    // Every list request asked for assigned licenses explicitly, at the largest page size.
+    const listCalls = sim.requests.filter((r) => r.url.includes('/customer/licenses?'));
+    expect(listCalls.every((r) => /assigned=(true|false)/.test(r.url) && r.url.includes('perPage=200'))).toBe(true);
   });
 
   it('runs at most HUB_SYNC_CONCURRENCY syncs at once; the others wait as queued', async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny', faults: { latencyMs: 300 } });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_SYNC_CONCURRENCY: '1', HUB_FIRST_SYNC_WAIT: '0s' });
-    try {
-      const first = await connect(hub);
-      const second = await connect(hub);
-      const waiting = (await hub.get(`/integrated-accounts/${second}/syncs`).expect(200)).body.result[0];
-      expect(waiting).toMatchObject({ status: 'queued', started_at: null });
-      expect((await hub.get(`/integrated-accounts/${first}/syncs`).expect(200)).body.result[0].status).toBe('running');
-      await hub.get(`/unified/user-directory/users?integrated_account_id=${second}`).expect(503);
-      const done = await waitForLatestRun(hub, second);
-      const firstDone = await waitForLatestRun(hub, first);
-      expect(Date.parse(done.started_at)).toBeGreaterThanOrEqual(Date.parse(firstDone.finished_at));
-    } finally {
-      await hub.close();
-    }
+    const { hub } = await fx.jetbrains({ dataset: 'tiny', faults: { latencyMs: 300 } }, { HUB_SYNC_CONCURRENCY: '1', HUB_FIRST_SYNC_WAIT: '0s' });
+    const { id: first } = await connect(hub);
+    const { id: second } = await connect(hub);
+    const waiting = (await hub.get(`/integrated-accounts/${second}/syncs`).expect(200)).body.result[0];
+    expect(waiting).toMatchObject({ status: 'queued', started_at: null });
+    expect((await hub.get(`/integrated-accounts/${first}/syncs`).expect(200)).body.result[0].status).toBe('running');
+    await hub.get(`/unified/user-directory/users?integrated_account_id=${second}`).expect(503);
+    const done = await waitForLatestRun(hub, second);
+    const firstDone = await waitForLatestRun(hub, first);
+    expect(Date.parse(done.started_at)).toBeGreaterThanOrEqual(Date.parse(firstDone.finished_at));
   });
 
   it('ends with exactly the clean result under 429s, 500s, resets and slow answers', async () => {
-    sim = await startJetbrainsSimulator({ dataset: '10k' });
-    const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_UPSTREAM_TIMEOUT: '2s' });
-    try {
-      sim.faults.update({ latencyMs: 5 });
-      const clean = await connect(hub);
-      await waitForLatestRun(hub, clean);
-      const expected = await walkUserIds(hub, clean);
-      // Pages after the first were fetched concurrently, but never more than 8 at once.
-      expect(sim.faults.stats.maxInFlight).toBeGreaterThan(2);
-      expect(sim.faults.stats.maxInFlight).toBeLessThanOrEqual(8);
+    const { sim, hub } = await fx.jetbrains({ dataset: '10k' }, { HUB_UPSTREAM_TIMEOUT: '2s' });
+    sim.faults.update({ latencyMs: 5 });
+    const { id: clean } = await connectSynced(hub);
+    const expected = await walkUserIds(hub, clean);
+    // Pages after the first were fetched concurrently, but never more than 8 at once.
+    expect(sim.faults.stats.maxInFlight).toBeGreaterThan(2);
+    expect(sim.faults.stats.maxInFlight).toBeLessThanOrEqual(8);
 
-      sim.faults.update({ rate429: 0.2, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.1, rateReset: 0.03, rateSlow: 0.02, slowMs: 3000, seed: 42 });
-      const faulty = await connect(hub);
-      const run = await waitForLatestRun(hub, faulty);
-      expect(run.stats.retries).toBeGreaterThan(5);
-      expect(Object.keys(run.stats.retry_reasons)).toEqual(expect.arrayContaining(['UPSTREAM_RATE_LIMITED', 'UPSTREAM_UNAVAILABLE']));
-      expect(await walkUserIds(hub, faulty)).toEqual(expected);
-    } finally {
-      sim.faults.update({ rate429: 0, rate500: 0, rateReset: 0, rateSlow: 0 });
-      await hub.close();
-    }
+    sim.faults.update({ rate429: 0.2, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.1, rateReset: 0.03, rateSlow: 0.02, slowMs: 3000, seed: 42 });
+    const { id: faulty, run } = await connectSynced(hub);
+    expect(run.stats.retries).toBeGreaterThan(5);
+    expect(Object.keys(run.stats.retry_reasons)).toEqual(expect.arrayContaining(['UPSTREAM_RATE_LIMITED', 'UPSTREAM_UNAVAILABLE']));
+    expect(await walkUserIds(hub, faulty)).toEqual(expected);
   });
 
   it('loses nothing across a restart and syncs accounts on schedule', async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny' });
-    const first = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
-    const id = await connect(first);
-    await waitForLatestRun(first, id);
+    const { sim, hub: first } = await fx.jetbrains({ dataset: 'tiny' });
+    const { id } = await connectSynced(first);
     const before = await walkUserIds(first, id);
     await first.close();
 
-    const second = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: first.dataDir });
-    try {
-      expect((await second.get(`/integrated-accounts/${id}`).expect(200)).body).toMatchObject({ status: 'active', last_sync_status: 'succeeded' });
-      expect(await walkUserIds(second, id)).toEqual(before);
-      // Credentials survive the restart (decrypted with the same key).
-      await second.post(`/integrated-accounts/${id}/test`).expect(200);
-      const scheduler = second.app.get(SyncScheduler);
-      expect(await scheduler.tick(Date.now())).toBe(0);
-      expect(await scheduler.tick(Date.now() + 7 * 3_600_000)).toBe(1);
-      const runs = await eventually(async () => {
-        const res = await second.get(`/integrated-accounts/${id}/syncs`).expect(200);
-        if (res.body.result[0].status !== 'succeeded' || res.body.result.length < 2) throw new Error('not yet');
-        return res.body.result;
-      });
-      expect(runs[0].trigger).toBe('scheduled');
-    } finally {
-      await second.close();
-    }
+    const second = await fx.hub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: first.dataDir });
+    expect((await second.get(`/integrated-accounts/${id}`).expect(200)).body).toMatchObject({ status: 'active', last_sync_status: 'succeeded' });
+    expect(await walkUserIds(second, id)).toEqual(before);
+    // Credentials survive the restart (decrypted with the same key).
+    await second.post(`/integrated-accounts/${id}/test`).expect(200);
+    const scheduler = second.app.get(SyncScheduler);
+    expect(await scheduler.tick(Date.now())).toBe(0);
+    expect(await scheduler.tick(Date.now() + 7 * 3_600_000)).toBe(1);
+    const runs = await eventually(async () => {
+      const res = await second.get(`/integrated-accounts/${id}/syncs`).expect(200);
+      if (res.body.result[0].status !== 'succeeded' || res.body.result.length < 2) throw new Error('not yet');
+      return res.body.result;
+    });
+    expect(runs[0].trigger).toBe('scheduled');
   });
 });

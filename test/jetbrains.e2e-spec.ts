@@ -1,25 +1,20 @@
-import { startJetbrainsSimulator, JetbrainsSimulator } from '../sandbox/jetbrains/server';
+import type { JetbrainsSimulator } from '../sandbox/jetbrains/server';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE, SIM_TEAM_TOKEN } from '../sandbox/jetbrains/dataset';
-import { capturedLogs, eventually, startHub, TestHub, TEST_API_KEY } from './support/hub-harness';
-
-const CREDENTIALS = { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN };
+import { capturedLogs, connect, eventually, JETBRAINS_CREDENTIALS as CREDENTIALS, TestHub, TEST_API_KEY, useFixture } from './support/fixture';
 
 describe('JetBrains end to end (tiny dataset)', () => {
+  const fx = useFixture();
   let sim: JetbrainsSimulator;
   let hub: TestHub;
   let accountId: string;
 
   beforeAll(async () => {
-    sim = await startJetbrainsSimulator({ dataset: 'tiny' });
-    hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl });
-    const created = await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201);
-    accountId = created.body.id;
+    ({ sim, hub } = await fx.jetbrains({ dataset: 'tiny' }));
+    accountId = (await connect(hub)).id;
   });
 
-  afterAll(async () => {
-    await hub.close();
-    await sim.close();
-    // Whatever happened above, no log line may carry a credential or the hub key.
+  afterAll(() => {
+    // Runs after the fixture has closed hub and simulator. Whatever happened above, no log line may carry a credential or the hub key.
     const all = capturedLogs.join('\n');
     expect(all).not.toContain(SIM_ADMIN_TOKEN);
     expect(all).not.toContain(TEST_API_KEY);
@@ -137,30 +132,24 @@ describe('JetBrains end to end (tiny dataset)', () => {
     });
 
     it('answers 502 when the upstream is unreachable, storing nothing', async () => {
-      const dead = await startJetbrainsSimulator();
+      const dead = await fx.jetbrainsSimulator();
       await dead.close();
-      const other = await startHub({ JETBRAINS_BASE_URL: dead.baseUrl });
-      try {
-        const res = await other.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(502);
-        expect(res.body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', details: { code: 'UPSTREAM_UNAVAILABLE' } });
-        expect((await other.get('/integrated-accounts').expect(200)).body.result).toEqual([]);
-      } finally {
-        await other.close();
-      }
+      const other = await fx.hub({ JETBRAINS_BASE_URL: dead.baseUrl });
+      const res = await other.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(502);
+      expect(res.body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', details: { code: 'UPSTREAM_UNAVAILABLE' } });
+      expect((await other.get('/integrated-accounts').expect(200)).body.result).toEqual([]);
     });
 
     it('accepts a team-scoped token and reads only that team', async () => {
-      const res = await hub
-        .post('/integrated-accounts', { integration: 'jetbrains', name: 'Backend only', credentials: { ...CREDENTIALS, api_key: SIM_TEAM_TOKEN } })
-        .expect(201);
+      const res = await connect(hub, { name: 'Backend only', credentials: { ...CREDENTIALS, api_key: SIM_TEAM_TOKEN } });
       expect(res.body).toMatchObject({ name: 'Backend only', access: { teams: [{ id: '2573297', name: 'Backend' }], extra: { token_type: 'TEAM' } } });
-      const page = await hub.get(`/unified/user-directory/users?integrated_account_id=${res.body.id}`).expect(200);
+      const page = await hub.get(`/unified/user-directory/users?integrated_account_id=${res.id}`).expect(200);
       for (const user of page.body.result) {
         expect(user.licenses.every((l: { team: { id: string } }) => l.team.id === '2573297')).toBe(true);
       }
       expect(page.body.result.map((u: { id: string }) => u.id)).toContain('ada@example.com');
       expect(page.body.result.map((u: { id: string }) => u.id)).not.toContain('jcvd@example.com');
-      await hub.delete(`/integrated-accounts/${res.body.id}`).expect(200);
+      await hub.delete(`/integrated-accounts/${res.id}`).expect(200);
     });
 
     it('tests stored credentials on demand', async () => {
@@ -354,11 +343,11 @@ describe('JetBrains end to end (tiny dataset)', () => {
       // The same cursor on another list or another account is refused too.
       await hub.get(`/unified/user-directory/groups?integrated_account_id=${accountId}&next_cursor=${encodeURIComponent(cursor)}`).expect(400);
       await users(`&include_outdated=true&next_cursor=${encodeURIComponent(cursor)}`).expect(400);
-      const other = await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201);
-      await eventually(() => hub.get(`/unified/user-directory/users?integrated_account_id=${other.body.id}`).expect(200));
-      const foreign = await hub.get(`/unified/user-directory/users?integrated_account_id=${other.body.id}&next_cursor=${encodeURIComponent(cursor)}`).expect(400);
+      const other = await connect(hub);
+      await eventually(() => hub.get(`/unified/user-directory/users?integrated_account_id=${other.id}`).expect(200));
+      const foreign = await hub.get(`/unified/user-directory/users?integrated_account_id=${other.id}&next_cursor=${encodeURIComponent(cursor)}`).expect(400);
       expect(foreign.body.message).toMatch(/another integrated account/);
-      await hub.delete(`/integrated-accounts/${other.body.id}`).expect(200);
+      await hub.delete(`/integrated-accounts/${other.id}`).expect(200);
     });
 
     it('refuses unknown query parameters and bad flags with 400', async () => {
@@ -498,8 +487,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
 
   describe('lifecycle', () => {
     it('deletes an account and its data', async () => {
-      const created = await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201);
-      const id = created.body.id;
+      const { id } = await connect(hub);
       await eventually(() => hub.get(`/unified/user-directory/users?integrated_account_id=${id}`).expect(200));
       await hub.delete(`/integrated-accounts/${id}`).expect(200, { id });
       await hub.get(`/integrated-accounts/${id}`).expect(404);
@@ -508,13 +496,13 @@ describe('JetBrains end to end (tiny dataset)', () => {
     });
 
     it('pages the account list with the same envelope', async () => {
-      const extra = await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201);
+      const extra = await connect(hub);
       const first = await hub.get('/integrated-accounts?limit=1').expect(200);
       expect(first.body).toMatchObject({ result_count: 1, next_cursor: expect.any(String) });
       const second = await hub.get(`/integrated-accounts?limit=1&next_cursor=${encodeURIComponent(first.body.next_cursor)}`).expect(200);
       expect(second.body.result[0].id).not.toBe(first.body.result[0].id);
       await hub.get('/integrated-accounts?limit=500').expect(400);
-      await hub.delete(`/integrated-accounts/${extra.body.id}`).expect(200);
+      await hub.delete(`/integrated-accounts/${extra.id}`).expect(200);
     });
   });
 });

@@ -1,14 +1,13 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Readable } from 'node:stream';
-import request from 'supertest';
 import { configureHttp } from '../src/bootstrap';
 import { JetbrainsModule } from '../src/connectors/jetbrains/jetbrains.module';
 import { Connector, pageOfSorted } from '../src/connector-kit';
 import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest, UnifiedUser } from '../src/connector-kit';
 import { HubModule } from '../src/hub.module';
 import { readManifest, type ConnectorsManifest } from '../src/integrations/manifest';
-import { tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY } from './support/hub-harness';
+import { connect, hubClient, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY, useFixture } from './support/fixture';
 
 /** A third-party connector, written outside the hub, as a plugin author would. */
 @Connector('roster')
@@ -65,25 +64,20 @@ async function boot(manifest: ConnectorsManifest, connectorModules: unknown[]) {
 }
 
 describe('connectors are plugins', () => {
+  const fx = useFixture();
   const jetbrainsEntry = readManifest().connectors.find((c) => c.id === 'jetbrains')!;
 
   it('registers the connectors a host app imports beside HubModule.forRoot()', async () => {
-    const app = await boot({ connectors: [jetbrainsEntry, rosterEntry as never] }, [JetbrainsModule, RosterModule]);
-    try {
-      const http = request(app.getHttpServer());
-      const auth = { Authorization: `Bearer ${TEST_API_KEY}` };
-      const list = await http.get('/integrations').set(auth).expect(200);
-      expect(list.body.result.map((i: { id: string }) => i.id)).toEqual(['jetbrains', 'roster']);
-      const account = await http.post('/integrated-accounts').set(auth).send({ integration: 'roster', credentials: { team: 'blue' } }).expect(201);
-      expect(account.body).toMatchObject({ integration: 'roster', name: 'Roster – Team blue' });
-      const users = await http.get(`/unified/user-directory/users?integrated_account_id=${account.body.id}&limit=2`).set(auth).expect(200);
-      expect(users.body.result.map((u: { id: string }) => u.id)).toEqual(['ann@roster.example', 'bob@roster.example']);
-      // A capability the connector does not have answers an empty list rather than failing.
-      const groups = await http.get(`/unified/user-directory/groups?integrated_account_id=${account.body.id}`).set(auth).expect(200);
-      expect(groups.body.result).toEqual([]);
-    } finally {
-      await app.close();
-    }
+    const hub = hubClient(fx.track(await boot({ connectors: [jetbrainsEntry, rosterEntry as never] }, [JetbrainsModule, RosterModule])));
+    const list = await hub.get('/integrations').expect(200);
+    expect(list.body.result.map((i: { id: string }) => i.id)).toEqual(['jetbrains', 'roster']);
+    const account = await connect(hub, { integration: 'roster', credentials: { team: 'blue' } });
+    expect(account.body).toMatchObject({ integration: 'roster', name: 'Roster – Team blue' });
+    const users = await hub.get(`/unified/user-directory/users?integrated_account_id=${account.id}&limit=2`).expect(200);
+    expect(users.body.result.map((u: { id: string }) => u.id)).toEqual(['ann@roster.example', 'bob@roster.example']);
+    // A capability the connector does not have answers an empty list rather than failing.
+    const groups = await hub.get(`/unified/user-directory/groups?integrated_account_id=${account.id}`).expect(200);
+    expect(groups.body.result).toEqual([]);
   });
 
   it('fails the boot when a manifest entry has no implementation', async () => {

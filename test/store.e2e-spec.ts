@@ -3,10 +3,8 @@ import { AccountsRepository } from '../src/store/accounts.repository';
 import { DirectoryRepository, TOMBSTONE } from '../src/store/directory.repository';
 import { SyncRunsRepository } from '../src/store/sync-runs.repository';
 import type { DatabaseConfig } from '../src/config/hub-config';
-import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
-import { startJetbrainsSimulator } from '../sandbox/jetbrains/server';
 import { freshSchema, postgresEnabled } from './support/postgres';
-import { eventually, startHub, tempDataDir } from './support/hub-harness';
+import { connect, eventually, tempDataDir, useFixture } from './support/fixture';
 import { join } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 
@@ -51,6 +49,7 @@ const account = (id: string) => ({
 });
 
 describe.each(backends)('store on $name', (backend) => {
+  const fx = useFixture();
   let db: HubDatabase;
   let cleanup: () => Promise<void>;
   let config: DatabaseConfig;
@@ -190,47 +189,36 @@ describe.each(backends)('store on $name', (backend) => {
   });
 
   it('serves the hub end to end and keeps everything across a restart', async () => {
-    const sim = await startJetbrainsSimulator({ dataset: 'tiny' });
-    const { env, cleanup: drop } = await backend.open();
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const { env, cleanup } = await backend.open();
+    fx.onClose(cleanup);
     const dataDir = tempDataDir();
-    try {
-      const hub = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: dataDir, ...env });
-      const created = await hub
-        .post('/integrated-accounts', { integration: 'jetbrains', credentials: { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN } })
-        .expect(201);
-      const url = `/unified/user-directory/users?integrated_account_id=${created.body.id}`;
-      const before = await eventually(() => hub.get(url).expect(200));
-      expect(before.body.result_count).toBe(8);
-      await hub.close();
-      const again = await startHub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: dataDir, ...env });
-      try {
-        const after = await again.get(url).expect(200);
-        expect(after.body).toEqual(before.body);
-        await again.post(`/integrated-accounts/${created.body.id}/test`).expect(200);
-      } finally {
-        await again.close();
-      }
-    } finally {
-      await sim.close();
-      await drop();
-    }
+    const hub = await fx.hub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: dataDir, ...env });
+    const created = await connect(hub);
+    const url = `/unified/user-directory/users?integrated_account_id=${created.id}`;
+    const before = await eventually(() => hub.get(url).expect(200));
+    expect(before.body.result_count).toBe(8);
+    await hub.close();
+    const again = await fx.hub({ JETBRAINS_BASE_URL: sim.baseUrl, HUB_DATA_DIR: dataDir, ...env });
+    const after = await again.get(url).expect(200);
+    expect(after.body).toEqual(before.body);
+    await again.post(`/integrated-accounts/${created.id}/test`).expect(200);
   });
 });
 
 describe('SQLite checkpoints', () => {
+  const fx = useFixture();
+
   it('folds the WAL into the database file in the background once writes pause', async () => {
     const file = join(tempDataDir(), 'hub.sqlite');
     const db = await openDatabase({ kind: 'sqlite', file });
-    try {
-      const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
-      const start = sizeOf(file);
-      const big = 'x'.repeat(2_000);
-      await new DirectoryRepository(db).write('snap-wal', 'users', Array.from({ length: 2_000 }, (_, i) => ({ id: `u${i}`, data: big, remote_data: null })));
-      // The writes went to the WAL; the checkpointer thread (not this connection) copies them over.
-      expect(sizeOf(`${file}-wal`)).toBeGreaterThan(4_000_000);
-      await eventually(async () => expect(sizeOf(file) - start).toBeGreaterThan(4_000_000), 10_000);
-    } finally {
-      await db.destroy();
-    }
+    fx.onClose(() => db.destroy());
+    const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+    const start = sizeOf(file);
+    const big = 'x'.repeat(2_000);
+    await new DirectoryRepository(db).write('snap-wal', 'users', Array.from({ length: 2_000 }, (_, i) => ({ id: `u${i}`, data: big, remote_data: null })));
+    // The writes went to the WAL; the checkpointer thread (not this connection) copies them over.
+    expect(sizeOf(`${file}-wal`)).toBeGreaterThan(4_000_000);
+    await eventually(async () => expect(sizeOf(file) - start).toBeGreaterThan(4_000_000), 10_000);
   });
 });

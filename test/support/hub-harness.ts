@@ -25,17 +25,33 @@ class CapturingLogger implements LoggerService {
   verbose(message: unknown, ...rest: unknown[]) { this.write('verbose', message, ...rest); }
 }
 
-export interface TestHub {
-  app: INestApplication;
-  dataDir: string;
-  env: Env;
-  /** supertest bound to the app with the hub API key set. */
+/** supertest bound to an app with the hub API key set (`raw()`: without it). */
+export interface HubClient {
   get(path: string): request.Test;
   post(path: string, body?: object): request.Test;
   patch(path: string, body?: object): request.Test;
   delete(path: string): request.Test;
   raw(): ReturnType<typeof request>;
+}
+
+export interface TestHub extends HubClient {
+  app: INestApplication;
+  dataDir: string;
+  env: Env;
   close(): Promise<void>;
+}
+
+/** The hub's HTTP API of an initialised app, called with the test hub key. */
+export function hubClient(app: INestApplication): HubClient {
+  const server = app.getHttpServer();
+  const auth = (t: request.Test) => t.set('Authorization', `Bearer ${TEST_API_KEY}`);
+  return {
+    get: (path) => auth(request(server).get(path)),
+    post: (path, body) => auth(request(server).post(path)).send(body),
+    patch: (path, body) => auth(request(server).patch(path)).send(body),
+    delete: (path) => auth(request(server).delete(path)),
+    raw: () => request(server),
+  };
 }
 
 export function tempDataDir(): string {
@@ -58,19 +74,7 @@ export async function startHub(env: Env = {}): Promise<TestHub> {
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureHttp(app);
   await app.init();
-  const server = app.getHttpServer();
-  const auth = (t: request.Test) => t.set('Authorization', `Bearer ${TEST_API_KEY}`);
-  return {
-    app,
-    dataDir,
-    env: fullEnv,
-    get: (path) => auth(request(server).get(path)),
-    post: (path, body) => auth(request(server).post(path)).send(body),
-    patch: (path, body) => auth(request(server).patch(path)).send(body),
-    delete: (path) => auth(request(server).delete(path)),
-    raw: () => request(server),
-    close: () => app.close(),
-  };
+  return { ...hubClient(app), app, dataDir, env: fullEnv, close: () => app.close() };
 }
 
 /** Polls until `check` passes or the time is up (for background syncs). */
@@ -87,20 +91,29 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
 }
 
 /** Every user id of an account, walking pages of `limit`. */
-export async function walkUserIds(hub: TestHub, accountId: string, limit = 200): Promise<string[]> {
+export async function walkUserIds(hub: HubClient, accountId: string, limit = 200): Promise<string[]> {
+  return walkIds(async (query) => (await hub.get(`/unified/user-directory/users?integrated_account_id=${accountId}&limit=${limit}${query}`).expect(200)).body);
+}
+
+export interface IdPage {
+  result: { id: string }[];
+  next_cursor: string | null;
+}
+
+/** Every id of a list, following next_cursor; `page` gets the query to append ('' or `&next_cursor=…`). */
+export async function walkIds(page: (query: string) => Promise<IdPage>): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const query: string = cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '';
-    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${accountId}&limit=${limit}${query}`).expect(200);
-    ids.push(...res.body.result.map((u: { id: string }) => u.id));
-    cursor = res.body.next_cursor as string | null;
+    const body = await page(cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : '');
+    ids.push(...body.result.map((u) => u.id));
+    cursor = body.next_cursor;
   } while (cursor);
   return ids;
 }
 
 /** Waits until the account's newest sync run has `status`, and returns it. */
-export async function waitForLatestRun(hub: TestHub, accountId: string, status = 'succeeded') {
+export async function waitForLatestRun(hub: HubClient, accountId: string, status = 'succeeded') {
   return eventually(async () => {
     const latest = (await hub.get(`/integrated-accounts/${accountId}/syncs`).expect(200)).body.result[0];
     if (latest?.status !== status) throw new Error(`latest run is ${latest?.status}`);
