@@ -43,6 +43,7 @@ export function buildDataset(name: DatasetName | string, now = new Date(), optio
   if (options.order !== undefined && !DATASET_ORDERS.includes(options.order)) {
     throw new Error(`unknown dataset order "${String(options.order)}" (${DATASET_ORDERS.join(' or ')})`);
   }
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new Error(`dataset seed must be an integer, not ${options.seed}`);
   if (name === 'tiny') return tinyDataset(now);
   const sizes: Record<string, number> = { small: 250, '1k': 1_000, '10k': 10_000, '40k': 40_000, '100k': 100_000, '250k': 250_000 };
   const size = sizes[name] ?? Number(name);
