@@ -96,6 +96,40 @@ describe('JetBrains sync', () => {
     expect(listCalls.every((r) => /assigned=(true|false)/.test(r.url) && r.url.includes('perPage=200'))).toBe(true);
   });
 
+  it('syncs realistic data (shuffled, scattered, letter-case variants, +tags, any script) to exactly its people', async () => {
+    const { sim, hub } = await fx.jetbrains({ dataset: '1k' });
+    const { id } = await connectSynced(hub);
+    // The people as the dataset has them: one per address in lower case, holding a current license.
+    const people = new Map<string, { licenses: string[]; spellings: Set<string>; name: string | null }>();
+    for (const l of sim.api.dataset.licenses) {
+      if (l.assignee?.type !== 'USER' || l.subscription?.isOutdated) continue;
+      const key = l.assignee.email.toLowerCase();
+      const person = people.get(key) ?? { licenses: [], spellings: new Set(), name: l.assignee.name?.trim() || null };
+      person.licenses.push(l.licenseId);
+      person.spellings.add(l.assignee.email);
+      people.set(key, person);
+    }
+    expect(await walkUserIds(hub, id, 37)).toEqual([...people.keys()].sort());
+
+    const pick = (pred: (email: string, p: { spellings: Set<string>; name: string | null }) => boolean) => [...people].find(([e, p]) => pred(e, p))!;
+    const samples = [
+      pick((_, p) => p.spellings.size > 1),
+      pick((e) => e.includes('+')),
+      pick((_, p) => /[^\x00-\x7f]/.test(p.name ?? '')),
+      pick((_, p) => /\p{Script=Cyrillic}|\p{Script=Han}|\p{Script=Arabic}|\p{Script=Greek}/u.test(p.name ?? '')),
+    ];
+    for (const [email, person] of samples) {
+      const user = (await hub.get(`/unified/user-directory/users/${encodeURIComponent(email)}?integrated_account_id=${id}`).expect(200)).body;
+      expect({ id: user.id, email: user.email, name: user.name, licenses: user.licenses.map((l: { id: string }) => l.id).sort() }).toEqual({
+        id: email,
+        email,
+        name: person.name,
+        licenses: [...person.licenses].sort(),
+      });
+      expect(person.spellings).toContain(user.remote_id);
+    }
+  });
+
   it('runs at most HUB_SYNC_CONCURRENCY syncs at once; the others wait as queued', async () => {
     const { hub } = await fx.jetbrains({ dataset: 'tiny', faults: { latencyMs: 300 } }, { HUB_SYNC_CONCURRENCY: '1', HUB_FIRST_SYNC_WAIT: '0s' });
     const { id: first } = await connect(hub);

@@ -1,7 +1,7 @@
 import type { FaultSettings } from '../shared/faults';
 import { RunningSim, SimAnswer, startSimServer } from '../shared/sim-server';
 import { ApiBehaviour, JetbrainsApi } from './api';
-import { buildDataset, DatasetName, JetbrainsDataset } from './dataset';
+import { buildDataset, DatasetName, DatasetOptions, JetbrainsDataset } from './dataset';
 
 export const API_PREFIX = '/api/v1';
 export type { RecordedRequest } from '../shared/sim-server';
@@ -9,6 +9,8 @@ export type { RecordedRequest } from '../shared/sim-server';
 export interface JetbrainsSimulatorOptions {
   port?: number;
   dataset?: DatasetName | string | JetbrainsDataset;
+  /** For a named dataset: its order (`realistic` by default, `friendly` for the old shape) and seed. */
+  datasetOptions?: DatasetOptions;
   faults?: Partial<FaultSettings>;
   behaviour?: Partial<ApiBehaviour>;
 }
@@ -24,7 +26,7 @@ const error = (status: number, code: string, description: string): SimAnswer => 
  * and error bodies, plus fault injection. `/__sim/*` is the control surface for tests and benchmarks.
  */
 export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions = {}): Promise<JetbrainsSimulator> {
-  const dataset = typeof options.dataset === 'object' ? options.dataset : buildDataset(options.dataset ?? 'tiny');
+  const dataset = typeof options.dataset === 'object' ? options.dataset : buildDataset(options.dataset ?? 'tiny', new Date(), options.datasetOptions);
   const api = new JetbrainsApi(dataset, { assignedDefault: 'all', apiDisabled: false, sendTotalCount: true, ...options.behaviour });
   const sim = await startSimServer(
     {
@@ -40,7 +42,14 @@ export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions
       control: (route, input) => {
         if (route === 'PUT /__sim/behaviour') return { status: 200, body: Object.assign(api.behaviour, input) };
         if (route === 'PUT /__sim/dataset') {
-          api.dataset = buildDataset(String(input.name ?? 'tiny'));
+          try {
+            api.dataset = buildDataset(String(input.name ?? 'tiny'), new Date(), {
+              ...(input.order !== undefined ? { order: input.order as DatasetOptions['order'] } : {}),
+              ...(input.seed !== undefined ? { seed: Number(input.seed) } : {}),
+            });
+          } catch (err) {
+            return { status: 400, body: { error: (err as Error).message } };
+          }
           api.clearCache();
           return { status: 200, body: { licenses: api.dataset.licenses.length } };
         }

@@ -115,6 +115,28 @@ describe('JetBrains simulator', () => {
     expect((await call('/products')).status).toBe(200);
   });
 
+  it('serves generated sets shuffled by default and in the friendly order on request (option and /__sim/dataset)', async () => {
+    const control = (body: object) => fetch(`${sim.baseUrl.replace(/\/api\/v1$/, '')}/__sim/dataset`, { method: 'PUT', body: JSON.stringify(body) });
+    const firstPageIds = async (): Promise<string[]> => (await json(call('/customer/licenses?perPage=200'))).map((l: { licenseId: string }) => l.licenseId);
+    const sorted = (ids: string[]) => ids.every((id, i) => i === 0 || ids[i - 1]! < id);
+    expect((await control({ name: '1k' })).status).toBe(200);
+    const realistic = await firstPageIds();
+    expect(sorted(realistic)).toBe(false);
+    expect(await json(control({ name: '1k', order: 'friendly' }))).toEqual({ licenses: 1_000 });
+    const friendly = await firstPageIds();
+    expect(sorted(friendly)).toBe(true);
+    expect(friendly[0]).toBe('L000000000');
+    expect(await json(control({ name: '1k', order: 'sideways' }))).toEqual({ error: 'unknown dataset order "sideways" (friendly or realistic)' });
+    expect(await firstPageIds()).toEqual(friendly);
+
+    const other = await startJetbrainsSimulator({ dataset: '1k', datasetOptions: { order: 'friendly' } });
+    try {
+      expect(other.api.dataset.licenses.map((l) => l.licenseId).slice(0, 200)).toEqual(friendly);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('generates large datasets with the edge cases at realistic rates', () => {
     const data = buildDataset('10k', new Date('2026-11-01T00:00:00Z'));
     expect(data.licenses).toHaveLength(10_000);

@@ -13,3 +13,14 @@ export function seededRandom(seed: number): () => number {
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
 }
+
+/** Fisher-Yates in place: every order equally likely, the same one for the same stream. */
+export function shuffle<T>(random: () => number, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swapped = items[i]!;
+    items[i] = items[j]!;
+    items[j] = swapped;
+  }
+  return items;
+}

@@ -1,3 +1,4 @@
+import { buildDataset } from '../../../sandbox/jetbrains/dataset';
 import { toUtc } from '../../connector-kit';
 import { LicenseAccumulator, mapGroups, mapLicensePlans, mapUsers, splitName } from './jetbrains.mapper';
 import type { JbLicense } from './jetbrains.types';
@@ -44,6 +45,12 @@ describe('JetBrains mapper', () => {
       ['Linus', null, null],
       ['Jean Claude Van Damme', null, null],
       ['Lovelace, Ada', null, null],
+      // Family name first in these scripts: splitting would make 佐藤 (Sato) the first name.
+      ['佐藤 花子', null, null],
+      ['王 小明', null, null],
+      ['김 민준', null, null],
+      ['Иван Петров', 'Иван', 'Петров'],
+      ["Seán O'Brien", 'Seán', "O'Brien"],
       [null, null, null],
     ])('%s -> %s / %s', (name, first, last) => {
       expect(splitName(name)).toEqual({ first_name: first, last_name: last });
@@ -117,6 +124,45 @@ describe('JetBrains mapper', () => {
     it('sorts users by id in byte order', () => {
       const ids = mapUsers(['b@x', 'A@x', 'a.b@x', 'a@x'].map((email, i) => license({ licenseId: `L${i}`, assignee: { type: 'USER', email } }))).map((u) => u.id);
       expect(ids).toEqual(['a.b@x', 'a@x', 'b@x']);
+    });
+  });
+
+  describe('on generated data served as the real API serves it', () => {
+    // Shuffled with random ids: a person's licenses on many pages, addresses in several letter cases.
+    const NOW = new Date('2026-11-01T00:00:00Z');
+    const realistic = buildDataset('10k', NOW);
+    const friendly = buildDataset('10k', NOW, { order: 'friendly' });
+
+    it('makes exactly one person per address whatever its letter case, with all their licenses and their name', () => {
+      const expected = new Map<string, { ids: string[]; name: string | null }>();
+      for (const l of realistic.licenses) {
+        if (l.assignee?.type !== 'USER' || l.subscription?.isOutdated) continue;
+        const key = l.assignee.email.toLowerCase();
+        const person = expected.get(key) ?? { ids: [], name: l.assignee.name?.trim() || null };
+        person.ids.push(l.licenseId);
+        expected.set(key, person);
+      }
+      const users = mapUsers(realistic.licenses);
+      expect(users.map((u) => u.id)).toEqual([...expected.keys()].sort());
+      for (const user of users) {
+        const person = expected.get(user.id)!;
+        expect({ id: user.id, licenses: user.licenses.map((l) => l.id).sort(), name: user.name }).toEqual({ id: user.id, licenses: person.ids.sort(), name: person.name });
+        expect(user.remote_id.toLowerCase()).toBe(user.id);
+      }
+    });
+
+    it('gives the same people, groups and plans as the same licenses served in the order they were made', () => {
+      // License ids differ between the two orders; everything else must not.
+      const withoutIds = (users: ReturnType<typeof mapUsers>) =>
+        users.map(({ remote_data: _, remote_id, licenses, ...rest }) => ({
+          ...rest,
+          remote_id: remote_id.toLowerCase(),
+          licenses: licenses.map(({ id: __, ...l }) => JSON.stringify(l)).sort(),
+        }));
+      expect(withoutIds(mapUsers(realistic.licenses, { includeOutdated: true }))).toEqual(withoutIds(mapUsers(friendly.licenses, { includeOutdated: true })));
+      const groups = (d: typeof realistic) => mapGroups(d.teams, d.licenses).map(({ id, name, member_count }) => ({ id, name, member_count }));
+      expect(groups(realistic)).toEqual(groups(friendly));
+      expect(mapLicensePlans(realistic.licenses)).toEqual(mapLicensePlans(friendly.licenses));
     });
   });
 

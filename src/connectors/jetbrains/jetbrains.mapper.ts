@@ -23,12 +23,17 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** First and last name only when the full name splits unambiguously into exactly two words. */
+/**
+ * First and last name only when the full name splits unambiguously into exactly two words. Names
+ * in Chinese, Japanese or Korean script put the family name first (`佐藤 花子`), so, as with
+ * `Lovelace, Ada`, the word order does not give the first name: they are not split.
+ */
 export function splitName(name: string | null): { first_name: string | null; last_name: string | null } {
   const words = name?.trim().split(/\s+/).filter(Boolean) ?? [];
-  if (words.length !== 2 || name!.includes(',')) return { first_name: null, last_name: null };
+  if (words.length !== 2 || name!.includes(',') || FAMILY_NAME_FIRST.test(name!)) return { first_name: null, last_name: null };
   return { first_name: words[0]!, last_name: words[1]! };
 }
+const FAMILY_NAME_FIRST = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
  * One shared object or string per distinct value. JSON.parse gives every license its own copy of
