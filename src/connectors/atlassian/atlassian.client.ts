@@ -53,6 +53,19 @@ export class AtlassianClient {
     return { items: response.body.data, next: response.body.links?.next || null };
   }
 
+  /**
+   * The v2 directory listing (GET, deprecated after June 2027 but still there where the search is
+   * not): same users, but no `expand`, so no product access and no groups per user.
+   */
+  async v2UsersListPage(baseUrl: string, credentials: Credentials, orgId: string, cursor: string | null, limit: number, run?: RunScope): Promise<Page<AtlUserV2>> {
+    // With a cursor the upstream ignores every other parameter (reference §3.4).
+    const query = new URLSearchParams(cursor ? { cursor } : { limit: String(limit) });
+    const url = `${baseUrl}/admin/v2/orgs/${encodeURIComponent(orgId)}/directories/-/users?${query}`;
+    const { body } = await this.http.json<AtlV2Page<AtlUserV2>>(this.request(url, credentials, run));
+    if (!Array.isArray(body?.data)) throw malformed(SERVICE, 'the v2 users list page has no data list');
+    return { items: body.data, next: body.links?.next || null };
+  }
+
   async groupsPage(baseUrl: string, credentials: Credentials, orgId: string, cursor: string | null, run?: RunScope): Promise<Page<AtlGroup>> {
     const query = new URLSearchParams({ limit: String(V2_LIMIT), counts: 'true', ...(cursor ? { cursor } : {}) });
     const url = `${baseUrl}/admin/v2/orgs/${encodeURIComponent(orgId)}/directories/-/groups?${query}`;
@@ -61,8 +74,11 @@ export class AtlassianClient {
     return { items: body.data, next: body.links?.next || null };
   }
 
-  /** Follows a cursor list to its end, guarded against a cursor that repeats. */
-  async all<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, run?: RunScope): Promise<T[]> {
+  /**
+   * Follows a cursor list to its end, guarded against a cursor that repeats; or, with `until`,
+   * stops after the first page for which it returns true.
+   */
+  async all<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, run?: RunScope, until?: (page: T[]) => boolean): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
     let cursor: string | null = null;
@@ -70,7 +86,7 @@ export class AtlassianClient {
       const page = await fetchPage(cursor);
       items.push(...page.items);
       run?.reportPages(pages, null);
-      if (!page.next) return items;
+      if (!page.next || until?.(page.items)) return items;
       if (seen.has(page.next)) throw malformed(SERVICE, 'a page cursor repeated; stopped the page loop');
       seen.add(page.next);
       cursor = page.next;
