@@ -99,6 +99,16 @@ describe('Atlassian organizations without the v2 user search or without v2', () 
     expect(await users(noV2.id)).toEqual(await users((await connect(SIM_ATL_V1_ONLY_KEY)).id));
   });
 
+  it('refuses, naming the scope and what the org lacks, a directory-only key where the org has no v2', async () => {
+    sim.api.dataset.keys.push({ key: 'sim-atl-directory-only-no-v2-0123456789', orgs: [SIM_ATL_ORG_ID], scopes: ['read:orgs:admin', 'read:directories:admin'], surface: 'no-v2' });
+    const res = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: 'sim-atl-directory-only-no-v2-0123456789' } }).expect(400);
+    expect(res.body.message).toMatch(
+      /The key can read no user list \(v1 users forbidden, v2 user search missing, v2 user listing missing\): this organization has no v2 user list, so give the key the read:accounts:admin scope\./,
+    );
+    expect(res.body.details).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', apis: { v1_users: 'forbidden', v2_user_search: 'missing', v2_user_list: 'missing' } });
+    expect(JSON.stringify(res.body)).not.toContain('sim-atl-directory-only');
+  });
+
   it('reads live through the listing where the search is missing, and through v1 without v2', async () => {
     const walkLive = async (id: string) => {
       const seen: string[] = [];

@@ -1,4 +1,4 @@
-import { daysAgo, SIM_ATL_KEY } from '../sandbox/atlassian/dataset';
+import { daysAgo, SIM_ATL_KEY, SIM_ATL_ORG_ID } from '../sandbox/atlassian/dataset';
 import { AtlassianSimulator, startAtlassianSimulator } from '../sandbox/atlassian/server';
 import { capturedLogs, startHub, TestHub, waitForLatestRun } from './support/hub-harness';
 
@@ -103,6 +103,15 @@ describe('Atlassian site and Guard set-up fields', () => {
       });
       expect(JSON.stringify(res.body)).not.toContain(SIM_ATL_KEY);
       expect((await hub.get('/integrated-accounts?limit=100').expect(200)).body.result.length).toBe(before);
+    });
+
+    it('refuses a site with a key that cannot read v1, the only list that says where a product is', async () => {
+      sim.api.dataset.keys.push({ key: 'sim-atl-directory-only-0123456789', orgs: [SIM_ATL_ORG_ID], scopes: ['read:orgs:admin', 'read:directories:admin'] });
+      const res = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: 'sim-atl-directory-only-0123456789', site: 'acme.atlassian.net' } }).expect(400);
+      expect(res.body.message).toMatch(/credentials.site needs an API key with the read:accounts:admin scope/);
+      expect(res.body.details).toMatchObject({ code: 'VALIDATION_FAILED', field: 'credentials.site' });
+      // Without the site the same key connects, on v2 alone.
+      await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: 'sim-atl-directory-only-0123456789' } }).expect(201);
     });
 
     it('refuses what is not a site address, saying what it should look like', async () => {

@@ -100,7 +100,8 @@ export class AtlassianApi {
       case 'GET v2 directories':
         return this.requireScope(key, 'read:directories:admin') ?? { status: 200, body: { data: [{ directoryId: `${orgId}-dir`, name: 'Managed accounts' }], links: {} } };
       case 'GET v2 directories/{}/users':
-        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, Object.fromEntries(req.query));
+        // The GET listing has no `expand` (reference §3.3): product access and groups come only from the search.
+        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, { ...Object.fromEntries(req.query), expand: undefined });
       case 'POST v2 directories/{}/users/search':
         return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, (req.body ?? {}) as Record<string, unknown>);
       case 'GET v2 directories/{}/groups':

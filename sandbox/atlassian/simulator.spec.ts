@@ -50,6 +50,9 @@ describe('Atlassian simulator', () => {
     expect([...first.body.data, ...rest.body.data].some((u: { claimStatus: string }) => u.claimStatus === 'unmanaged')).toBe(true);
     const plain = await get(`/admin/v2/orgs/${SIM_ATL_ORG_ID}/directories/-/users?limit=100`);
     expect(plain.body.data[0].productAccess).toBeUndefined();
+    // The GET listing has no expand parameter at all.
+    const asked = await get(`/admin/v2/orgs/${SIM_ATL_ORG_ID}/directories/-/users?limit=100&expand=productAccess,groups`);
+    expect(asked.body.data.every((u: object) => !('productAccess' in u) && !('groups' in u))).toBe(true);
   });
 
   it('serves last-active dates per user, empty for never-active users', async () => {

@@ -21,6 +21,9 @@ import { mapGroups, mapLicensePlans, mapUsers } from './atlassian.mapper';
 import { verifySite } from './atlassian.site-check';
 import type { AtlGroup, AtlOrg, AtlUserV2 } from './atlassian.types';
 
+/** Which list a live cursor continues. */
+const LIVE_APIS = ['v2', 'v2-list', 'v1'];
+
 interface Directory {
   users: UnifiedUser[];
   groups: AtlGroup[];
@@ -153,6 +156,7 @@ export class AtlassianConnector implements HubConnector {
     const split = page.cursor ? page.cursor.indexOf(':') : -1;
     const api = page.cursor ? page.cursor.slice(0, split) : options.site ? 'v1' : null;
     const upstream = page.cursor ? page.cursor.slice(split + 1) : null;
+    if (api !== null && !LIVE_APIS.includes(api)) throw new HubError('INVALID_CURSOR', 'next_cursor does not continue an Atlassian user list; start again without it');
     const fromV2 = async (prefix: string, read: () => Promise<Page<AtlUserV2>>): Promise<ConnectorPage<UnifiedUser>> => {
       const v2 = await read();
       return { items: mapUsers([], v2.items, options), nextCursor: v2.next ? `${prefix}:${v2.next}` : null };
@@ -192,14 +196,16 @@ export class AtlassianConnector implements HubConnector {
   }
 }
 
-/** Connect fails when no user list is there, saying which lists were refused and which the organization lacks. */
+/**
+ * Connect fails when no user list can be read. v1 is then forbidden (a missing v1 is a real failure,
+ * thrown by its probe), so the key needs a scope; the message also says what the org's v2 lacks.
+ */
 function noUserList(v1: ApiState, search: ApiState, list: ApiState): HubError {
-  const apis = { v1_users: v1, v2_user_search: search, v2_user_list: list };
   const why = `v1 users ${v1}, v2 user search ${search}${list === 'unchecked' ? '' : `, v2 user listing ${list}`}`;
-  if ([v1, search, list].includes('forbidden')) {
-    return new HubError('UPSTREAM_AUTH_FAILED', `${SERVICE} refused to list users with this key (403; ${why})`, {
-      details: { upstream_status: 403, apis, hint: 'Give the key the read:accounts:admin or read:directories:admin scope.' },
-    });
-  }
-  return new HubError('UPSTREAM_REJECTED', `${SERVICE} offers this organization no user list the hub can read (${why})`, { details: { apis } });
+  const fix = search === 'forbidden' ? 'give the key the read:accounts:admin or read:directories:admin scope' : 'this organization has no v2 user list, so give the key the read:accounts:admin scope';
+  // The hint is what reaches the client's message (the hub words the rest), so it carries the why.
+  const hint = `The key can read no user list (${why}): ${fix}.`;
+  return new HubError('UPSTREAM_AUTH_FAILED', `${SERVICE} refused to list users with this key (403; ${why})`, {
+    details: { upstream_status: 403, apis: { v1_users: v1, v2_user_search: search, v2_user_list: list }, hint },
+  });
 }

@@ -1,6 +1,6 @@
 import { compareIds, emptyPlan, latestDate, toUtc } from '../../hub/mapping-helpers';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../hub/unified.types';
-import { instanceKey, normalizeSite, placeInstances } from './atlassian.sites';
+import { instanceKey, placeInstances, siteReader } from './atlassian.sites';
 import type { AtlGroup, AtlUserV1, AtlUserV2 } from './atlassian.types';
 
 export const INTEGRATION = 'atlassian';
@@ -65,8 +65,8 @@ export interface MappingOptions {
 export function mapUsers(v1Users: AtlUserV1[], v2Users: AtlUserV2[], options: MappingOptions = {}): UnifiedUser[] {
   const { site = null, guard = null } = options;
   // v2 entries carry an instance id, not a url: their site is learnt from people in both lists.
-  const placed = site ? placeInstances(v1Users, v2Users) : null;
-  const onSite = (where: string | null | undefined) => site === null || where === site;
+  const siteOf = siteReader();
+  const placed = site ? placeInstances(v1Users, v2Users, siteOf) : null;
   const v1ById = new Map(v1Users.map((u) => [u.account_id, u]));
   const v2ById = new Map(v2Users.map((u) => [u.accountId, u]));
   const ids = new Set([...v1ById.keys(), ...v2ById.keys()]);
@@ -83,10 +83,10 @@ export function mapUsers(v1Users: AtlUserV1[], v2Users: AtlUserV2[], options: Ma
       products.set(key, license(key, known?.name ?? name ?? PRODUCT_NAMES[key] ?? key, status, last));
     };
     for (const access of v1?.product_access ?? []) {
-      if (onSite(normalizeSite(access.url))) add(access.key, access.name, access.last_active);
+      if (site === null || siteOf(access.url) === site) add(access.key, access.name, access.last_active);
     }
     for (const access of v2?.productAccess ?? []) {
-      if (!placed || onSite(placed.get(instanceKey(access.key, access.id)))) add(access.key, undefined, access.lastActiveTimestamp);
+      if (!placed || placed.get(instanceKey(access.key, access.id)) === site) add(access.key, undefined, access.lastActiveTimestamp);
     }
     const licenses = [...products.values()].sort((a, b) => compareIds(a.id, b.id));
     const email = (v1?.email ?? v2?.email)?.trim().toLowerCase() || null;

@@ -23,11 +23,23 @@ export function normalizeSite(input: string | undefined | null): string | null {
   return `https://${url.host}`;
 }
 
+/** `normalizeSite` remembering its answers: a list repeats the same few urls thousands of times. */
+export function siteReader(): (url: string | undefined) => string | null {
+  const known = new Map<string, string | null>();
+  return (url) => {
+    if (!url) return null;
+    let site = known.get(url);
+    if (site === undefined) known.set(url, (site = normalizeSite(url)));
+    return site;
+  };
+}
+
 /** Every site the given v1 users have product access on, normalised and sorted. */
 export function sitesOf(users: AtlUserV1[]): string[] {
+  const siteOf = siteReader();
   const sites = new Set<string>();
   for (const user of users) for (const access of user.product_access ?? []) {
-    const site = normalizeSite(access.url);
+    const site = siteOf(access.url);
     if (site) sites.add(site);
   }
   return [...sites].sort();
@@ -42,7 +54,7 @@ export const instanceKey = (productKey: string, instanceId: string) => `${produc
  * on exactly one site in v1 and one instance in v2, that instance is on that site. An instance
  * seen on two different sites stays unplaced rather than guessed.
  */
-export function placeInstances(v1Users: AtlUserV1[], v2Users: AtlUserV2[]): Map<string, string> {
+export function placeInstances(v1Users: AtlUserV1[], v2Users: AtlUserV2[], siteOf = siteReader()): Map<string, string> {
   const v1ById = new Map(v1Users.map((u) => [u.account_id, u]));
   const placed = new Map<string, string>();
   const conflicting = new Set<string>();
@@ -50,7 +62,7 @@ export function placeInstances(v1Users: AtlUserV1[], v2Users: AtlUserV2[]): Map<
     const v1 = v1ById.get(v2.accountId);
     if (!v1) continue;
     const instancesByKey = group(v2.productAccess ?? [], (a) => a.key, (a) => a.id);
-    const sitesByKey = group(v1.product_access ?? [], (a) => a.key, (a) => normalizeSite(a.url));
+    const sitesByKey = group(v1.product_access ?? [], (a) => a.key, (a) => siteOf(a.url));
     for (const [key, instances] of instancesByKey) {
       const sites = sitesByKey.get(key);
       if (instances.size !== 1 || sites?.size !== 1) continue;
