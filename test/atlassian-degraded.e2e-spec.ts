@@ -126,4 +126,13 @@ describe('Atlassian organizations without the v2 user search or without v2', () 
     const noV2 = await connect(SIM_ATL_NO_V2_KEY);
     expect(await walkLive(noV2.id)).toEqual((await users(noV2.id)).map((u) => u.id).sort());
   });
+
+  it('answers 400 INVALID_CURSOR, not 502, when Atlassian has let a live cursor expire', async () => {
+    const account = await connect(SIM_ATL_NO_SEARCH_KEY);
+    const first = await hub.get(`/unified/user-directory/users?integrated_account_id=${account.id}&source=live&limit=2`).expect(200);
+    sim.api.expireCursors();
+    const res = await hub.get(`/unified/user-directory/users?integrated_account_id=${account.id}&source=live&next_cursor=${encodeURIComponent(first.body.next_cursor)}`).expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, details: { code: 'INVALID_CURSOR', upstream_code: 'ADMIN-400-1' } });
+    expect(res.body.message).toMatch(/start the live read again without next_cursor/);
+  });
 });

@@ -20,6 +20,9 @@ export const isForbidden = (error: unknown) => status(error) === 403;
 /** The endpoint does not exist for this organization: another try, or another key, gets the same. */
 export const isMissing = (error: unknown) => [404, 405, 501].includes(status(error) as number);
 
+/** 400 `ADMIN-400-1`: the upstream does not know (any more) the cursor it was given. */
+export const isInvalidUpstreamCursor = (error: unknown) => status(error) === 400 && isHubError(error) && error.details?.upstream_code === 'ADMIN-400-1';
+
 /**
  * Reads once to learn whether an endpoint is there for this key. Only v2 endpoints may be
  * `missing`; a 404 elsewhere (an unknown organization, say) is a real failure and is thrown.

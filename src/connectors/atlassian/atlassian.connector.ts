@@ -15,7 +15,7 @@ import { memoInRun, pageOfSorted } from '../../hub/connector-paging';
 import { forwardToUpstream } from '../../hub/http/proxy-forwarding';
 import { UpstreamHttp } from '../../hub/http/upstream-http';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../hub/unified.types';
-import { ApiState, DirectoryUsersVia, isForbidden, isMissing, mappingOptions, probe, unlessUnavailable } from './atlassian.access';
+import { ApiState, DirectoryUsersVia, isForbidden, isInvalidUpstreamCursor, isMissing, mappingOptions, probe, unlessUnavailable } from './atlassian.access';
 import { AtlassianClient, Page, SERVICE, V2_LIMIT } from './atlassian.client';
 import { mapGroups, mapLicensePlans, mapUsers } from './atlassian.mapper';
 import { verifySite } from './atlassian.site-check';
@@ -150,6 +150,20 @@ export class AtlassianConnector implements HubConnector {
    * client sees it. With a site set, v1 is read: only v1 says which site a product is on.
    */
   private async liveUsers(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>> {
+    try {
+      return await this.readLive(account, page);
+    } catch (error) {
+      // Atlassian's cursors expire: for the client that is a stale cursor of its own, not an upstream failure.
+      if (page.cursor && isInvalidUpstreamCursor(error)) {
+        throw new HubError('INVALID_CURSOR', `${SERVICE} no longer accepts this page's cursor (it expired); start the live read again without next_cursor`, {
+          details: { upstream_code: 'ADMIN-400-1' },
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async readLive(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedUser>> {
     const { baseUrl, credentials } = account;
     const orgId = credentials.org_id!;
     const options = mappingOptions(credentials);
