@@ -1,6 +1,6 @@
 import { SIM_ATL_KEY, SIM_ATL_ORG_ID, SIM_ATL_V1_ONLY_KEY } from './dataset';
 import { AtlassianSimulator, startAtlassianSimulator } from './server';
-import { SIM_ATL_NO_SEARCH_KEY, SIM_ATL_NO_V2_KEY } from './dataset';
+import { SIM_ATL_MULTI_ORG_KEY, SIM_ATL_NO_SEARCH_KEY, SIM_ATL_NO_V2_KEY, SIM_ATL_SECOND_ORG_ID } from './dataset';
 
 /** The simulator must behave like the reference says the Admin API does (upstream-apis.md §3, §6). */
 describe('Atlassian simulator', () => {
@@ -102,6 +102,8 @@ describe('Atlassian simulator', () => {
       const v1 = await v1Cursor();
       expect((await post({ cursor: v1 })).status).toBe(400);
       expect((await get(`/admin/v2/orgs/${SIM_ATL_ORG_ID}/directories/-/groups?cursor=${encodeURIComponent(v1)}`)).body.errors[0].code).toBe('ADMIN-400-1');
+      const otherOrg = await get(`/admin/v1/orgs/${SIM_ATL_SECOND_ORG_ID}/users?cursor=${encodeURIComponent(v1)}`, SIM_ATL_MULTI_ORG_KEY);
+      expect(otherOrg.body.errors[0]).toMatchObject({ status: '400', code: 'ADMIN-400-1' });
     });
 
     it('go stale after their TTL, and all at once on expiry or a dataset change', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HubError } from '../../common/errors';
 import type { Credentials, RunScope } from '../../hub/connector.contract';
 import { malformed } from '../../hub/http/upstream-errors';
+import { isInvalidUpstreamCursor } from './atlassian.access';
 import { JsonRequest, UpstreamHttp } from '../../hub/http/upstream-http';
 import type { AtlErrorBody, AtlGroup, AtlOrg, AtlUserV1, AtlUserV2, AtlV1Page, AtlV2Page } from './atlassian.types';
 
@@ -76,14 +77,30 @@ export class AtlassianClient {
 
   /**
    * Follows a cursor list to its end, guarded against a cursor that repeats; or, with `until`,
-   * stops after the first page for which it returns true.
+   * stops after the first page for which it returns true. Atlassian's cursors expire: when one
+   * does mid-walk (400 `ADMIN-400-1`), the walk starts over once, since a cursor cannot be renewed.
    */
   async all<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, run?: RunScope, until?: (page: T[]) => boolean): Promise<T[]> {
+    try {
+      return await this.walk(fetchPage, run, until);
+    } catch (error) {
+      if (!(error instanceof StaleCursor)) throw error;
+      try {
+        return await this.walk(fetchPage, run, until);
+      } catch (again) {
+        throw again instanceof StaleCursor ? again.cause : again;
+      }
+    }
+  }
+
+  private async walk<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, run?: RunScope, until?: (page: T[]) => boolean): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
     let cursor: string | null = null;
     for (let pages = 1; pages <= PAGE_CAP; pages++) {
-      const page = await fetchPage(cursor);
+      const page: Page<T> = await fetchPage(cursor).catch((error) => {
+        throw cursor !== null && isInvalidUpstreamCursor(error) ? new StaleCursor(error) : error;
+      });
       items.push(...page.items);
       run?.reportPages(pages, null);
       if (!page.next || until?.(page.items)) return items;
@@ -103,6 +120,13 @@ function describeError(body: unknown): { code?: string; message?: string } {
   const first = (body as AtlErrorBody | undefined)?.errors?.[0];
   const message = [first?.title, first?.detail].filter(Boolean).join(': ');
   return { code: first?.code, message: message || undefined };
+}
+
+/** A cursor the upstream no longer knows, met after the first page of a walk. */
+class StaleCursor extends Error {
+  constructor(override readonly cause: unknown) {
+    super('stale cursor');
+  }
 }
 
 /** v1 `links.next` is a URL; only its `cursor` parameter is used. */
