@@ -39,7 +39,14 @@ describe('Atlassian end to end (tiny dataset)', () => {
         integration: 'atlassian',
         name: 'Atlassian – Acme Cloud',
         status: 'active',
-        access: { organization: { id: SIM_ATL_ORG_ID, name: 'Acme Cloud' }, extra: { managed_accounts_api: true, directory_api: true } },
+        access: { organization: { id: SIM_ATL_ORG_ID, name: 'Acme Cloud' }, extra: {
+          managed_accounts_api: true,
+          directory_api: true,
+          directory_users_via: 'search',
+          apis: { v1_users: 'available', v2_user_search: 'available', v2_user_list: 'unchecked', v2_groups: 'available' },
+          site: null,
+          guard_enabled: null,
+        } },
       });
       expect(JSON.stringify(res.body)).not.toContain(SIM_ATL_KEY);
     });
@@ -74,7 +81,11 @@ describe('Atlassian end to end (tiny dataset)', () => {
     it('lists every account once, keyed by account_id, managed and unmanaged, across v1 and v2 pages', async () => {
       const res = await list('users').expect(200);
       expect(res.body.result.map((u: { id: string }) => u.id)).toEqual([
+        '3e00empty0name0001',
+        '4f00b1e5sean000001',
         '557058:0f3c1b8e-grace',
+        '557058:f58131cb-slack',
+        '5a00single0name001',
         '5b10ac8d82e05b22cc7d4ef5',
         '5c2a1d33e4b0closed',
         '5d77hidden0email00',
@@ -82,7 +93,10 @@ describe('Atlassian end to end (tiny dataset)', () => {
         '6022suspended00001',
         '6033neveractive001',
         '6044app00000000001',
+        '70aa0unmanaged0hid',
+        '712020:b4e2d1f0-zoe',
         'qm:6055customer0001',
+        'qm:7f1c2b3a-emilie',
       ]);
       const byId = Object.fromEntries(res.body.result.map((u: { id: string }) => [u.id, u]));
       expect(byId['5b10ac8d82e05b22cc7d4ef5']).toEqual({
@@ -117,6 +131,27 @@ describe('Atlassian end to end (tiny dataset)', () => {
       expect(byId['6044app00000000001'].account_type).toBe('app');
       expect(byId['qm:6055customer0001'].account_type).toBe('customer');
       expect(byId['6022suspended00001'].licenses[0].status).toBe('suspended');
+    });
+
+    it('keeps names as the directory has them, and bots and customers with their type', async () => {
+      const res = await list('users').expect(200);
+      const byId = Object.fromEntries(res.body.result.map((u: { id: string }) => [u.id, u]));
+      expect(byId['712020:b4e2d1f0-zoe']).toMatchObject({ name: 'Zoë Ångström-Núñez', email: 'zoe.angstrom@acme.example' });
+      expect(byId['4f00b1e5sean000001'].name).toBe("Seán O'Brien-D'Arcy");
+      expect(byId['5a00single0name001'].name).toBe('Cher');
+      expect(byId['3e00empty0name0001']).toMatchObject({ name: null, email: 'nobody@acme.example' });
+      expect(byId['557058:f58131cb-slack']).toMatchObject({ account_type: 'app', email: null, emails: [] });
+      expect(byId['qm:7f1c2b3a-emilie']).toMatchObject({ account_type: 'customer', name: 'Émilie Dubois' });
+      expect(byId['70aa0unmanaged0hid']).toMatchObject({ email: null, is_billable: null, last_active_at: at815(12) });
+      // Seven product accesses on two sites: one license per product, Jira with its latest activity of both sites.
+      expect(byId['712020:b4e2d1f0-zoe'].licenses.map((l: { id: string; last_active_at: string | null }) => [l.id, l.last_active_at])).toEqual([
+        ['bitbucket', null],
+        ['confluence', at815(10)],
+        ['jira-service-desk', at815(95)],
+        ['jira-software', at815(3)],
+        ['opsgenie', at815(1)],
+        ['trello', at815(200)],
+      ]);
     });
 
     it('followed only the cursor of links.next, never its host', () => {
@@ -155,9 +190,9 @@ describe('Atlassian end to end (tiny dataset)', () => {
       const res = await list('groups').expect(200);
       expect(res.body.result).toEqual([
         { id: 'g-admins', name: 'site-admins', member_count: 1, integration: 'atlassian' },
-        { id: 'g-confluence', name: 'confluence-users', member_count: 2, integration: 'atlassian' },
+        { id: 'g-confluence', name: 'confluence-users', member_count: 5, integration: 'atlassian' },
         { id: 'g-empty', name: 'empty-group', member_count: 0, integration: 'atlassian' },
-        { id: 'g-jira', name: 'jira-software-users', member_count: 5, integration: 'atlassian' },
+        { id: 'g-jira', name: 'jira-software-users', member_count: 6, integration: 'atlassian' },
       ]);
     });
 
@@ -165,10 +200,12 @@ describe('Atlassian end to end (tiny dataset)', () => {
       const res = await list('licenses').expect(200);
       const rows = res.body.result.map((p: Record<string, unknown>) => [p.id, p.name, p.total, p.suspended, p.active_last_30_days, p.active_last_90_days]);
       expect(rows).toEqual([
-        ['bitbucket', 'Bitbucket', 1, 0, 0, 0],
-        ['confluence', 'Confluence', 2, 0, 1, 2],
-        ['jira-service-desk', 'Jira Service Management', 1, 0, 0, 0],
-        ['jira-software', 'Jira', 6, 2, 2, 3],
+        ['bitbucket', 'Bitbucket', 2, 0, 0, 0],
+        ['confluence', 'Confluence', 6, 0, 5, 6],
+        ['jira-service-desk', 'Jira Service Management', 3, 0, 1, 1],
+        ['jira-software', 'Jira', 8, 2, 3, 5],
+        ['opsgenie', 'Opsgenie', 1, 0, 1, 1],
+        ['trello', 'Trello', 1, 0, 0, 0],
       ]);
     });
   });
@@ -191,17 +228,24 @@ describe('Atlassian with a v1-only key, under rate limiting, beside JetBrains', 
   const fx = useFixture();
 
   it('does without the directory API when the key lacks its scope', async () => {
-    const { hub } = await fx.atlassian({ dataset: 'tiny' });
+    const { sim, hub } = await fx.atlassian({ dataset: 'tiny' });
     const res = await connect(hub, { integration: 'atlassian', credentials: { api_key: SIM_ATL_V1_ONLY_KEY } });
-    expect(res.body.access.extra).toEqual({ managed_accounts_api: true, directory_api: false });
+    expect(res.body.access.extra).toEqual({
+      managed_accounts_api: true,
+      directory_api: false,
+      directory_users_via: null,
+      apis: { v1_users: 'available', v2_user_search: 'forbidden', v2_user_list: 'unchecked', v2_groups: 'forbidden' },
+      site: null,
+      guard_enabled: null,
+    });
     await waitForLatestRun(hub, res.id);
     const ids = await walkUserIds(hub, res.id);
     expect(ids).not.toContain('6011unmanaged00001');
-    expect(ids).toHaveLength(8);
+    expect(ids).toHaveLength(sim.api.dataset.users[SIM_ATL_ORG_ID]!.filter((u) => u.claimStatus === 'managed').length);
     const groups = await hub.get(`/unified/user-directory/groups?integrated_account_id=${res.id}`).expect(200);
     expect(groups.body.result).toEqual([]);
     const live = await hub.get(`/unified/user-directory/users?integrated_account_id=${res.id}&source=live&limit=50`).expect(200);
-    expect(live.body.result_count).toBe(8);
+    expect(live.body.result_count).toBe(ids.length);
   });
 
   it('ends with the clean result under 429s with X-RateLimit headers, side by side with JetBrains', async () => {

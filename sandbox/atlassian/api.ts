@@ -1,5 +1,6 @@
 import type { SimAnswer, SimRequest } from '../shared/sim-server';
-import { AtlassianDataset, SimApiKey, toV1, toV2 } from './dataset';
+import { CursorStore } from './cursors';
+import { AtlassianDataset, SimApiKey, SimSurface, toV1, toV2 } from './dataset';
 
 export interface AtlassianBehaviour {
   /** v1 pages have a server-chosen size (reference §3.4); small values exercise paging. */
@@ -8,6 +9,21 @@ export interface AtlassianBehaviour {
   v2MaxLimit: number;
   /** Host written into v1 `links.next` (the real API writes its own); a client must not follow it blindly. */
   v1LinkBase?: string;
+  /** How long a cursor stays valid; an older one is stale (400 `ADMIN-400-1`). */
+  cursorTtlMs: number;
+  /** Per organization: which parts of v2 its API surface has (default `full`). A key's own `surface` wins. */
+  orgSurfaces: Record<string, SimSurface>;
+  /** How a missing endpoint answers: 404 (seen most), or 405 / 501 as some gateways do. */
+  missingStatus: 404 | 405 | 501;
+}
+
+export const DEFAULT_BEHAVIOUR: AtlassianBehaviour = { v1PageSize: 100, v2MaxLimit: 100, cursorTtlMs: 15 * 60_000, orgSurfaces: {}, missingStatus: 404 };
+
+interface V2State {
+  offset: number;
+  limit: number;
+  claim: string | null;
+  expand: string[];
 }
 
 /** The Admin API's error envelope (reference §3.7). */
@@ -17,12 +33,43 @@ export function atlError(status: number, code: string, title: string, detail?: s
 
 const invalidCursor = () => atlError(400, 'ADMIN-400-1', 'Invalid page cursor');
 
+/** An endpoint this organization's API surface does not have. */
+function missing(status: 404 | 405 | 501, req: SimRequest): SimAnswer {
+  if (status === 405) return atlError(405, 'ADMIN-405-1', 'Method not allowed', `${req.method} ${req.path}`);
+  if (status === 501) return atlError(501, 'ADMIN-501-1', 'Not implemented', `${req.method} ${req.path}`);
+  return atlError(404, 'ADMIN-404-1', 'Not found', `${req.method} ${req.path}`);
+}
+
 /** Atlassian organization Admin API semantics over an in-memory dataset (reference §3). */
 export class AtlassianApi {
+  private offsets!: CursorStore<number>;
+  private v2States!: CursorStore<V2State>;
+  private _dataset!: AtlassianDataset;
+
   constructor(
-    public dataset: AtlassianDataset,
-    public behaviour: AtlassianBehaviour = { v1PageSize: 100, v2MaxLimit: 100 },
-  ) {}
+    dataset: AtlassianDataset,
+    public behaviour: AtlassianBehaviour = { ...DEFAULT_BEHAVIOUR },
+  ) {
+    this.dataset = dataset;
+  }
+
+  get dataset(): AtlassianDataset {
+    return this._dataset;
+  }
+
+  /** A new dataset makes every cursor handed out before it stale. */
+  set dataset(dataset: AtlassianDataset) {
+    this._dataset = dataset;
+    const ttl = () => this.behaviour.cursorTtlMs;
+    this.offsets = new CursorStore(dataset.seed, ttl);
+    this.v2States = new CursorStore(dataset.seed + 1, ttl);
+  }
+
+  /** Every cursor handed out so far becomes stale (a test switch). */
+  expireCursors(): void {
+    this.offsets.forgetAll();
+    this.v2States.forgetAll();
+  }
 
   handle(req: SimRequest): SimAnswer {
     const auth = single(req.headers['authorization']);
@@ -38,6 +85,10 @@ export class AtlassianApi {
     if (!key.orgs.includes(orgId) || !this.dataset.orgs.some((o) => o.id === orgId)) return atlError(404, 'ADMIN-404-2', 'Organization not found');
     const rest = s.slice(4).join('/');
     const route = `${req.method} ${s[1]} ${rest.replace(/^directory\/users\/[^/]+\/last-active-dates$/, 'last-active').replace(/^directories\/[^/]+\//, 'directories/{}/')}`;
+    const surface = key.surface ?? this.behaviour.orgSurfaces[orgId] ?? 'full';
+    if ((surface === 'no-v2' && s[1] === 'v2') || (surface === 'no-v2-search' && route === 'POST v2 directories/{}/users/search')) {
+      return missing(this.behaviour.missingStatus, req);
+    }
 
     switch (route) {
       case 'GET v1 ':
@@ -49,7 +100,8 @@ export class AtlassianApi {
       case 'GET v2 directories':
         return this.requireScope(key, 'read:directories:admin') ?? { status: 200, body: { data: [{ directoryId: `${orgId}-dir`, name: 'Managed accounts' }], links: {} } };
       case 'GET v2 directories/{}/users':
-        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, Object.fromEntries(req.query));
+        // The GET listing has no `expand` (reference §3.3): product access and groups come only from the search.
+        return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, { ...Object.fromEntries(req.query), expand: undefined });
       case 'POST v2 directories/{}/users/search':
         return this.requireScope(key, 'read:directories:admin') ?? this.v2Users(orgId, (req.body ?? {}) as Record<string, unknown>);
       case 'GET v2 directories/{}/groups':
@@ -65,25 +117,28 @@ export class AtlassianApi {
     return { status: 200, body: { data, links: { self: `${req.baseUrl}/admin/v1/orgs` } } };
   }
 
-  /** v1: fixed page size, `links.next` a full URL with `cursor`, `meta.total`, managed accounts only. */
+  /** v1: fixed page size, `links.next` a full URL with an opaque `cursor`, `meta.total`, managed accounts only. */
   private v1Users(req: SimRequest, orgId: string): SimAnswer {
     const managed = this.dataset.users[orgId]!.filter((u) => u.claimStatus === 'managed');
-    const offset = decodeCursor(req.query.get('cursor'), orgId, 'v1');
+    const cursor = req.query.get('cursor');
+    const offset = cursor ? this.offsets.resolve(cursor, 'v1-users', orgId) : 0;
     if (offset === null) return invalidCursor();
     const size = this.behaviour.v1PageSize;
     const page = managed.slice(offset, offset + size);
     const self = `${this.behaviour.v1LinkBase ?? req.baseUrl}/admin/v1/orgs/${orgId}/users`;
     const links: Record<string, string> = { self };
-    if (offset + size < managed.length) links.next = `${self}?cursor=${encodeCursor(offset + size, orgId, 'v1')}`;
-    if (offset > 0) links.prev = `${self}?cursor=${encodeCursor(Math.max(0, offset - size), orgId, 'v1')}`;
-    return { status: 200, body: { data: page.map(toV1), meta: { total: managed.length }, links } };
+    const link = (at: number) => `${self}?cursor=${encodeURIComponent(this.offsets.issue('v1-users', orgId, at))}`;
+    if (offset + size < managed.length) links.next = link(offset + size);
+    if (offset > 0) links.prev = link(Math.max(0, offset - size));
+    const sites = this.dataset.sites[orgId]!;
+    return { status: 200, body: { data: page.map((u) => toV1(u, sites)), meta: { total: managed.length }, links } };
   }
 
   /** v2: managed and unmanaged, `limit`, `links.next` the raw cursor; a cursor overrides every other parameter. */
   private v2Users(orgId: string, params: Record<string, unknown>): SimAnswer {
-    let state: { offset: number; limit: number; claim: string | null; expand: string[] };
+    let state: V2State;
     if (params.cursor !== undefined && params.cursor !== null && params.cursor !== '') {
-      const decoded = decodeV2Cursor(String(params.cursor), orgId);
+      const decoded = this.v2States.resolve(String(params.cursor), 'v2-users', orgId);
       if (!decoded) return invalidCursor();
       state = decoded;
     } else {
@@ -96,31 +151,33 @@ export class AtlassianApi {
     if (state.claim) users = users.filter((u) => u.claimStatus === state.claim);
     const page = users.slice(state.offset, state.offset + state.limit);
     const expand = new Set(state.expand);
-    const next = state.offset + state.limit < users.length ? encodeV2Cursor({ ...state, offset: state.offset + state.limit }, orgId) : undefined;
+    const next = state.offset + state.limit < users.length ? this.v2States.issue('v2-users', orgId, { ...state, offset: state.offset + state.limit }) : undefined;
+    const sites = this.dataset.sites[orgId]!;
     return {
       status: 200,
-      body: { data: page.map((u) => toV2(u, expand, this.dataset.groups[orgId]!)), links: { ...(next ? { next } : {}) } },
+      body: { data: page.map((u) => toV2(u, expand, this.dataset.groups[orgId]!, sites)), links: { ...(next ? { next } : {}) } },
     };
   }
 
   private groups(req: SimRequest, orgId: string): SimAnswer {
     const all = this.dataset.groups[orgId]!;
     const cursor = req.query.get('cursor');
-    const offset = cursor ? decodeCursor(cursor, orgId, 'groups') : 0;
+    const offset = cursor ? this.offsets.resolve(cursor, 'groups', orgId) : 0;
     if (offset === null) return invalidCursor();
     const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, this.behaviour.v2MaxLimit);
     const users = this.dataset.users[orgId]!;
     const data = all.slice(offset, offset + limit).map((g) => ({ ...g, counts: { members: users.filter((u) => u.groups.includes(g.id)).length } }));
-    const next = offset + limit < all.length ? encodeCursor(offset + limit, orgId, 'groups') : undefined;
+    const next = offset + limit < all.length ? this.offsets.issue('groups', orgId, offset + limit) : undefined;
     return { status: 200, body: { data, links: { ...(next ? { next } : {}) } } };
   }
 
   private lastActive(orgId: string, accountId: string): SimAnswer {
     const user = this.dataset.users[orgId]!.find((u) => u.accountId === accountId);
     if (!user) return atlError(404, 'ADMIN-404-8', 'User not found');
-    const productAccess = Object.entries(user.products)
-      .filter(([, last]) => last !== null)
-      .map(([key, last]) => ({ id: `${key}-instance-1`, key, last_active: last, last_active_timestamp: `${last}T08:15:00Z` }));
+    const sites = this.dataset.sites[orgId]!;
+    const productAccess = user.products
+      .filter((a) => a.lastActive !== null)
+      .map((a) => ({ id: sites[a.site]!.cloudId, key: a.key, last_active: a.lastActive, last_active_timestamp: `${a.lastActive}T08:15:00Z` }));
     return {
       status: 200,
       body: { data: { product_access: productAccess, added_to_org: user.addedToOrg.slice(0, 10), added_to_org_timestamp: user.addedToOrg }, links: {} },
@@ -134,32 +191,4 @@ export class AtlassianApi {
 
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function encodeCursor(offset: number, orgId: string, kind: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, g: orgId, k: kind })).toString('base64url');
-}
-
-function decodeCursor(cursor: string | null, orgId: string, kind: string): number | null {
-  if (!cursor) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return parsed.g === orgId && parsed.k === kind && Number.isInteger(parsed.o) && parsed.o >= 0 ? parsed.o : null;
-  } catch {
-    return null;
-  }
-}
-
-function encodeV2Cursor(state: { offset: number; limit: number; claim: string | null; expand: string[] }, orgId: string): string {
-  return Buffer.from(JSON.stringify({ ...state, g: orgId, k: 'v2' })).toString('base64url');
-}
-
-function decodeV2Cursor(cursor: string, orgId: string): { offset: number; limit: number; claim: string | null; expand: string[] } | null {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed.g !== orgId || parsed.k !== 'v2' || !Number.isInteger(parsed.offset) || !Number.isInteger(parsed.limit)) return null;
-    return { offset: parsed.offset, limit: parsed.limit, claim: parsed.claim ?? null, expand: Array.isArray(parsed.expand) ? parsed.expand : [] };
-  } catch {
-    return null;
-  }
 }

@@ -1,5 +1,5 @@
 import { cliArgs } from '../shared/cli-args';
-import { SIM_ATL_KEY, SIM_ATL_ORG_ID } from './dataset';
+import { SIM_ATL_KEY, SIM_ATL_NO_SEARCH_KEY, SIM_ATL_NO_V2_KEY, SIM_ATL_ORG_ID } from './dataset';
 import { startAtlassianSimulator } from './server';
 
 /** Standalone Atlassian Admin API simulator: `npm run sim:atlassian -- --dataset 1k --port 4020`. */
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   });
   console.log(`Atlassian simulator on ${simulator.baseUrl}`);
   console.log(`  api_key=${SIM_ATL_KEY} org_id=${SIM_ATL_ORG_ID}`);
+  console.log(`  as an org without the v2 user search: ${SIM_ATL_NO_SEARCH_KEY}; without v2: ${SIM_ATL_NO_V2_KEY}`);
   const stop = () => void simulator.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

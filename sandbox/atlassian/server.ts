@@ -1,6 +1,6 @@
 import type { FaultSettings } from '../shared/faults';
 import { RunningSim, startSimServer } from '../shared/sim-server';
-import { AtlassianApi, AtlassianBehaviour, atlError } from './api';
+import { AtlassianApi, AtlassianBehaviour, atlError, DEFAULT_BEHAVIOUR } from './api';
 import { AtlassianDataset, buildAtlassianDataset } from './dataset';
 
 export interface AtlassianSimulatorOptions {
@@ -16,11 +16,12 @@ export interface AtlassianSimulator extends RunningSim {
 
 /**
  * A local Atlassian organization Admin API (reference §3 and §6): bearer keys with scopes, v1 and v2
- * user shapes and cursors, groups, last-active dates, `errors[]` bodies, 429 with rate-limit headers.
+ * user shapes and opaque cursors, groups, last-active dates, `errors[]` bodies, 429 with rate-limit
+ * headers, and organizations whose surface lacks the v2 user search or v2 (`orgSurfaces`, key `surface`).
  */
 export async function startAtlassianSimulator(options: AtlassianSimulatorOptions = {}): Promise<AtlassianSimulator> {
   const dataset = typeof options.dataset === 'object' ? options.dataset : buildAtlassianDataset(options.dataset ?? 'tiny');
-  const api = new AtlassianApi(dataset, { v1PageSize: 100, v2MaxLimit: 100, ...options.behaviour });
+  const api = new AtlassianApi(dataset, { ...DEFAULT_BEHAVIOUR, ...options.behaviour });
   const sim = await startSimServer(
     {
       prefix: '',
@@ -44,6 +45,10 @@ export async function startAtlassianSimulator(options: AtlassianSimulatorOptions
         if (route === 'PUT /__sim/behaviour') return { status: 200, body: Object.assign(api.behaviour, input) };
         if (route === 'PUT /__sim/dataset') {
           api.dataset = buildAtlassianDataset(String(input.name ?? 'tiny'));
+          return { status: 200, body: { ok: true } };
+        }
+        if (route === 'POST /__sim/cursors/expire') {
+          api.expireCursors();
           return { status: 200, body: { ok: true } };
         }
         return null;

@@ -2,9 +2,13 @@ import { HubError } from '../common/errors';
 import type { Credentials } from '../connector-kit/connector.contract';
 import type { ManifestEntry } from '../integrations/manifest';
 
+const YES = new Set(['true', 'yes']);
+const NO = new Set(['false', 'no']);
+
 /**
  * Checks submitted credentials against the connector's manifest fields: required ones present,
- * strings, matching their pattern, nothing unknown. Messages name fields, never echo values.
+ * strings (or booleans for a `boolean` field), matching their pattern, nothing unknown. Messages
+ * name fields, never echo values.
  */
 export function validateCredentials(entry: ManifestEntry, input: unknown): Credentials {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -23,6 +27,13 @@ export function validateCredentials(entry: ManifestEntry, input: unknown): Crede
     const raw = given[field.name];
     if (raw === undefined || raw === null || raw === '') {
       if (field.required) errors.push(`credentials.${field.name} (${field.label}) is required`);
+      continue;
+    }
+    if (field.type === 'boolean') {
+      const word = typeof raw === 'boolean' ? String(raw) : typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+      if (YES.has(word)) out[field.name] = 'true';
+      else if (NO.has(word)) out[field.name] = 'false';
+      else errors.push(`credentials.${field.name} (${field.label}) must be true or false (or "yes" / "no")`);
       continue;
     }
     if (typeof raw !== 'string' && typeof raw !== 'number') {

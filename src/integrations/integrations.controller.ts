@@ -37,6 +37,7 @@ export class IntegrationsController {
           secret: f.secret,
           required: f.required,
           pattern: f.pattern ?? null,
+          type: f.type ?? 'string',
         })),
         capabilities: entry.capabilities,
       })),

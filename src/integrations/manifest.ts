@@ -9,7 +9,15 @@ export interface CredentialField {
   required: boolean;
   /** A regular expression the value must match. */
   pattern?: string;
+  /**
+   * `boolean`: given as true/false or yes/no (a JSON boolean or a string, any case) and stored as
+   * "true" / "false". Default `string`.
+   */
+  type?: CredentialType;
 }
+
+export type CredentialType = 'string' | 'boolean';
+const CREDENTIAL_TYPES: CredentialType[] = ['string', 'boolean'];
 
 export type Capability = 'authenticate' | 'users' | 'groups' | 'licenses' | 'proxy';
 
@@ -72,6 +80,7 @@ export function validateManifest(raw: unknown, source = MANIFEST_FILE): Connecto
         if (typeof field?.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(field.name)) problems.push(`${where}.credentials[${i}].name must be snake_case`);
         if (typeof field?.secret !== 'boolean') problems.push(`${where}.credentials[${i}].secret must be true or false`);
         if (typeof field?.required !== 'boolean') problems.push(`${where}.credentials[${i}].required must be true or false`);
+        if (field?.type !== undefined && !CREDENTIAL_TYPES.includes(field.type)) problems.push(`${where}.credentials[${i}].type must be one of ${CREDENTIAL_TYPES.join(', ')}`);
       });
     if (!Array.isArray(entry?.capabilities) || entry.capabilities.some((c) => !CAPABILITIES.includes(c))) {
       problems.push(`${where}.capabilities must be a list drawn from ${CAPABILITIES.join(', ')}`);

@@ -1,4 +1,5 @@
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter } from './retry-policy';
+import { isRetryableStatus } from './upstream-errors';
 
 describe('retry policy', () => {
   it('reads Retry-After as seconds or as an HTTP-date, capped', () => {
@@ -27,5 +28,10 @@ describe('retry policy', () => {
     expect(parseRateLimitReset('2026-11-22T09:00:00Z', 60_000, now)).toBe(0);
     expect(parseRateLimitReset('soon', 60_000, now)).toBeNull();
     expect(parseRateLimitReset(undefined, 60_000, now)).toBeNull();
+  });
+
+  it('retries throttling and server trouble, not a 501 (the endpoint is not there) nor other 4xx', () => {
+    expect([429, 408, 500, 502, 503, 504].map(isRetryableStatus)).toEqual([true, true, true, true, true, true]);
+    expect([501, 400, 403, 404, 405].map(isRetryableStatus)).toEqual([false, false, false, false, false]);
   });
 });

@@ -10,9 +10,12 @@ export interface UpstreamFailure {
   retryAfterMs?: number | null;
 }
 
-/** Statuses worth another try on a read: throttling and server-side trouble. */
+/**
+ * Statuses worth another try on a read: throttling and server-side trouble. Not 501: "not
+ * implemented" says the endpoint does not exist there, and another try gets the same answer.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
+  return status === 429 || status === 408 || (status >= 500 && status !== 501);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HubError, JsonRequest, malformed, UpstreamHttp } from '../../connector-kit';
 import type { Credentials, RunScope } from '../../connector-kit';
+import { isInvalidUpstreamCursor } from './atlassian.access';
 import type { AtlErrorBody, AtlGroup, AtlOrg, AtlUserV1, AtlUserV2, AtlV1Page, AtlV2Page } from './atlassian.types';
 
 export const SERVICE = 'Atlassian';
@@ -51,6 +52,19 @@ export class AtlassianClient {
     return { items: response.body.data, next: response.body.links?.next || null };
   }
 
+  /**
+   * The v2 directory listing (GET, deprecated after June 2027 but still there where the search is
+   * not): same users, but no `expand`, so no product access and no groups per user.
+   */
+  async v2UsersListPage(baseUrl: string, credentials: Credentials, orgId: string, cursor: string | null, limit: number, run?: RunScope): Promise<Page<AtlUserV2>> {
+    // With a cursor the upstream ignores every other parameter (reference §3.4).
+    const query = new URLSearchParams(cursor ? { cursor } : { limit: String(limit) });
+    const url = `${baseUrl}/admin/v2/orgs/${encodeURIComponent(orgId)}/directories/-/users?${query}`;
+    const { body } = await this.http.json<AtlV2Page<AtlUserV2>>(this.request(url, credentials, run));
+    if (!Array.isArray(body?.data)) throw malformed(SERVICE, 'the v2 users list page has no data list');
+    return { items: body.data, next: body.links?.next || null };
+  }
+
   async groupsPage(baseUrl: string, credentials: Credentials, orgId: string, cursor: string | null, run?: RunScope): Promise<Page<AtlGroup>> {
     const query = new URLSearchParams({ limit: String(V2_LIMIT), counts: 'true', ...(cursor ? { cursor } : {}) });
     const url = `${baseUrl}/admin/v2/orgs/${encodeURIComponent(orgId)}/directories/-/groups?${query}`;
@@ -59,16 +73,35 @@ export class AtlassianClient {
     return { items: body.data, next: body.links?.next || null };
   }
 
-  /** Follows a cursor list to its end, guarded against a cursor that repeats. */
-  async all<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, run?: RunScope): Promise<T[]> {
+  /**
+   * Follows a cursor list to its end, guarded against a cursor that repeats; or, with `until`,
+   * stops after the first page for which it returns true. Atlassian's cursors expire: when one
+   * does mid-walk (400 `ADMIN-400-1`), the walk starts over once, since a cursor cannot be renewed.
+   */
+  async all<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, run?: RunScope, until?: (page: T[]) => boolean): Promise<T[]> {
+    try {
+      return await this.walk(fetchPage, run, until);
+    } catch (error) {
+      if (!(error instanceof StaleCursor)) throw error;
+      try {
+        return await this.walk(fetchPage, run, until);
+      } catch (again) {
+        throw again instanceof StaleCursor ? again.cause : again;
+      }
+    }
+  }
+
+  private async walk<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, run?: RunScope, until?: (page: T[]) => boolean): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
     let cursor: string | null = null;
     for (let pages = 1; pages <= PAGE_CAP; pages++) {
-      const page = await fetchPage(cursor);
+      const page: Page<T> = await fetchPage(cursor).catch((error) => {
+        throw cursor !== null && isInvalidUpstreamCursor(error) ? new StaleCursor(error) : error;
+      });
       items.push(...page.items);
       run?.reportPages(pages, null);
-      if (!page.next) return items;
+      if (!page.next || until?.(page.items)) return items;
       if (seen.has(page.next)) throw malformed(SERVICE, 'a page cursor repeated; stopped the page loop');
       seen.add(page.next);
       cursor = page.next;
@@ -85,6 +118,13 @@ function describeError(body: unknown): { code?: string; message?: string } {
   const first = (body as AtlErrorBody | undefined)?.errors?.[0];
   const message = [first?.title, first?.detail].filter(Boolean).join(': ');
   return { code: first?.code, message: message || undefined };
+}
+
+/** A cursor the upstream no longer knows, met after the first page of a walk. */
+class StaleCursor extends Error {
+  constructor(override readonly cause: unknown) {
+    super('stale cursor');
+  }
 }
 
 /** v1 `links.next` is a URL; only its `cursor` parameter is used. */

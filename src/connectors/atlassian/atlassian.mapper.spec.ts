@@ -75,4 +75,68 @@ describe('Atlassian mapper', () => {
       expect.objectContaining({ id: 'confluence', total: 3, assigned: 3, suspended: 1, active_last_30_days: 1, active_last_90_days: 2 }),
     ]);
   });
+
+  describe('with a site', () => {
+    const site = 'https://acme.atlassian.net';
+    const managed = v1({
+      account_id: 'm',
+      product_access: [
+        { key: 'jira-software', name: 'Jira', url: 'acme.atlassian.net', last_active: '2026-10-01' },
+        { key: 'jira-software', name: 'Jira', url: 'https://labs.atlassian.net/', last_active: '2026-11-01' },
+        { key: 'confluence', name: 'Confluence', url: 'https://ACME.atlassian.net/', last_active: '2026-09-01' },
+        { key: 'trello', name: 'Trello' },
+      ],
+    });
+    const managedV2 = v2({ accountId: 'm', productAccess: [{ key: 'confluence', id: 'cloud-acme', lastActiveTimestamp: '2026-09-02T00:00:00Z' }] });
+    const unmanaged = v2({
+      accountId: 'u',
+      claimStatus: 'unmanaged',
+      productAccess: [
+        { key: 'confluence', id: 'cloud-acme', lastActiveTimestamp: '2026-10-05T00:00:00Z' },
+        { key: 'confluence', id: 'cloud-labs' },
+        { key: 'opsgenie', id: 'cloud-acme' },
+      ],
+    });
+
+    it('without one, counts a product on two sites once, with its latest activity', () => {
+      const [m] = mapUsers([managed], []);
+      expect(m!.licenses.map((l) => [l.id, l.last_active_at])).toEqual([
+        ['confluence', '2026-09-01T00:00:00.000Z'],
+        ['jira-software', '2026-11-01T00:00:00.000Z'],
+        ['trello', null],
+      ]);
+    });
+
+    it('keeps only product access on that site, however v1 writes its url', () => {
+      const [m] = mapUsers([managed], [], { site });
+      expect(m!.licenses.map((l) => [l.id, l.last_active_at])).toEqual([
+        ['confluence', '2026-09-01T00:00:00.000Z'],
+        ['jira-software', '2026-10-01T00:00:00.000Z'],
+      ]);
+    });
+
+    it('places v2-only access by instance ids learnt from people in both lists, dropping what it cannot place', () => {
+      const users = mapUsers([managed], [managedV2, unmanaged], { site });
+      const u = users.find((x) => x.id === 'u')!;
+      expect(u.licenses.map((l) => [l.id, l.last_active_at])).toEqual([['confluence', '2026-10-05T00:00:00.000Z']]);
+      expect(mapLicensePlans(users, Date.parse('2026-11-20T00:00:00Z')).map((p) => [p.id, p.total])).toEqual([
+        ['confluence', 2],
+        ['jira-software', 1],
+      ]);
+    });
+  });
+
+  it.each([
+    [true, true, true],
+    [true, false, false],
+    [true, null, null],
+    [false, true, null],
+    [false, false, null],
+    [null, true, true],
+    [null, false, false],
+  ] as const)('Guard %s with access_billable %s makes is_billable %s', (guard, billable, expected) => {
+    const [user] = mapUsers([v1(billable === null ? {} : { access_billable: billable })], [], { guard });
+    expect(user!.is_billable).toBe(expected);
+  });
 });
+

@@ -1,5 +1,6 @@
 import { compareIds, emptyPlan, latestDate, toUtc } from '../../connector-kit';
 import type { UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../connector-kit';
+import { instanceKey, placeInstances, siteReader } from './atlassian.sites';
 import type { AtlGroup, AtlUserV1, AtlUserV2 } from './atlassian.types';
 
 export const INTEGRATION = 'atlassian';
@@ -46,11 +47,26 @@ export function userStatus(v1: AtlUserV1 | undefined, v2: AtlUserV2 | undefined)
   }
 }
 
+/** What the account's set-up says about reading this organization (Viio's set-up fields). */
+export interface MappingOptions {
+  /** Normalised site (`https://acme.atlassian.net`): only product access on it counts. Null: every site. */
+  site?: string | null;
+  /**
+   * Whether Atlassian Guard is enabled. `access_billable` is Guard's billable status, so without
+   * Guard (false) it says nothing and is_billable is null; unknown (null) keeps the flag as sent.
+   */
+  guard?: boolean | null;
+}
+
 /**
  * v1 (managed accounts, billable flag, product names) and v2 (every account, status, groups) merged
  * per account_id, the key that is always there (email can be hidden). Sorted by id.
  */
-export function mapUsers(v1Users: AtlUserV1[], v2Users: AtlUserV2[]): UnifiedUser[] {
+export function mapUsers(v1Users: AtlUserV1[], v2Users: AtlUserV2[], options: MappingOptions = {}): UnifiedUser[] {
+  const { site = null, guard = null } = options;
+  // v2 entries carry an instance id, not a url: their site is learnt from people in both lists.
+  const siteOf = siteReader();
+  const placed = site ? placeInstances(v1Users, v2Users, siteOf) : null;
   const v1ById = new Map(v1Users.map((u) => [u.account_id, u]));
   const v2ById = new Map(v2Users.map((u) => [u.accountId, u]));
   const ids = new Set([...v1ById.keys(), ...v2ById.keys()]);
@@ -59,14 +75,18 @@ export function mapUsers(v1Users: AtlUserV1[], v2Users: AtlUserV2[]): UnifiedUse
     const v1 = v1ById.get(id);
     const v2 = v2ById.get(id);
     const status = userStatus(v1, v2);
+    // One license per product key: a product on several sites keeps its latest activity.
     const products = new Map<string, UnifiedUserLicense>();
+    const add = (key: string, name: string | undefined, lastActive: string | undefined) => {
+      const known = products.get(key);
+      const last = latestDate([known?.last_active_at ?? null, toUtc(lastActive)]);
+      products.set(key, license(key, known?.name ?? name ?? PRODUCT_NAMES[key] ?? key, status, last));
+    };
     for (const access of v1?.product_access ?? []) {
-      products.set(access.key, license(access.key, access.name, status, toUtc(access.last_active)));
+      if (site === null || siteOf(access.url) === site) add(access.key, access.name, access.last_active);
     }
     for (const access of v2?.productAccess ?? []) {
-      const known = products.get(access.key);
-      const last = latestDate([known?.last_active_at ?? null, toUtc(access.lastActiveTimestamp)]);
-      products.set(access.key, license(access.key, known?.name ?? PRODUCT_NAMES[access.key] ?? access.key, status, last));
+      if (!placed || placed.get(instanceKey(access.key, access.id)) === site) add(access.key, undefined, access.lastActiveTimestamp);
     }
     const licenses = [...products.values()].sort((a, b) => compareIds(a.id, b.id));
     const email = (v1?.email ?? v2?.email)?.trim().toLowerCase() || null;
@@ -86,7 +106,7 @@ export function mapUsers(v1Users: AtlUserV1[], v2Users: AtlUserV2[]): UnifiedUse
       last_active_at: latestDate([toUtc(v1?.last_active), ...licenses.map((l) => l.last_active_at)]),
       integration: INTEGRATION,
       account_type: v1?.account_type ?? v2?.accountType ?? null,
-      is_billable: v1?.access_billable ?? null,
+      is_billable: guard === false ? null : (v1?.access_billable ?? null),
       remote_data: { ...(v1 ? { v1 } : {}), ...(v2 ? { v2 } : {}) },
     });
   }

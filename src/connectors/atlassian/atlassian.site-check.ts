@@ -1,0 +1,46 @@
+import { HubError } from '../../common/errors';
+import type { Credentials } from '../../connector-kit';
+import type { AtlassianClient } from './atlassian.client';
+import { normalizeSite, sitesOf } from './atlassian.sites';
+import type { AtlOrg } from './atlassian.types';
+
+const FIELD = 'credentials.site';
+
+/**
+ * Checks at connect that `credentials.site` is a site of the organization and returns it
+ * normalised (`https://host`), to be stored that way. The Admin API lists no sites; they are read
+ * from v1 product access, page by page until the site turns up (the whole list only when it never
+ * does, to name the sites there are).
+ */
+export async function verifySite(client: AtlassianClient, baseUrl: string, credentials: Credentials, org: AtlOrg, v1Readable: boolean): Promise<string> {
+  const site = normalizeSite(credentials.site);
+  if (!site) {
+    throw new HubError('VALIDATION_FAILED', `${FIELD} (Atlassian site) must be a site address like https://your-domain.atlassian.net`, { details: { field: FIELD } });
+  }
+  if (!v1Readable) {
+    throw new HubError(
+      'VALIDATION_FAILED',
+      `${FIELD} needs an API key with the read:accounts:admin scope: only the v1 user list says which site a product is on. Add the scope, or leave the site empty.`,
+      { details: { field: FIELD } },
+    );
+  }
+  const seen = new Set<string>();
+  await client.all(
+    (cursor) => client.v1UsersPage(baseUrl, credentials, org.id, cursor),
+    undefined,
+    (users) => {
+      for (const s of sitesOf(users)) seen.add(s);
+      return seen.has(site);
+    },
+  );
+  if (seen.has(site)) return site;
+  const sites = [...seen].sort();
+  const name = org.attributes?.name ? `${org.attributes.name} (${org.id})` : org.id;
+  throw new HubError(
+    'VALIDATION_FAILED',
+    sites.length
+      ? `${FIELD} ${site} is not a site of the organization ${name}; its sites are: ${sites.join(', ')}`
+      : `${FIELD} ${site} is not a site of the organization ${name}, which reports no site for its products; leave the site empty`,
+    { details: { field: FIELD, site, sites } },
+  );
+}
