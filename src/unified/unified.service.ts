@@ -69,11 +69,12 @@ export class UnifiedService {
   private async listLive(resource: DirectoryResource, row: AccountRow, query: DirectoryListQuery): Promise<Page<unknown>> {
     const cursorResource = `${overlayFor(resource, query) ?? resource}:live`;
     const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }).k : undefined;
-    const { connector, account } = this.accounts.connectorAccount(row);
-    const impl = connector.implementation;
-    const list = resource === 'users' ? impl.listUsers.bind(impl) : resource === 'groups' ? impl.listGroups?.bind(impl) : impl.listLicenses?.bind(impl);
-    if (!list) return { result: [], next_cursor: null, result_count: 0 };
-    const page = await list(account, { cursor, limit: query.limit ?? DEFAULT_LIMIT, includeOutdated: query.include_outdated === true });
+    const page = await this.accounts.withConnector(row, undefined, async (connector, account) => {
+      const impl = connector.implementation;
+      const list = resource === 'users' ? impl.listUsers.bind(impl) : resource === 'groups' ? impl.listGroups?.bind(impl) : impl.listLicenses?.bind(impl);
+      if (!list) return { items: [], nextCursor: null };
+      return list(account, { cursor, limit: query.limit ?? DEFAULT_LIMIT, includeOutdated: query.include_outdated === true });
+    });
     const result = page.items.map((item) => {
       if (query.include_remote_data === true) return item;
       const { remote_data: _omitted, ...rest } = item as { remote_data?: unknown };
