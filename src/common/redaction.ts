@@ -26,11 +26,14 @@ export interface RedactedValue {
 export class Redactor {
   static readonly none = new Redactor([]);
 
-  private readonly pattern: RegExp | null;
-  private readonly windows: Set<string>;
+  private compiled?: { pattern: RegExp | null; windows: Set<string> };
 
-  constructor(readonly values: readonly RedactedValue[]) {
-    const usable = values.filter((v) => v.value.length >= MIN_REDACTED_LENGTH);
+  /** Cheap to make: the patterns are built on first use (most scopes never redact anything). */
+  constructor(readonly values: readonly RedactedValue[]) {}
+
+  private compile(): { pattern: RegExp | null; windows: Set<string> } {
+    if (this.compiled) return this.compiled;
+    const usable = this.values.filter((v) => v.value.length >= MIN_REDACTED_LENGTH);
     const forms = new Set<string>();
     for (const { value } of usable) {
       for (const form of encodedForms(value)) forms.add(form);
@@ -40,14 +43,16 @@ export class Redactor {
       forms.add(base64(`${a.value}:`));
       for (const b of usable) if (a !== b) forms.add(base64(`${a.value}:${b.value}`));
     }
+    // Longest first, so a value inside a longer form (the token inside its base64 pair) is not cut short.
     const needles = [...forms].filter((f) => f.length >= MIN_REDACTED_LENGTH).sort((x, y) => y.length - x.length);
-    this.pattern = needles.length ? new RegExp(needles.map(escapeRegExp).join('|'), 'gi') : null;
-    this.windows = new Set();
+    const windows = new Set<string>();
     for (const { value, secret } of usable) {
       if (!secret) continue;
       const lower = value.toLowerCase();
-      for (let i = 0; i + SECRET_WINDOW <= lower.length; i++) this.windows.add(lower.slice(i, i + SECRET_WINDOW));
+      for (let i = 0; i + SECRET_WINDOW <= lower.length; i++) windows.add(lower.slice(i, i + SECRET_WINDOW));
     }
+    this.compiled = { pattern: needles.length ? new RegExp(needles.map(escapeRegExp).join('|'), 'gi') : null, windows };
+    return this.compiled;
   }
 
   /** Every credential field's value; the fields named in `secretFields` (default: all) are secret. */
@@ -70,16 +75,16 @@ export class Redactor {
   redact(text: string): string;
   redact(text: string | undefined): string | undefined;
   redact(text: string | undefined): string | undefined {
-    if (!text || (!this.pattern && this.windows.size === 0)) return text;
+    if (!text || this.values.length === 0) return text;
+    const { pattern, windows } = this.compile();
     const marks: [number, number][] = [];
-    if (this.pattern) {
-      this.pattern.lastIndex = 0;
-      for (const match of text.matchAll(this.pattern)) marks.push([match.index, match.index + match[0].length]);
+    if (pattern) {
+      for (const match of text.matchAll(pattern)) marks.push([match.index, match.index + match[0].length]);
     }
-    if (this.windows.size && text.length >= SECRET_WINDOW) {
+    if (windows.size && text.length >= SECRET_WINDOW) {
       const lower = text.toLowerCase();
       for (let i = 0; i + SECRET_WINDOW <= lower.length; i++) {
-        if (this.windows.has(lower.slice(i, i + SECRET_WINDOW))) marks.push([i, i + SECRET_WINDOW]);
+        if (windows.has(lower.slice(i, i + SECRET_WINDOW))) marks.push([i, i + SECRET_WINDOW]);
       }
     }
     if (!marks.length) return text;
