@@ -40,3 +40,21 @@ describe('LiveReads', () => {
     expect(later.createdAt).toBe(2_000);
   });
 });
+
+describe('LiveReads memory', () => {
+  it('lets a kept read go when its TTL ends, even when no other read comes', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const reads = new LiveReads(30_000, 60_000);
+      const big = { licenses: new Array(10) };
+      const scope = reads.scopeFor('acc', 's');
+      await scope.memo('directory', async () => big);
+      const entries = (scope as unknown as { entries: Map<string, unknown> }).entries;
+      expect(entries.size).toBe(1);
+      jest.advanceTimersByTime(30_000);
+      expect(entries.size).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

@@ -99,7 +99,12 @@ export class LiveReadScope implements RunScope {
     entry.promise = load().then(
       (value) => {
         entry.settledAt = Date.now();
-        if (!keep && this.entries.get(key) === entry) this.entries.delete(key);
+        const drop = () => {
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+        };
+        // A whole organization's read is large: let it go when its TTL ends, even if no read follows.
+        if (keep) setTimeout(drop, this.ttlMs).unref();
+        else drop();
         return value;
       },
       (error: unknown) => {
