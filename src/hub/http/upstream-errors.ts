@@ -58,7 +58,7 @@ export function classifyNetworkError(service: string, error: unknown): HubError 
   if (code === 'UND_ERR_INVALID_ARG') {
     return new HubError(
       'VALIDATION_FAILED',
-      `The request to ${service} could not be sent (${(error as Error).message}): a credential holds a line break or a ` +
+      `The request to ${service} could not be sent (${(error as Error).message}): a header value, usually a credential, holds a line break or a ` +
         'non-ASCII character. Replace the credentials (PATCH /integrated-accounts/{id}) with the value copied in full.',
       { details: { reason: code } },
     );
