@@ -26,7 +26,13 @@ export async function startAtlassianSimulator(options: AtlassianSimulatorOptions
     {
       prefix: '',
       handle: (req) => api.handle(req),
-      faultAnswer: (kind, faults) => {
+      faultAnswer: (kind, faults, headers) => {
+        if (kind === '500-echo' || kind === '401-echo') {
+          const quoted = `Authorization: ${String(headers['authorization'] ?? '')}`;
+          return kind === '401-echo'
+            ? atlError(401, 'ADMIN-UAM-401-1', 'Unauthenticated', `Key not accepted (${quoted})`)
+            : atlError(500, 'ADMIN-500-1', 'Internal server error', `Lookup failed for ${quoted}`);
+        }
         if (kind === '429' || kind === '429-retry-after') {
           const reset = new Date(Date.now() + faults.settings.retryAfterSeconds * 1000).toISOString();
           return {

@@ -33,7 +33,12 @@ export async function startJetbrainsSimulator(options: JetbrainsSimulatorOptions
       prefix: API_PREFIX,
       handle: (req) => api.handle({ ...req, selfUrl: req.baseUrl + req.path }),
       // JetBrains publishes no rate-limit contract (reference open question 3): a 429 in its own error shape.
-      faultAnswer: (kind, faults) => {
+      faultAnswer: (kind, faults, headers) => {
+        if (kind === '500-echo' || kind === '401-echo') {
+          const key = String(headers['x-api-key'] ?? '');
+          const quoted = `key=${key} customer=${String(headers['x-customer-code'] ?? '')} (prefix ${key.slice(0, 12)}…)`;
+          return kind === '401-echo' ? error(401, 'INVALID_TOKEN', `Token rejected: ${quoted}`) : error(500, 'INTERNAL_ERROR', `Lookup failed for ${quoted}`);
+        }
         if (kind === '429') return error(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded');
         if (kind === '429-retry-after') return { ...error(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded'), headers: { 'Retry-After': faults.retryAfterValue() } };
         if (kind === '503') return error(503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable');

@@ -1,7 +1,16 @@
 import { seededRandom } from './random';
 
 /** What the simulator does with one request instead of (or on top of) answering it normally. */
-export type FaultKind = 'ok' | '429' | '429-retry-after' | '500' | '503' | 'reset' | 'malformed' | 'slow' | 'hang';
+export type FaultKind = 'ok' | '429' | '429-retry-after' | '500' | '503' | 'reset' | 'malformed' | 'slow' | 'hang' | EchoFault;
+
+/**
+ * A careless upstream that quotes the credentials it was sent in its error body ("failed for
+ * key=…"), with a 500 or a 401: what the hub must never copy into anything it writes or returns.
+ */
+export type EchoFault = '500-echo' | '401-echo';
+
+/** The answers a simulator gives in its own error shape. */
+export type FaultAnswerKind = '429' | '429-retry-after' | '500' | '503' | EchoFault;
 
 export interface FaultSettings {
   /** Added before every API answer. */

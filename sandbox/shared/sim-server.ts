@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { FaultInjector, FaultKind, FaultSettings } from './faults';
+import { FaultAnswerKind, FaultInjector, FaultKind, FaultSettings } from './faults';
 import { readJson, sendJson, sendMalformed, sendText } from './http-kit';
 
 /** One answer of a simulated API, before faults and transport. */
@@ -35,7 +35,8 @@ export interface SimDefinition {
   prefix: string;
   handle(request: SimRequest): SimAnswer;
   /** How this upstream says "too many requests" and "server error". */
-  faultAnswer(kind: '429' | '429-retry-after' | '500' | '503', faults: FaultInjector): SimAnswer;
+  /** `headers` are the request's, for the faults that echo the credentials they carried. */
+  faultAnswer(kind: FaultAnswerKind, faults: FaultInjector, headers: Record<string, string | string[] | undefined>): SimAnswer;
   /** Extra `/__sim/*` control routes of this simulator (dataset, behaviour switches). */
   control?(route: string, input: Record<string, unknown>): SimAnswer | null;
   state?(): Record<string, unknown>;
@@ -92,8 +93,10 @@ export async function startSimServer(definition: SimDefinition, options: { port?
         case '429':
         case '429-retry-after':
         case '500':
-        case '503': {
-          const answer = definition.faultAnswer(fault, faults);
+        case '503':
+        case '500-echo':
+        case '401-echo': {
+          const answer = definition.faultAnswer(fault, faults, req.headers);
           return sendJson(res, answer.status, answer.body, answer.headers);
         }
       }

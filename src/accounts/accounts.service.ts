@@ -2,9 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
+import { Redactor, withRedaction } from '../common/redaction';
 import { sortableId } from '../common/ids';
 import type { Page } from '../common/list-query.dto';
 import type { AuthenticationResult, ConnectorAccount, Credentials, RunScope } from '../connector-kit/connector.contract';
+import type { ManifestEntry } from '../integrations/manifest';
 import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
@@ -131,6 +133,16 @@ export class AccountsService {
   }
 
   /**
+   * Runs `work` with the account's connector in the account's redaction scope: upstream text and log
+   * lines made inside, and any error leaving it, have the account's credentials removed (see
+   * Redactor). Every read the hub makes for an account (sync, live read) goes through here.
+   */
+  withConnector<T>(row: AccountRow, run: RunScope | undefined, work: (connector: RegisteredConnector, account: ConnectorAccount) => Promise<T>): Promise<T> {
+    const { connector, account } = this.connectorAccount(row, run);
+    return withRedaction(redactorFor(connector.entry, account.credentials), () => work(connector, account));
+  }
+
+  /**
    * Decrypted once per row object: the repository hands out the same row for a second, so a burst
    * of proxied requests decrypts once, and the plaintext lives no longer than that row.
    */
@@ -143,7 +155,12 @@ export class AccountsService {
     return credentials;
   }
 
-  private async authenticate(connector: RegisteredConnector, credentials: Credentials): Promise<AuthenticationResult> {
+  /** Tests credentials (submitted or stored) in their redaction scope, like every upstream call. */
+  private authenticate(connector: RegisteredConnector, credentials: Credentials): Promise<AuthenticationResult> {
+    return withRedaction(redactorFor(connector.entry, credentials), () => this.tryCredentials(connector, credentials));
+  }
+
+  private async tryCredentials(connector: RegisteredConnector, credentials: Credentials): Promise<AuthenticationResult> {
     try {
       return await connector.implementation.authenticate(credentials, connector.baseUrl);
     } catch (error) {
@@ -159,6 +176,11 @@ export class AccountsService {
       throw error;
     }
   }
+}
+
+/** Redacts every credential value of an account; the manifest's secret fields also by any piece. */
+export function redactorFor(entry: ManifestEntry, credentials: Credentials): Redactor {
+  return Redactor.forCredentials(credentials, entry.credentials.filter((f) => f.secret).map((f) => f.name));
 }
 
 /** The public shape of an account: never any credential. */

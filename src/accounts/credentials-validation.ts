@@ -5,6 +5,9 @@ import type { ManifestEntry } from '../integrations/manifest';
 const YES = new Set(['true', 'yes']);
 const NO = new Set(['false', 'no']);
 
+/** Visible ASCII only: what every API key, token and id the connectors know is made of. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
 /**
  * Checks submitted credentials against the connector's manifest fields: required ones present,
  * strings (or booleans for a `boolean` field), matching their pattern, nothing unknown. Messages
@@ -18,6 +21,7 @@ export function validateCredentials(entry: ManifestEntry, input: unknown): Crede
   }
   const given = input as Record<string, unknown>;
   const errors: string[] = [];
+  const fields: string[] = [];
   const out: Credentials = {};
   const known = new Set(entry.credentials.map((f) => f.name));
   for (const name of Object.keys(given)) {
@@ -45,13 +49,23 @@ export function validateCredentials(entry: ManifestEntry, input: unknown): Crede
       if (field.required) errors.push(`credentials.${field.name} (${field.label}) is required`);
       continue;
     }
+    // Credentials travel in HTTP headers: a line break or a non-ASCII character would make every
+    // request fail before it is sent, so it is refused here, once, naming the field.
+    if (!HEADER_SAFE.test(value)) {
+      fields.push(`credentials.${field.name}`);
+      errors.push(
+        `credentials.${field.name} (${field.label}) contains a character that cannot be sent in an HTTP header ` +
+          '(a line break, a space, a control character or a non-ASCII letter); paste the value again, copied in full',
+      );
+      continue;
+    }
     if (field.pattern && !new RegExp(field.pattern).test(value)) {
       errors.push(`credentials.${field.name} (${field.label}) has the wrong format${field.description ? `: ${field.description}` : ''}`);
       continue;
     }
     out[field.name] = value;
   }
-  if (errors.length) throw new HubError('VALIDATION_FAILED', errors.join('; '), { details: { errors } });
+  if (errors.length) throw new HubError('VALIDATION_FAILED', errors.join('; '), { details: { errors, ...(fields.length ? { fields } : {}) } });
   return out;
 }
 

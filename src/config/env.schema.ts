@@ -5,7 +5,7 @@ const DURATION = /^\d+(ms|s|m|h|d)?$/;
 
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
-  'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LOG_LEVEL',
+  'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_LOG_LEVEL',
 ] as const;
 
 /**
@@ -66,6 +66,10 @@ export class HubEnv {
   @Min(1, { message: 'HUB_SYNC_CONCURRENCY must be an integer between 1 and 64' })
   @Max(64, { message: 'HUB_SYNC_CONCURRENCY must be an integer between 1 and 64' })
   HUB_SYNC_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_LIVE_CACHE_TTL must be a duration such as 30s (0 keeps nothing and only shares reads in flight)' })
+  HUB_LIVE_CACHE_TTL?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

@@ -21,6 +21,8 @@ export interface HubConfig {
   syncBudgetMs: number;
   /** Sync runs reading upstreams at once, across accounts; more wait as `queued`. */
   syncConcurrency: number;
+  /** How long the whole-organization read behind `source=live` answers is reused (0: shared while in flight only). */
+  liveCacheTtlMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
@@ -95,6 +97,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     retryAfterCapMs: duration(parsed.HUB_RETRY_AFTER_CAP, '60s', 'HUB_RETRY_AFTER_CAP', 0),
     syncBudgetMs: duration(parsed.HUB_SYNC_BUDGET, '30m', 'HUB_SYNC_BUDGET', 1000),
     syncConcurrency: parsed.HUB_SYNC_CONCURRENCY ?? 4,
+    liveCacheTtlMs: duration(parsed.HUB_LIVE_CACHE_TTL, '30s', 'HUB_LIVE_CACHE_TTL', 0),
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     baseUrlOverrides,
     notices,

@@ -14,7 +14,8 @@ export interface ConnectorAccount {
   /**
    * Shared scratch space for one sync run. A connector whose lists derive from the same upstream
    * read (JetBrains: users, teams and plans all come from the license list) memoises it here so one
-   * run reads the upstream once. Absent outside a sync.
+   * run reads the upstream once. Live reads (`source=live`) get one too, shared by the account's
+   * concurrent live reads and kept HUB_LIVE_CACHE_TTL. Absent for authenticate and the proxy.
    */
   run?: RunScope;
 }

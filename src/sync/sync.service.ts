@@ -132,13 +132,15 @@ export class SyncService implements OnApplicationBootstrap {
     const started = Date.now();
     const stats = emptyStats();
     try {
-      const { connector, account } = this.accountsService.connectorAccount(row, scope);
-      const impl = connector.implementation;
       const previous = row.current_snapshot_id;
       const writer = new SnapshotWriter(this.directory, this.seats, run.id);
       const clock = new PhaseClock();
-      if (impl.readSnapshot) await this.copySnapshot(impl, account, writer, stats, clock);
-      else await this.copyLists(impl, account, writer, stats, clock);
+      // In the account's redaction scope: a failure stored or logged below never quotes its credentials.
+      await this.accountsService.withConnector(row, scope, async (connector, account) => {
+        const impl = connector.implementation;
+        if (impl.readSnapshot) await this.copySnapshot(impl, account, writer, stats, clock);
+        else await this.copyLists(impl, account, writer, stats, clock);
+      });
       stats.timings = { reading_ms: clock.reading, writing_ms: clock.writing };
       Object.assign(stats, await this.directory.compare(previous, run.id, 'users'));
 

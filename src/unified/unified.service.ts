@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
-import { HubError } from '../common/errors';
+import { HubError, isHubError } from '../common/errors';
 import type { Page } from '../common/list-query.dto';
 import { DEFAULT_LIMIT } from '../common/list-query.dto';
 import type { HubConfig } from '../config/hub-config';
 import { AccountsService } from '../accounts/accounts.service';
 import { HUB_CONFIG } from '../config/config.token';
+import type { ConnectorPage } from '../connector-kit/connector.contract';
 import type { DirectoryResource } from '../connector-kit/unified.types';
 import type { AccountRow } from '../store/accounts.repository';
 import { DirectoryRecord, DirectoryRepository, OverlayKind } from '../store/directory.repository';
 import { SyncService } from '../sync/sync.service';
+import { LiveReads } from './live-reads';
 import { PageCache } from './page-cache';
 import type { DirectoryListQuery, DirectoryOptions } from './unified.dto';
 
@@ -24,6 +26,7 @@ const PENDING_RETRY_AFTER = 5;
 @Injectable()
 export class UnifiedService {
   private readonly pages = new PageCache();
+  private readonly live: LiveReads;
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -31,7 +34,9 @@ export class UnifiedService {
     private readonly directory: DirectoryRepository,
     private readonly sync: SyncService,
     private readonly cursors: CursorCodec,
-  ) {}
+  ) {
+    this.live = new LiveReads(config.liveCacheTtlMs, config.syncBudgetMs);
+  }
 
   /**
    * One page as JSON bytes. Records are stored as JSON and spliced into the envelope as they are
@@ -65,15 +70,30 @@ export class UnifiedService {
   /**
    * Reads one page straight from the upstream through the connector. The connector's own cursor
    * travels inside the hub's signed cursor, so clients still see one opaque, tamper-proof cursor.
+   * The connector works in the account's live-read scope (see LiveReads): a whole-organization read
+   * it memoises is shared by concurrent reads and kept HUB_LIVE_CACHE_TTL, and the same page asked
+   * for by several clients at once is read once.
    */
   private async listLive(resource: DirectoryResource, row: AccountRow, query: DirectoryListQuery): Promise<Page<unknown>> {
     const cursorResource = `${overlayFor(resource, query) ?? resource}:live`;
     const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }).k : undefined;
-    const { connector, account } = this.accounts.connectorAccount(row);
-    const impl = connector.implementation;
-    const list = resource === 'users' ? impl.listUsers.bind(impl) : resource === 'groups' ? impl.listGroups?.bind(impl) : impl.listLicenses?.bind(impl);
-    if (!list) return { result: [], next_cursor: null, result_count: 0 };
-    const page = await list(account, { cursor, limit: query.limit ?? DEFAULT_LIMIT, includeOutdated: query.include_outdated === true });
+    const request = { cursor, limit: query.limit ?? DEFAULT_LIMIT, includeOutdated: query.include_outdated === true };
+    const scope = this.live.scopeFor(row.id, row.credentials);
+    const page = await this.accounts
+      .withConnector(row, scope, (connector, account): Promise<ConnectorPage<{ id: string }>> => {
+        const impl = connector.implementation;
+        const list = resource === 'users' ? impl.listUsers.bind(impl) : resource === 'groups' ? impl.listGroups?.bind(impl) : impl.listLicenses?.bind(impl);
+        if (!list) return Promise.resolve({ items: [], nextCursor: null });
+        return scope.join(JSON.stringify([resource, request]), (): Promise<ConnectorPage<{ id: string }>> => list(account, request));
+      })
+      .catch((error: unknown) => {
+        if (!isHubError(error) || error.code !== 'SYNC_BUDGET_EXCEEDED') throw error;
+        throw new HubError(
+          'SYNC_BUDGET_EXCEEDED',
+          `The live read of this account took longer than HUB_SYNC_BUDGET (${Math.round(this.config.syncBudgetMs / 1000)} s) and was stopped; ` +
+            'read the synced data instead (leave out source=live).',
+        );
+      });
     const result = page.items.map((item) => {
       if (query.include_remote_data === true) return item;
       const { remote_data: _omitted, ...rest } = item as { remote_data?: unknown };

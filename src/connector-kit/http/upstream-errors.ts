@@ -1,4 +1,5 @@
 import { HubError } from '../../common/errors';
+import { redact } from '../../common/redaction';
 
 /** What an upstream answered, reduced to what the error classification needs. */
 export interface UpstreamFailure {
@@ -23,7 +24,11 @@ export function isRetryableStatus(status: number): boolean {
  * API errors and is what a failed sync run records.
  */
 export function classifyUpstreamStatus(failure: UpstreamFailure): HubError {
-  const { service, status, upstreamCode, upstreamMessage } = failure;
+  const { service, status } = failure;
+  // Upstream text enters the hub here: an upstream may quote the key it was sent ("failed for
+  // key=…"), so it is redacted with the credentials of the account in play before anything sees it.
+  const upstreamCode = redact(failure.upstreamCode);
+  const upstreamMessage = redact(failure.upstreamMessage);
   const details = { upstream_status: status, ...(upstreamCode ? { upstream_code: upstreamCode } : {}) };
   const said = upstreamMessage ? `: ${upstreamMessage}` : '';
   if (status === 401 || status === 403) {
@@ -41,10 +46,26 @@ export function classifyUpstreamStatus(failure: UpstreamFailure): HubError {
   return new HubError('UPSTREAM_REJECTED', `${service} refused the request with ${status}${said}`, { details });
 }
 
+/**
+ * undici refuses a header value with a line break or a character outside Latin-1 before sending
+ * anything: the same request would fail the same way, so it is never retried.
+ */
+export function isRetryableNetworkError(error: unknown): boolean {
+  return (error as { code?: string })?.code !== 'UND_ERR_INVALID_ARG';
+}
+
 /** Network-level failures: refused, reset, DNS, TLS, and our own timeout. */
 export function classifyNetworkError(service: string, error: unknown): HubError {
   const name = (error as Error)?.name;
   const code = (error as { code?: string })?.code;
+  if (code === 'UND_ERR_INVALID_ARG') {
+    return new HubError(
+      'VALIDATION_FAILED',
+      `The request to ${service} could not be sent (${(error as Error).message}): a header value, usually a credential, holds a line break or a ` +
+        'non-ASCII character. Replace the credentials (PATCH /integrated-accounts/{id}) with the value copied in full.',
+      { details: { reason: code } },
+    );
+  }
   if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new HubError('UPSTREAM_TIMEOUT', `${service} did not answer in time`, { details: { reason: code ?? name } });
   }

@@ -8,7 +8,8 @@ import { HUB_CONFIG } from '../../config/config.token';
 import type { RunScope } from '../connector.contract';
 import { ConcurrencyGate } from './concurrency-gate';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, RetryPolicy } from './retry-policy';
-import { classifyNetworkError, classifyUpstreamStatus, isRetryableStatus, readJsonBody } from './upstream-errors';
+import { redact } from '../../common/redaction';
+import { classifyNetworkError, classifyUpstreamStatus, isRetryableNetworkError, isRetryableStatus, readJsonBody } from './upstream-errors';
 
 export interface JsonRequest {
   /** Name of the upstream in messages, e.g. "JetBrains". */
@@ -92,8 +93,10 @@ export class UpstreamHttp implements OnModuleDestroy {
       const delay = retryAfterMs ?? backoffDelay(this.policy, attempt);
       const reason = `${error.code}: ${error.message}`;
       this.logger.warn(
-        `retry ${attempt}/${maxAttempts - 1} of ${req.method ?? 'GET'} ${redactUrl(req.url)} after ${reason}; waiting ${delay} ms` +
-          (retryAfterMs !== null && retryAfterMs !== undefined ? ' (Retry-After)' : ''),
+        redact(
+          `retry ${attempt}/${maxAttempts - 1} of ${req.method ?? 'GET'} ${redactUrl(req.url)} after ${reason}; waiting ${delay} ms` +
+            (retryAfterMs !== null && retryAfterMs !== undefined ? ' (Retry-After)' : ''),
+        ),
       );
       req.run?.reportRetry(reason);
       await sleep(delay, req.run?.signal);
@@ -117,7 +120,7 @@ export class UpstreamHttp implements OnModuleDestroy {
         });
       } catch (error) {
         throwIfBudgetSpent(req);
-        return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
+        return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: isRetryableNetworkError(error) };
       }
       let body: ArrayBuffer;
       try {

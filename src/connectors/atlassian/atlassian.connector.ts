@@ -51,7 +51,7 @@ export class AtlassianConnector implements HubConnector {
     if (credentials.org_id) {
       org = orgs.find((o) => o.id === credentials.org_id);
       if (!org) {
-        throw new HubError('VALIDATION_FAILED', `credentials.org_id "${credentials.org_id}" is not an organization this API key can see; it sees: ${listed || 'none'}`, {
+        throw new HubError('VALIDATION_FAILED', `credentials.org_id is not an organization this API key can see; it sees: ${listed || 'none'}`, {
           details: { field: 'credentials.org_id', organizations: orgs.map((o) => ({ id: o.id, name: o.attributes?.name ?? null })) },
         });
       }
