@@ -78,6 +78,7 @@ describe('reclaimable seats (JetBrains)', () => {
       product_code: 'II',
       product_name: 'IntelliJ IDEA Ultimate',
       group: { id: String(backend.id), name: 'Backend' },
+      subscription_pack: 'P/1',
       assigned_at: expect.any(String),
       last_active_at: expect.any(String),
       license_status: 'active',

@@ -40,6 +40,7 @@ function randomSeats(count: number): SeatRow[] {
       product_code: ['II', 'WS', 'PC', 'jira-software'][Math.floor(random() * 4)]!,
       product_name: null,
       group_id: random() < 0.2 ? null : String(Math.floor(random() * 3)),
+      plan_key: '[]',
       outdated: random() < 0.1 ? 1 : 0,
       never_used: neverUsed ? 1 : 0,
       activity_key: neverUsed ? '' : last_active_at!,

@@ -13,6 +13,7 @@ export const ErrorCodes = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
   ACCOUNT_NOT_FOUND: HttpStatus.NOT_FOUND,
   USER_NOT_FOUND: HttpStatus.NOT_FOUND,
+  PERSON_NOT_FOUND: HttpStatus.NOT_FOUND,
   RUN_NOT_FOUND: HttpStatus.NOT_FOUND,
   CAPABILITY_NOT_SUPPORTED: HttpStatus.NOT_IMPLEMENTED,
   /** The upstream rejected the stored or submitted credentials. */

@@ -1,5 +1,5 @@
 import type { UnifiedUser, UnifiedUserLicense } from '../connector-kit';
-import { seatsOfUser } from './seat-derivation';
+import { seatPlanKey, seatsOfUser } from './seat-derivation';
 
 const license = (over: Partial<UnifiedUserLicense>): UnifiedUserLicense => ({
   id: 'N9IX2NWHK5',
@@ -42,12 +42,14 @@ describe('seats of a person', () => {
       product_code: 'II',
       product_name: 'IntelliJ IDEA Ultimate',
       group: { id: '2573297', name: 'Backend' },
+      subscription_pack: null,
       assigned_at: '2026-01-01T00:00:00.000Z',
       last_active_at: '2026-11-01T00:00:00.000Z',
       license_status: 'active',
       outdated: false,
     });
     expect(rest[0]).toMatchObject({ id: 'Q0WERTY123', group: null });
+    expect(seatPlanKey(seat!)).toBe(JSON.stringify(['II', '2573297', null]));
   });
 
   it('keys a product access (license id = product code) by person and product', () => {

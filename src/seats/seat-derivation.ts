@@ -1,8 +1,8 @@
-import type { UnifiedUser, UnifiedUserLicense } from '../connector-kit';
+import type { UnifiedLicensePlan, UnifiedUser, UnifiedUserLicense } from '../connector-kit';
 import type { Seat } from './seat.types';
 
-/** Account types that are not people (Atlassian): they never hold seats. */
-const NOT_PEOPLE = new Set(['app', 'customer']);
+/** Account types that are not people (Atlassian): they never hold seats, nor are they people. */
+export const NOT_PEOPLE = new Set(['app', 'customer']);
 /** Statuses of accounts that no longer exist upstream: they hold no seats. */
 const CLOSED = new Set(['deleted', 'closed']);
 
@@ -25,6 +25,7 @@ export function seatsOfUser(user: UnifiedUser, outdatedOnly = false): Seat[] {
       product_code: license.product_code,
       product_name: license.name,
       group: license.team ? { id: license.team.id, name: license.team.name } : null,
+      subscription_pack: license.subscription_pack,
       assigned_at: license.assigned_at,
       last_active_at: license.last_active_at,
       license_status: license.status,
@@ -40,4 +41,13 @@ export function seatsOfUser(user: UnifiedUser, outdatedOnly = false): Seat[] {
  */
 function seatId(user: UnifiedUser, license: UnifiedUserLicense): string {
   return license.id === license.product_code ? `${user.id}:${license.id}` : license.id;
+}
+
+/** The plan a seat counts in, keyed as plans are: product, team and subscription pack. */
+export function seatPlanKey(seat: Pick<Seat, 'product_code' | 'group' | 'subscription_pack'>): string {
+  return JSON.stringify([seat.product_code, seat.group?.id ?? null, seat.subscription_pack]);
+}
+
+export function planKey(plan: Pick<UnifiedLicensePlan, 'product_code' | 'team' | 'subscription_pack'>): string {
+  return JSON.stringify([plan.product_code, plan.team?.id ?? null, plan.subscription_pack]);
 }

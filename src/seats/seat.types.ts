@@ -11,6 +11,7 @@ export interface Seat {
   product_code: string;
   product_name: string | null;
   group: UnifiedRef | null;
+  subscription_pack: string | null;
   assigned_at: string | null;
   last_active_at: string | null;
   license_status: string;

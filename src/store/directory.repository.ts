@@ -170,12 +170,13 @@ export class DirectoryRepository {
     await this.db.deleteFrom('directory_records').where('snapshot_id', '=', snapshotId).execute();
     await this.db.deleteFrom('remote_parts').where('snapshot_id', '=', snapshotId).execute();
     await this.db.deleteFrom('seats').where('snapshot_id', '=', snapshotId).execute();
+    await this.db.deleteFrom('people').where('snapshot_id', '=', snapshotId).execute();
   }
 
   /** Removes rows of snapshots no account serves: left by a failed, killed or superseded run. */
   async deleteOrphans(): Promise<number> {
     let deleted = 0;
-    for (const table of ['directory_records', 'remote_parts', 'seats'] as const) {
+    for (const table of ['directory_records', 'remote_parts', 'seats', 'people'] as const) {
       const result = await this.db
         .deleteFrom(table)
         .where(({ not, exists, selectFrom }) =>

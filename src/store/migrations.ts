@@ -64,7 +64,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('directory_records').addColumn('remote_part_ids', 'text').execute();
     },
   },
-  '0003_seats': {
+  '0003_seats_and_people': {
     async up(db: Kysely<any>) {
       const byteOrder = byteOrderCollation(db);
       // One row per seat of a snapshot, derived from its users at sync. Served in (activity_key, id)
@@ -77,6 +77,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('product_code', 'text', (c) => c.notNull().modifyEnd(byteOrder))
         .addColumn('product_name', 'text')
         .addColumn('group_id', 'text', (c) => c.modifyEnd(byteOrder))
+        // The plan the seat counts in: JSON [product_code, team id, subscription pack], as plans are keyed.
+        .addColumn('plan_key', 'text', (c) => c.notNull().modifyEnd(byteOrder))
         .addColumn('outdated', 'integer', (c) => c.notNull())
         .addColumn('never_used', 'integer', (c) => c.notNull())
         .addColumn('activity_key', 'text', (c) => c.notNull().modifyEnd(byteOrder))
@@ -86,6 +88,16 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('seats_pk', ['snapshot_id', 'id'])
         .execute();
       await db.schema.createIndex('seats_by_activity').on('seats').columns(['snapshot_id', 'activity_key', 'id']).execute();
+      // One row per person (lowercased email) per snapshot, for "what does alice@ hold, everywhere?".
+      await db.schema
+        .createTable('people')
+        .addColumn('snapshot_id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('email', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('user_id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('people_pk', ['snapshot_id', 'email', 'user_id'])
+        .execute();
+      await db.schema.createIndex('people_by_email').on('people').columns(['email', 'snapshot_id']).execute();
       // Optional prices per product, JSON ({ currency, prices }), for the cost of reclaimable seats.
       await db.schema.alterTable('accounts').addColumn('seat_prices', 'text').execute();
     },

@@ -65,6 +65,8 @@ export interface SeatsTable {
   product_code: string;
   product_name: string | null;
   group_id: string | null;
+  /** JSON [product_code, team id, subscription pack]: the plan the seat counts in. */
+  plan_key: string;
   /** 1 when the license's subscription is outdated (only in the outdated-inclusive view). */
   outdated: number;
   /** 1 when no activity was recorded since the seat's current assignment. */
@@ -77,10 +79,20 @@ export interface SeatsTable {
   data: string;
 }
 
+/** People of one snapshot by lowercased email (see src/seats/person-derivation.ts). */
+export interface PeopleTable {
+  snapshot_id: string;
+  email: string;
+  user_id: string;
+  /** JSON: user_id, status, last_active_at, licenses [{ product_code, product_name, last_active_at }]. */
+  data: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sync_runs: SyncRunsTable;
   directory_records: DirectoryRecordsTable;
   remote_parts: RemotePartsTable;
   seats: SeatsTable;
+  people: PeopleTable;
 }

@@ -5,6 +5,7 @@ import { AccountsRepository } from './accounts.repository';
 import { HubDatabase, openDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
+import { PeopleRepository } from './people.repository';
 import { SeatsRepository } from './seats.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 
@@ -25,7 +26,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     SyncRunsRepository,
     DirectoryRepository,
     SeatsRepository,
+    PeopleRepository,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository],
 })
 export class StoreModule {}

@@ -3,33 +3,34 @@ import type { SnapshotChunk } from '../connector-kit/connector.contract';
 import { OverlayKind, overlayRecords, serializeRecord, UnifiedItem } from '../connector-kit/snapshot-records';
 import type { UnifiedUser } from '../connector-kit';
 import { DirectoryRepository } from '../store/directory.repository';
+import type { PeopleRepository } from '../store/people.repository';
 import type { SeatsRepository } from '../store/seats.repository';
-import { SeatWriter } from './seat-writer';
+import { DerivedRowsWriter } from './derived-rows-writer';
 
 /** Records serialised and written at a time: bounds the memory a large snapshot needs. */
 const CHUNK = 1_000;
 
 /**
  * Serialises unified records and writes them into a snapshot chunk by chunk, so a 40k-user
- * snapshot never exists twice in memory (as objects and as JSON). The seats the users hold are
- * derived and written beside them.
+ * snapshot never exists twice in memory (as objects and as JSON). The seats the users hold and
+ * the people index are derived and written beside them.
  */
 export class SnapshotWriter {
-  private readonly seats: SeatWriter;
+  private readonly derived: DerivedRowsWriter;
 
   constructor(
     private readonly directory: DirectoryRepository,
-    seats: SeatsRepository,
+    derived: { seats: SeatsRepository; people: PeopleRepository },
     private readonly snapshotId: string,
   ) {
-    this.seats = new SeatWriter(seats, snapshotId);
+    this.derived = new DerivedRowsWriter(derived.seats, derived.people, snapshotId);
   }
 
   async writeList(kind: DirectoryResource, items: UnifiedItem[]): Promise<void> {
     for (let start = 0; start < items.length; start += CHUNK) {
       const chunk = items.slice(start, start + CHUNK);
       await this.directory.write(this.snapshotId, kind, chunk.map(serializeRecord));
-      if (kind === 'users') await this.seats.writeUsers(chunk as UnifiedUser[]);
+      if (kind === 'users') await this.derived.writeUsers(chunk as UnifiedUser[]);
     }
   }
 
@@ -37,14 +38,14 @@ export class SnapshotWriter {
   async writeOverlay(kind: OverlayKind, base: UnifiedItem[], variant: UnifiedItem[]): Promise<void> {
     const records = overlayRecords(base, variant);
     await this.directory.write(this.snapshotId, kind, records);
-    if (kind === 'users:with-outdated') await this.seats.writeRecords(records, true);
+    if (kind === 'users:with-outdated') await this.derived.writeRecords(records, true);
   }
 
   /** What a connector already serialised (see HubConnector.readSnapshot). */
   async writeChunk(chunk: SnapshotChunk): Promise<void> {
     if ('parts' in chunk) return this.directory.writeParts(this.snapshotId, chunk.kind, chunk.parts);
     await this.directory.write(this.snapshotId, chunk.kind, chunk.records);
-    if (chunk.kind === 'users') await this.seats.writeRecords(chunk.records);
-    else if (chunk.kind === 'users:with-outdated') await this.seats.writeRecords(chunk.records, true);
+    if (chunk.kind === 'users') await this.derived.writeRecords(chunk.records);
+    else if (chunk.kind === 'users:with-outdated') await this.derived.writeRecords(chunk.records, true);
   }
 }

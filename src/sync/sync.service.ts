@@ -6,6 +6,7 @@ import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
 import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../connector-kit/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
+import { PeopleRepository } from '../store/people.repository';
 import { SeatsRepository } from '../store/seats.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import type { DirectoryResource } from '../connector-kit/unified.types';
@@ -38,6 +39,7 @@ export class SyncService implements OnApplicationBootstrap {
     private readonly runs: SyncRunsRepository,
     private readonly directory: DirectoryRepository,
     private readonly seats: SeatsRepository,
+    private readonly people: PeopleRepository,
   ) {
     this.slots = new ConcurrencyGate(config.syncConcurrency);
   }
@@ -133,7 +135,7 @@ export class SyncService implements OnApplicationBootstrap {
     const stats = emptyStats();
     try {
       const previous = row.current_snapshot_id;
-      const writer = new SnapshotWriter(this.directory, this.seats, run.id);
+      const writer = new SnapshotWriter(this.directory, { seats: this.seats, people: this.people }, run.id);
       const clock = new PhaseClock();
       // In the account's redaction scope: a failure stored or logged below never quotes its credentials.
       await this.accountsService.withConnector(row, scope, async (connector, account) => {

@@ -5,11 +5,12 @@ import { SyncModule } from '../sync/sync.module';
 import { UnifiedController } from './unified.controller';
 import { UnifiedService } from './unified.service';
 import { ReclaimableSeatsService } from './reclaimable-seats.service';
+import { PeopleService } from './people.service';
 
 /** `/unified/user-directory/*`: users, groups and license plans from the last sync, or live. */
 @Module({
   imports: [StoreModule, AccountsModule, SyncModule],
   controllers: [UnifiedController],
-  providers: [UnifiedService, ReclaimableSeatsService],
+  providers: [UnifiedService, ReclaimableSeatsService, PeopleService],
 })
 export class UnifiedDirectoryModule {}

@@ -5,6 +5,8 @@ import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, Unifi
 import { UnifiedService } from './unified.service';
 import { RECLAIM_RULES, ReclaimableSeatPage, ReclaimableSeatsQuery } from './reclaimable-seats.dto';
 import { ReclaimableSeatsService } from './reclaimable-seats.service';
+import { PEOPLE_RULES, PeoplePage, PeopleQuery, PersonView } from './people.dto';
+import { PeopleService } from './people.service';
 
 @ApiTags('Unified User Directory')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class UnifiedController {
   constructor(
     private readonly unified: UnifiedService,
     private readonly reclaimable: ReclaimableSeatsService,
+    private readonly peopleService: PeopleService,
   ) {}
 
   @Get('users')
@@ -34,6 +37,20 @@ export class UnifiedController {
   @ApiOkResponse({ type: GroupPage })
   groups(@Query() query: DirectoryListQuery, @Res() res: Response) {
     return json(res, this.unified.list('groups', query));
+  }
+
+  @Get('people')
+  @ApiOperation({ summary: 'People across every integrated account, by email', description: PEOPLE_RULES })
+  @ApiOkResponse({ type: PeoplePage })
+  people(@Query() query: PeopleQuery) {
+    return this.peopleService.list(query);
+  }
+
+  @Get('people/:email')
+  @ApiOperation({ summary: 'Everything one person holds, in every integrated account (email in any letter case)', description: PEOPLE_RULES })
+  @ApiOkResponse({ type: PersonView })
+  person(@Param('email') email: string) {
+    return this.peopleService.get(email);
   }
 
   @Get('reclaimable-seats')

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { CursorCodec } from '../common/cursor-codec';
+import { HubError } from '../common/errors';
+import { DEFAULT_LIMIT, Page } from '../common/list-query.dto';
+import { latestDate } from '../connector-kit';
+import type { PersonInAccount } from '../seats/person-derivation';
+import { PeopleRepository, PersonEntry } from '../store/people.repository';
+import type { PeopleQuery, PersonView } from './people.dto';
+
+/** People are not in one account: their cursors are bound to this pseudo account. */
+const ALL_ACCOUNTS = '*';
+
+/** "What does alice@ hold, everywhere?": people joined by email across every account's current snapshot. */
+@Injectable()
+export class PeopleService {
+  constructor(
+    private readonly people: PeopleRepository,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async list(query: PeopleQuery): Promise<Page<PersonView>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: ALL_ACCOUNTS, resource: 'people' }).k : null;
+    const emails = await this.people.emails(after, limit, query.email?.toLowerCase());
+    const page = emails.slice(0, limit);
+    const result = toPeople(await this.people.entries(page));
+    const last = page[page.length - 1];
+    return {
+      result,
+      next_cursor: emails.length > limit && last ? this.cursors.encode({ a: ALL_ACCOUNTS, r: 'people', k: last }) : null,
+      result_count: result.length,
+    };
+  }
+
+  async get(email: string): Promise<PersonView> {
+    const [person] = toPeople(await this.people.entries([email.trim().toLowerCase()]));
+    if (!person) throw new HubError('PERSON_NOT_FOUND', `No person with the email ${JSON.stringify(email)} in any integrated account`);
+    return person;
+  }
+}
+
+/** Entries (ordered by email, then account) grouped into one view per person. */
+function toPeople(entries: PersonEntry[]): PersonView[] {
+  const people: PersonView[] = [];
+  for (const entry of entries) {
+    let person = people[people.length - 1];
+    if (person?.email !== entry.email) {
+      person = { email: entry.email, name: null, last_active_at: null, products: [], accounts: [] };
+      people.push(person);
+    }
+    const data = JSON.parse(entry.data) as PersonInAccount;
+    person.accounts.push({ integrated_account_id: entry.account_id, integration: entry.integration, ...data });
+    person.name ??= data.name;
+    person.last_active_at = latestDate([person.last_active_at, data.last_active_at]);
+    for (const license of data.licenses) {
+      if (!person.products.some((p) => p.product_code === license.product_code && p.integration === entry.integration)) {
+        person.products.push({ product_code: license.product_code, product_name: license.product_name, integration: entry.integration });
+      }
+    }
+  }
+  for (const person of people) person.products.sort((a, b) => (a.product_code < b.product_code ? -1 : a.product_code > b.product_code ? 1 : 0));
+  return people;
+}
