@@ -62,7 +62,7 @@ describe('Atlassian site and Guard set-up fields', () => {
       // An unmanaged account (v2 only): its Confluence instance is placed on labs through people in both lists.
       expect(products(byId.get('70aa0unmanaged0hid'))).toEqual([['confluence', at815(12)]]);
       const plans = (await hub.get(`/unified/user-directory/licenses?integrated_account_id=${account.id}`).expect(200)).body.result;
-      expect(plans.map((p: { id: string; total: number; active_last_30_days: number }) => [p.id, p.total, p.active_last_30_days])).toEqual([
+      expect(plans.map((p: { id: string; assigned: number; active_last_30_days: number }) => [p.id, p.assigned, p.active_last_30_days])).toEqual([
         ['confluence', 3, 3],
         ['jira-service-desk', 2, 1],
         ['jira-software', 1, 0],
@@ -98,7 +98,7 @@ describe('Atlassian site and Guard set-up fields', () => {
       expect(res.body).toMatchObject({
         statusCode: 400,
         error: 'Bad Request',
-        message: 'credentials.site https://acme-test.atlassian.net is not a site of the organization Acme Cloud (a1b2c3d4-org-acme); its sites are: https://acme-labs.atlassian.net, https://acme.atlassian.net',
+        message: 'credentials.site is not a site of the organization Acme Cloud (a1b2c3d4-org-acme); its sites are: https://acme-labs.atlassian.net, https://acme.atlassian.net',
         details: { code: 'VALIDATION_FAILED', field: 'credentials.site', sites: ['https://acme-labs.atlassian.net', 'https://acme.atlassian.net'] },
       });
       expect(JSON.stringify(res.body)).not.toContain(SIM_ATL_KEY);

@@ -393,6 +393,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
         total: 6,
         assigned: 4,
         available: 1,
+        unavailable: 1,
         suspended: 0,
         trial: 2,
         valid_until: '2027-05-19T22:00:00.000Z',
@@ -400,6 +401,10 @@ describe('JetBrains end to end (tiny dataset)', () => {
       });
       expect(rows['WS:2717496:1215/FGHIJ']).toMatchObject({ total: 4, assigned: 3, available: 1, suspended: 1 });
       expect(rows['PS:3000002:none']).toMatchObject({ total: 1, valid_until: null });
+      // Every license is assigned, available or unavailable: the three add up to total.
+      for (const plan of Object.values(rows) as { total: number; assigned: number; available: number; unavailable: number }[]) {
+        expect(plan.assigned + plan.available + plan.unavailable).toBe(plan.total);
+      }
       const withOutdated = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${accountId}&include_outdated=true`).expect(200);
       expect(withOutdated.body.result.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['CL:2573297:0999/OLDPK', 'RD:2573297:0999/OLDPK']));
       const paged = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${accountId}&limit=5`).expect(200);

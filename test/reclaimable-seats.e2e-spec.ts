@@ -143,6 +143,28 @@ describe('reclaimable seats (JetBrains)', () => {
     expect(res.body.summary).toMatchObject({ monthly_cost: 130, currency: 'EUR' });
   });
 
+  it('gives each plan its utilization by the same rules, and seats that add up', async () => {
+    const res = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${id}&limit=200`).expect(200);
+    const plans = Object.fromEntries(res.body.result.map((p: { id: string }) => [p.id, p]));
+    // II of Backend: ZK3 inactive, Q4 never used (a previous holder's activity), B7 active; the server's
+    // license is assigned but no person's seat; F6 is available.
+    expect(plans['II:2573297:P/1']).toMatchObject({
+      total: 5,
+      assigned: 4,
+      available: 1,
+      unavailable: 0,
+      utilization: { inactive_days: 60, active: 1, inactive: 1, never_used: 1 },
+    });
+    expect(plans['WS:2717496:P/1'].utilization).toEqual({ inactive_days: 60, active: 1, inactive: 0, never_used: 1 });
+    const narrow = await hub.get(`/unified/user-directory/licenses?integrated_account_id=${id}&inactive_days=2`).expect(200);
+    const ws = narrow.body.result.find((p: { id: string }) => p.id === 'WS:2717496:P/1');
+    expect(ws.utilization).toEqual({ inactive_days: 2, active: 0, inactive: 0, never_used: 2 });
+    for (const plan of res.body.result) expect(plan.assigned + plan.available + plan.unavailable).toBe(plan.total);
+    const total = res.body.result.reduce((n: number, p: { utilization: { inactive: number; never_used: number } }) => n + p.utilization.inactive + p.utilization.never_used, 0);
+    expect(total).toBe((await seats()).body.summary.reclaimable);
+    await hub.get(`/unified/user-directory/licenses?integrated_account_id=${id}&inactive_days=0`).expect(400);
+  });
+
   it('refuses wrong parameters and prices with a message naming them', async () => {
     for (const bad of ['0', '3651', '1.5', 'abc']) {
       const res = await seats(`&inactive_days=${bad}`).expect(400);

@@ -108,26 +108,26 @@ describe.each(backends)('seat rules in SQL on $name', (backend) => {
 
   it('counts per product and reason like the rules do', async () => {
     const filter = { cutoff: inactivityCutoff(NOW, 60), includeOutdated: false };
-    const counts = await seats.countsByProduct('snap-1', filter);
+    const counts = await seats.counts('snap-1', filter, 'product_code');
     const kept = rows.filter((r) => r.outdated === 0);
     for (const product of counts) {
-      const mine = kept.filter((r) => r.product_code === product.product_code);
+      const mine = kept.filter((r) => r.product_code === product.key);
       expect(product.assigned).toBe(mine.length);
       expect(product.never_used).toBe(mine.filter((r) => reclaimReason(r, filter.cutoff) === 'never_used').length);
       expect(product.inactive).toBe(mine.filter((r) => reclaimReason(r, filter.cutoff) === 'inactive').length);
     }
-    expect(counts.map((c) => c.product_code)).toEqual(['II', 'PC', 'WS', 'jira-software']);
+    expect(counts.map((c) => c.key)).toEqual(['II', 'PC', 'WS', 'jira-software']);
   });
 
   it('reports the turning point up to which counts stay exact', async () => {
     const filter = { cutoff: inactivityCutoff(NOW, 60), includeOutdated: false };
     const turn = await seats.nextTurningPoint('snap-1', filter);
     expect(turn).not.toBeNull();
-    const before = await seats.countsByProduct('snap-1', filter);
+    const before = await seats.counts('snap-1', filter, 'product_code');
     // At the turning point itself nothing has changed yet (the rules compare strictly)...
-    expect(await seats.countsByProduct('snap-1', { ...filter, cutoff: turn! })).toEqual(before);
+    expect(await seats.counts('snap-1', { ...filter, cutoff: turn! }, 'product_code')).toEqual(before);
     // ...and just after it, some seat has turned reclaimable.
-    const after = await seats.countsByProduct('snap-1', { ...filter, cutoff: new Date(Date.parse(turn!) + 1).toISOString() });
+    const after = await seats.counts('snap-1', { ...filter, cutoff: new Date(Date.parse(turn!) + 1).toISOString() }, 'product_code');
     expect(after).not.toEqual(before);
   });
 });

@@ -27,5 +27,5 @@ export function emptyPlan(fields: {
   subscription_pack: string | null;
   integration: string;
 }): UnifiedLicensePlan {
-  return { ...fields, total: 0, assigned: 0, available: 0, suspended: 0, trial: 0, valid_until: null };
+  return { ...fields, total: 0, assigned: 0, available: 0, unavailable: 0, suspended: 0, trial: 0, valid_until: null };
 }

@@ -62,9 +62,16 @@ export interface UnifiedLicensePlan {
   name: string | null;
   team: UnifiedRef | null;
   subscription_pack: string | null;
-  total: number;
+  /**
+   * Seats bought: total = assigned + available + unavailable. Null where the upstream has no
+   * purchased-seat figure (Atlassian), rather than a copy of `assigned`.
+   */
+  total: number | null;
   assigned: number;
-  available: number;
+  /** Unassigned and assignable; null where unknown. */
+  available: number | null;
+  /** Unassigned and not assignable (JetBrains: isAvailableToAssign false); null where unknown. */
+  unavailable: number | null;
   suspended: number;
   trial: number;
   valid_until: string | null;

@@ -15,8 +15,9 @@ export interface SeatFilter {
   groupId?: string;
 }
 
-export interface ProductSeatCounts {
-  product_code: string;
+export interface SeatCounts {
+  /** The product_code or plan_key counted by. */
+  key: string;
   product_name: string | null;
   assigned: number;
   never_used: number;
@@ -54,23 +55,23 @@ export class SeatsRepository {
     return query.execute();
   }
 
-  /** Per product: seats held, and how many are reclaimable for each reason. */
-  async countsByProduct(snapshotId: string, filter: SeatFilter): Promise<ProductSeatCounts[]> {
+  /** Per product (or plan): seats held, and how many are reclaimable for each reason. */
+  async counts(snapshotId: string, filter: SeatFilter, by: 'product_code' | 'plan_key'): Promise<SeatCounts[]> {
     const rows = await this.db
       .selectFrom('seats')
       .select([
-        'product_code',
+        (eb) => eb.ref(by).as('key'),
         (eb) => eb.fn.max('product_name').as('product_name'),
         (eb) => eb.fn.countAll<number | string>().as('assigned'),
         sql<number | string>`sum(case when never_used = 1 and (assigned_at is null or assigned_at < ${filter.cutoff}) then 1 else 0 end)`.as('never_used'),
         sql<number | string>`sum(case when never_used = 0 and activity_key < ${filter.cutoff} then 1 else 0 end)`.as('inactive'),
       ])
       .where((eb) => this.matches(eb, snapshotId, filter))
-      .groupBy('product_code')
-      .orderBy('product_code')
+      .groupBy(by)
+      .orderBy(by)
       .execute();
     return rows.map((r) => ({
-      product_code: r.product_code,
+      key: r.key,
       product_name: r.product_name ?? null,
       assigned: Number(r.assigned),
       never_used: Number(r.never_used ?? 0),

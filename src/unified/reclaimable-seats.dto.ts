@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { PageQuery } from '../common/list-query.dto';
-import { DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS } from '../seats/seat-rules';
-import { AccountScopedQuery } from './unified.dto';
+import { AccountScopedQuery, InactivityWindow } from './unified.dto';
 
 const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const DAYS_MESSAGE = `inactive_days must be a whole number of days between 1 and ${MAX_INACTIVE_DAYS}`;
 
 export const RECLAIM_RULES =
   'A seat is reclaimable when its last activity is older than inactive_days (reason "inactive"), or when no activity was ' +
@@ -18,14 +16,6 @@ export const RECLAIM_RULES =
   'hold no seats.';
 
 class SeatFilters {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_INACTIVE_DAYS, default: DEFAULT_INACTIVE_DAYS, description: 'The inactivity window, in days' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: DAYS_MESSAGE })
-  @Min(1, { message: DAYS_MESSAGE })
-  @Max(MAX_INACTIVE_DAYS, { message: DAYS_MESSAGE })
-  inactive_days?: number;
-
   @ApiPropertyOptional({ description: 'Only seats of this product (product_code as in the unified output)', example: 'II' })
   @IsOptional()
   @IsString()
@@ -45,7 +35,7 @@ class SeatFilters {
   include_outdated?: boolean;
 }
 
-export class ReclaimableSeatsQuery extends IntersectionType(AccountScopedQuery, PageQuery, SeatFilters) {}
+export class ReclaimableSeatsQuery extends IntersectionType(AccountScopedQuery, PageQuery, InactivityWindow, SeatFilters) {}
 
 class SeatGroupView {
   @ApiProperty() id: string;

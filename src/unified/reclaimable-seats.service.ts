@@ -55,7 +55,7 @@ export class ReclaimableSeatsService {
     const key = `${snapshot}|${filter.includeOutdated}|${filter.productCode ?? ''}|${filter.groupId ?? ''}|${inactiveDays}`;
     let counts = this.counts.get(key, filter.cutoff);
     if (!counts) {
-      counts = await this.seats.countsByProduct(snapshot, filter);
+      counts = await this.seats.counts(snapshot, filter, 'product_code');
       this.counts.set(key, counts, await this.seats.nextTurningPoint(snapshot, filter));
     }
     let neverUsed = 0;
@@ -64,7 +64,7 @@ export class ReclaimableSeatsService {
     for (const product of counts) {
       neverUsed += product.never_used;
       inactive += product.inactive;
-      const price = monthlyPrice(prices, product.product_code);
+      const price = monthlyPrice(prices, product.key);
       if (price !== null) cost = (cost ?? 0) + price * (product.never_used + product.inactive);
     }
     return {
@@ -72,7 +72,7 @@ export class ReclaimableSeatsService {
       reclaimable: neverUsed + inactive,
       by_reason: { never_used: neverUsed, inactive },
       by_product: counts.map((p) => ({
-        product_code: p.product_code,
+        product_code: p.key,
         product_name: p.product_name,
         reclaimable: p.never_used + p.inactive,
         assigned: p.assigned,

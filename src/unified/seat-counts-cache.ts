@@ -1,15 +1,15 @@
-import type { ProductSeatCounts } from '../store/seats.repository';
+import type { SeatCounts } from '../store/seats.repository';
 
 const MAX_ENTRIES = 1_000;
 
 interface Entry {
-  counts: ProductSeatCounts[];
+  counts: SeatCounts[];
   /** The counts hold for every cutoff up to and including this date; null: for every later cutoff. */
   validThrough: string | null;
 }
 
 /**
- * Per-product seat counts of a snapshot, kept while they stay exact. Counting scans every seat of
+ * Per-product (or per-plan) seat counts of a snapshot, kept while they stay exact. Counting scans every seat of
  * the filtered set; but the counts only change when the moving cutoff passes a seat's activity or
  * assignment date, so an entry is reused until the cutoff passes the next such date (a snapshot
  * never changes, and a new snapshot has a new key).
@@ -17,7 +17,7 @@ interface Entry {
 export class SeatCountsCache {
   private readonly entries = new Map<string, Entry>();
 
-  get(key: string, cutoff: string): ProductSeatCounts[] | undefined {
+  get(key: string, cutoff: string): SeatCounts[] | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.validThrough !== null && cutoff > entry.validThrough) {
@@ -27,7 +27,7 @@ export class SeatCountsCache {
     return entry.counts;
   }
 
-  set(key: string, counts: ProductSeatCounts[], validThrough: string | null): void {
+  set(key: string, counts: SeatCounts[], validThrough: string | null): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { counts, validThrough });
   }

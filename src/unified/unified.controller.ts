@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, UnifiedUserView, UserPage } from './unified.dto';
+import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, LicensesQuery, UnifiedUserView, UserPage } from './unified.dto';
 import { UnifiedService } from './unified.service';
 import { RECLAIM_RULES, ReclaimableSeatPage, ReclaimableSeatsQuery } from './reclaimable-seats.dto';
 import { ReclaimableSeatsService } from './reclaimable-seats.service';
@@ -63,7 +63,7 @@ export class UnifiedController {
   @Get('licenses')
   @ApiOperation({ summary: 'Plans and seats: one row per product x team x subscription pack' })
   @ApiOkResponse({ type: LicensePlanPage })
-  licenses(@Query() query: DirectoryListQuery, @Res() res: Response) {
+  licenses(@Query() query: LicensesQuery, @Res() res: Response) {
     return json(res, this.unified.list('licenses', query));
   }
 }

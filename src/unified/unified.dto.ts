@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS } from '../seats/seat-rules';
 import { PageQuery } from '../common/list-query.dto';
 
 const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -39,6 +40,26 @@ class SourceOption {
 
 /** The directory options plus `limit`/`next_cursor`; IntersectionType keeps every set of validators. */
 export class DirectoryListQuery extends IntersectionType(DirectoryOptions, PageQuery, SourceOption) {}
+
+const DAYS_MESSAGE = `inactive_days must be a whole number of days between 1 and ${MAX_INACTIVE_DAYS}`;
+
+/** `inactive_days`: the window of the reclaim rules, shared by /licenses and /reclaimable-seats. */
+export class InactivityWindow {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_INACTIVE_DAYS,
+    default: DEFAULT_INACTIVE_DAYS,
+    description: 'The inactivity window, in days: a seat is inactive when its last activity is older',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: DAYS_MESSAGE })
+  @Min(1, { message: DAYS_MESSAGE })
+  @Max(MAX_INACTIVE_DAYS, { message: DAYS_MESSAGE })
+  inactive_days?: number;
+}
+
+export class LicensesQuery extends IntersectionType(DirectoryListQuery, InactivityWindow) {}
 
 class RefView {
   @ApiProperty() id: string;
@@ -89,20 +110,34 @@ export class UnifiedGroupView {
   @ApiProperty() integration: string;
 }
 
+class PlanUtilizationView {
+  @ApiProperty() inactive_days: number;
+  @ApiProperty({ description: 'Neither inactive nor never used (includes seats assigned within the window)' }) active: number;
+  @ApiProperty() inactive: number;
+  @ApiProperty() never_used: number;
+}
+
 export class UnifiedLicensePlanView {
   @ApiProperty({ example: 'II:2573297:1215/ABCDE' }) id: string;
   @ApiProperty() product_code: string;
   @ApiProperty({ nullable: true, type: String }) name: string | null;
   @ApiProperty({ type: RefView, nullable: true }) team: RefView | null;
   @ApiProperty({ nullable: true, type: String }) subscription_pack: string | null;
-  @ApiProperty() total: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Seats bought: total = assigned + available + unavailable; null where the upstream has no purchased-seat figure (Atlassian)' })
+  total: number | null;
   @ApiProperty({ description: 'Assigned to any assignee (people, servers, keys)' }) assigned: number;
-  @ApiProperty({ description: 'Available to assign' }) available: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Unassigned and available to assign; null where unknown' }) available: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Unassigned and not assignable; null where unknown' }) unavailable: number | null;
   @ApiProperty() suspended: number;
   @ApiProperty() trial: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) valid_until: string | null;
   @ApiProperty() integration: string;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Atlassian: users with access active in the last 30 days' }) active_last_30_days?: number | null;
+  @ApiProperty({
+    type: PlanUtilizationView,
+    description: 'Seats of this plan held by people, by the reclaim rules for inactive_days (snapshot reads; absent with source=live)',
+  })
+  utilization: PlanUtilizationView;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Atlassian: users with access active in the last 90 days' }) active_last_90_days?: number | null;
 }
 

@@ -13,7 +13,8 @@ import { DirectoryRecord, DirectoryRepository, OverlayKind } from '../store/dire
 import { SyncService } from '../sync/sync.service';
 import { LiveReads } from './live-reads';
 import { PageCache } from './page-cache';
-import type { DirectoryListQuery, DirectoryOptions } from './unified.dto';
+import type { DirectoryListQuery, DirectoryOptions, LicensesQuery } from './unified.dto';
+import { PlanUtilizationService } from './plan-utilization.service';
 
 /** Seconds a client is told to wait while the first sync of an account is still running. */
 const PENDING_RETRY_AFTER = 5;
@@ -34,6 +35,7 @@ export class UnifiedService {
     private readonly directory: DirectoryRepository,
     private readonly sync: SyncService,
     private readonly cursors: CursorCodec,
+    private readonly utilization: PlanUtilizationService,
   ) {
     this.live = new LiveReads(config.liveCacheTtlMs, config.syncBudgetMs);
   }
@@ -52,8 +54,10 @@ export class UnifiedService {
     const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }).k : null;
     const snapshot = await this.snapshotOf(account);
     const withRemote = query.include_remote_data === true;
+    // Plans carry utilization, which moves with the request time: rendered each time (plans are few).
+    const cacheable = resource !== 'licenses';
     const cacheKey = `${snapshot}|${cursorResource}|${after ?? ''}|${limit}|${withRemote}`;
-    const cached = this.pages.get(cacheKey);
+    const cached = cacheable ? this.pages.get(cacheKey) : undefined;
     if (cached !== undefined) return cached;
     const rows = overlay
       ? await this.directory.pageWithOverlay(snapshot, resource, overlay, after, limit, withRemote)
@@ -61,9 +65,14 @@ export class UnifiedService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null;
-    const items = page.map((row) => recordJson(row, withRemote)).join(',');
+    const items = cacheable
+      ? page.map((row) => recordJson(row, withRemote)).join(',')
+      : (await this.utilization.render(snapshot, page.map((row) => ({ ...row, data: recordJson(row, withRemote) })), {
+          inactiveDays: (query as LicensesQuery).inactive_days,
+          includeOutdated: query.include_outdated === true,
+        })).join(',');
     const body = Buffer.from(`{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length}}`);
-    this.pages.set(cacheKey, body);
+    if (cacheable) this.pages.set(cacheKey, body);
     return body;
   }
 

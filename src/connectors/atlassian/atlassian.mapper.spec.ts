@@ -72,7 +72,7 @@ describe('Atlassian mapper', () => {
       [],
     );
     expect(mapLicensePlans(users, now)).toEqual([
-      expect.objectContaining({ id: 'confluence', total: 3, assigned: 3, suspended: 1, active_last_30_days: 1, active_last_90_days: 2 }),
+      expect.objectContaining({ id: 'confluence', total: null, available: null, unavailable: null, assigned: 3, suspended: 1, active_last_30_days: 1, active_last_90_days: 2 }),
     ]);
   });
 
@@ -119,7 +119,7 @@ describe('Atlassian mapper', () => {
       const users = mapUsers([managed], [managedV2, unmanaged], { site });
       const u = users.find((x) => x.id === 'u')!;
       expect(u.licenses.map((l) => [l.id, l.last_active_at])).toEqual([['confluence', '2026-10-05T00:00:00.000Z']]);
-      expect(mapLicensePlans(users, Date.parse('2026-11-20T00:00:00Z')).map((p) => [p.id, p.total])).toEqual([
+      expect(mapLicensePlans(users, Date.parse('2026-11-20T00:00:00Z')).map((p) => [p.id, p.assigned])).toEqual([
         ['confluence', 2],
         ['jira-software', 1],
       ]);

@@ -149,12 +149,15 @@ export function mapLicensePlans(users: UnifiedUser[], now: number): UnifiedLicen
       if (!plan) {
         plan = {
           ...emptyPlan({ id: access.product_code, product_code: access.product_code, name: access.name, team: null, subscription_pack: null, integration: INTEGRATION }),
+          // The Admin API has no purchased-seat figure: unknown, not a copy of assigned.
+          total: null,
+          available: null,
+          unavailable: null,
           active_last_30_days: 0,
           active_last_90_days: 0,
         };
         plans.set(access.product_code, plan);
       }
-      plan.total += 1;
       plan.assigned += 1;
       if (user.status !== 'active') plan.suspended += 1;
       const last = access.last_active_at ? Date.parse(access.last_active_at) : null;

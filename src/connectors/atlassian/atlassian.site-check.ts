@@ -36,11 +36,13 @@ export async function verifySite(client: AtlassianClient, baseUrl: string, crede
   if (seen.has(site)) return site;
   const sites = [...seen].sort();
   const name = org.attributes?.name ? `${org.attributes.name} (${org.id})` : org.id;
+  // The submitted value is not quoted: credential values are redacted from every message, and the
+  // caller knows what they sent.
   throw new HubError(
     'VALIDATION_FAILED',
     sites.length
-      ? `${FIELD} ${site} is not a site of the organization ${name}; its sites are: ${sites.join(', ')}`
-      : `${FIELD} ${site} is not a site of the organization ${name}, which reports no site for its products; leave the site empty`,
-    { details: { field: FIELD, site, sites } },
+      ? `${FIELD} is not a site of the organization ${name}; its sites are: ${sites.join(', ')}`
+      : `${FIELD} is not a site of the organization ${name}, which reports no site for its products; leave the site empty`,
+    { details: { field: FIELD, sites } },
   );
 }

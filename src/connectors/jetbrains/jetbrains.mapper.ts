@@ -282,9 +282,11 @@ function addToPlan(plans: Map<string, UnifiedLicensePlan>, license: JbLicense): 
     plan = emptyPlan({ id, product_code: code, name: license.product?.name ?? null, team: teamRef(license.team), subscription_pack: pack, integration: INTEGRATION });
     plans.set(id, plan);
   }
-  plan.total += 1;
+  // Every license is exactly one of assigned, available or unavailable, so the three add up to total.
+  plan.total! += 1;
   if (license.assignee) plan.assigned += 1;
-  if (license.isAvailableToAssign) plan.available += 1;
+  else if (license.isAvailableToAssign) plan.available! += 1;
+  else plan.unavailable! += 1;
   if (license.isSuspended) plan.suspended += 1;
   if (license.isTrial) plan.trial += 1;
   const until = validUntil(license);
