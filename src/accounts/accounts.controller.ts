@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../common/list-query.dto';
-import { DEFAULT_LIMIT } from '../common/list-query.dto';
 import { SyncService } from '../sync/sync.service';
 import { AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
@@ -30,7 +29,7 @@ export class AccountsController {
   @Get()
   @ApiOkResponse({ type: AccountPage })
   list(@Query() query: PageQuery) {
-    return this.accounts.list(query.limit ?? DEFAULT_LIMIT, query.next_cursor);
+    return this.accounts.list(query.limit, query.next_cursor);
   }
 
   @Get(':id')

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import type { Page } from '../common/list-query.dto';
-import { DEFAULT_LIMIT } from '../common/list-query.dto';
+import { pageLimit } from '../common/list-query.dto';
 import type { HubConfig } from '../config/hub-config';
 import { AccountsService } from '../accounts/accounts.service';
 import { HUB_CONFIG } from '../hub/tokens';
@@ -41,10 +41,11 @@ export class UnifiedService {
     const account = await this.accounts.get(query.integrated_account_id);
     if (query.source === 'live') return Buffer.from(JSON.stringify(await this.listLive(resource, account, query)));
     const overlay = overlayFor(resource, query);
-    const limit = query.limit ?? DEFAULT_LIMIT;
     // A cursor of the outdated-inclusive list is not valid for the default one, and the other way round.
     const cursorResource = overlay ?? resource;
-    const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }).k : null;
+    const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }) : null;
+    const after = position?.k ?? null;
+    const limit = pageLimit(query.limit, position);
     const snapshot = await this.snapshotOf(account);
     const withRemote = query.include_remote_data === true;
     const cacheKey = `${snapshot}|${cursorResource}|${after ?? ''}|${limit}|${withRemote}`;
@@ -55,7 +56,7 @@ export class UnifiedService {
       : await this.directory.page(snapshot, resource, after, limit, withRemote);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null;
+    const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id, l: limit }) : null;
     const items = page.map((row) => recordJson(row, withRemote)).join(',');
     const body = Buffer.from(`{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length}}`);
     this.pages.set(cacheKey, body);
@@ -68,12 +69,14 @@ export class UnifiedService {
    */
   private async listLive(resource: DirectoryResource, row: AccountRow, query: DirectoryListQuery): Promise<Page<unknown>> {
     const cursorResource = `${overlayFor(resource, query) ?? resource}:live`;
-    const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }).k : undefined;
+    const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }) : null;
+    const cursor = position?.k;
+    const limit = pageLimit(query.limit, position);
     const { connector, account } = this.accounts.connectorAccount(row);
     const impl = connector.implementation;
     const list = resource === 'users' ? impl.listUsers.bind(impl) : resource === 'groups' ? impl.listGroups?.bind(impl) : impl.listLicenses?.bind(impl);
     if (!list) return { result: [], next_cursor: null, result_count: 0 };
-    const page = await list(account, { cursor, limit: query.limit ?? DEFAULT_LIMIT, includeOutdated: query.include_outdated === true });
+    const page = await list(account, { cursor, limit, includeOutdated: query.include_outdated === true });
     const result = page.items.map((item) => {
       if (query.include_remote_data === true) return item;
       const { remote_data: _omitted, ...rest } = item as { remote_data?: unknown };
@@ -81,7 +84,7 @@ export class UnifiedService {
     });
     return {
       result,
-      next_cursor: page.nextCursor === null ? null : this.cursors.encode({ a: row.id, r: cursorResource, k: page.nextCursor }),
+      next_cursor: page.nextCursor === null ? null : this.cursors.encode({ a: row.id, r: cursorResource, k: page.nextCursor, l: limit }),
       result_count: result.length,
     };
   }
