@@ -52,7 +52,7 @@ describe('README walkthrough', () => {
       .replace(/\b4010\b/g, String(jetbrainsPort))
       .replace(/\b4020\b/g, String(atlassianPort))
       .replace(/\bdata\/api-key\b/g, join(dir, 'api-key'))
-      .replace(/(sim-jetbrains|sim-atlassian|hub)\.log\b/g, (name) => join(dir, name));
+      .replace(/\b(sim-jetbrains|sim-atlassian|hub)\.log\b/g, (name) => join(dir, name));
     // Run as in a terminal: `script` gives bash a pseudo-terminal, and -m job control, so each
     // background job is its own process group and `kill %1` stops npm and the process it started.
     // If a step fails, the trap stops whatever is left.
