@@ -1,26 +1,28 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
-import { json } from 'express';
-import { STATUS_CODES } from 'node:http';
-import { bearerMatches } from './auth/api-key';
+import { apiKeyMiddleware } from './auth/api-key.middleware';
+import { findPublicRoutes, PublicRoute } from './auth/public-routes';
+import { jsonBodyMiddleware } from './common/json-body.middleware';
 import type { HubConfig } from './config/hub-config';
 import { HUB_CONFIG } from './config/config.token';
 
 /**
- * HTTP wiring shared by main.ts and the tests: JSON bodies everywhere but under /proxy (whose body
- * must reach the upstream untouched), OpenAPI at /docs behind the API key.
+ * HTTP wiring shared by main.ts and the tests, in the order a request meets it: the API key (before
+ * routing and before any body byte is read), then JSON bodies (not under /proxy), then the routes;
+ * OpenAPI at /docs, /docs-json and /docs-yaml, behind the key like everything but @Public() routes.
  */
 export function configureHttp(app: INestApplication): void {
   const config = app.get<HubConfig>(HUB_CONFIG);
+  const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void; disable(name: string): void };
   // ETags would hash every unified page (and pages are cursor-addressed, so rarely revalidated).
-  (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
-  const parseJson = json({ limit: '1mb' });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    // Only requests that carry a body need the parser; the proxy's body goes upstream untouched.
-    if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/proxy/')) return next();
-    parseJson(req, res, (error?: unknown) => (error ? sendBodyError(res, error) : next()));
-  });
+  express.set('etag', false);
+  // No need to tell every client (and scanner) which framework answers.
+  express.disable('x-powered-by');
+
+  // Read once, on the first request: controllers are all known by then.
+  let publicRoutes: PublicRoute[] | undefined;
+  app.use(apiKeyMiddleware(config.apiKey, () => (publicRoutes ??= findPublicRoutes(app))));
+  app.use(jsonBodyMiddleware());
 
   const document = SwaggerModule.createDocument(
     app,
@@ -31,21 +33,5 @@ export function configureHttp(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'HUB_API_KEY' })
       .build(),
   );
-  app.use(['/docs', '/docs-json'], (req: Request, res: Response, next: NextFunction) => {
-    if (bearerMatches(req.headers.authorization, config.apiKey)) return next();
-    res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Missing or wrong API key: send Authorization: Bearer <HUB_API_KEY>' });
-  });
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-}
-
-/** Body-parser failures happen before any route, so they are answered here in the hub's error shape. */
-function sendBodyError(res: Response, error: unknown): void {
-  const type = (error as { type?: string }).type;
-  const [status, message] =
-    type === 'entity.too.large'
-      ? [413, 'The request body is larger than 1 MB.']
-      : type === 'entity.parse.failed'
-        ? [400, 'The request body is not valid JSON.']
-        : [400, 'The request body could not be read.'];
-  res.status(status).json({ statusCode: status, error: STATUS_CODES[status], message, details: { code: 'VALIDATION_FAILED' } });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -24,7 +24,7 @@ export class AccountsController {
   @Get()
   @ApiOkResponse({ type: AccountPage })
   list(@Query() query: PageQuery) {
-    return this.accounts.list(query.limit ?? DEFAULT_LIMIT, query.next_cursor);
+    return this.accounts.list(query.limit, query.next_cursor);
   }
 
   @Get(':id')

@@ -4,7 +4,7 @@ import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Redactor, withRedaction } from '../common/redaction';
 import { sortableId } from '../common/ids';
-import type { Page } from '../common/list-query.dto';
+import { Page, pageLimit } from '../common/list-query.dto';
 import type { AuthenticationResult, ConnectorAccount, Credentials, RunScope } from '../connector-kit/connector.contract';
 import type { ManifestEntry } from '../integrations/manifest';
 import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
@@ -107,14 +107,16 @@ export class AccountsService {
     return row;
   }
 
-  async list(limit: number, cursor?: string): Promise<Page<AccountView>> {
-    const after = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'integrated-accounts' }).k : null;
+  async list(requestedLimit: number | undefined, cursor?: string): Promise<Page<AccountView>> {
+    const position = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'integrated-accounts' }) : null;
+    const after = position?.k ?? null;
+    const limit = pageLimit(requestedLimit, position);
     const rows = await this.accounts.page(after, limit);
     const page = rows.slice(0, limit);
     const more = rows.length > limit;
     return {
       result: page.map(toAccountView),
-      next_cursor: more ? this.cursors.encode({ a: '*', r: 'integrated-accounts', k: page[page.length - 1]!.id }) : null,
+      next_cursor: more ? this.cursors.encode({ a: '*', r: 'integrated-accounts', k: page[page.length - 1]!.id, l: limit }) : null,
       result_count: page.length,
     };
   }

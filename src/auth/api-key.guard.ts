@@ -5,9 +5,13 @@ import { HubError } from '../common/errors';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { bearerMatches } from './api-key';
+import { UNAUTHORIZED_MESSAGE } from './api-key.middleware';
 import { IS_PUBLIC } from './public.decorator';
 
-/** Every route needs `Authorization: Bearer <HUB_API_KEY>` unless marked @Public(). */
+/**
+ * Every route needs `Authorization: Bearer <HUB_API_KEY>` unless marked @Public(). apiKeyMiddleware
+ * already refused keyless requests before routing; this stays for apps wired without it.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -20,6 +24,6 @@ export class ApiKeyGuard implements CanActivate {
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<Request>();
     if (bearerMatches(request.headers.authorization, this.config.apiKey)) return true;
-    throw new HubError('UNAUTHORIZED', 'Missing or wrong API key: send Authorization: Bearer <HUB_API_KEY>');
+    throw new HubError('UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
   }
 }

@@ -32,3 +32,19 @@ describe('CursorCodec', () => {
     expectInvalid(() => codec.decode(cursor, { account: 'acc', resource: 'groups' }), /another list/);
   });
 });
+
+describe('CursorCodec page size', () => {
+  const codec = new CursorCodec(Buffer.alloc(32, 1));
+  const scope = { account: 'acc', resource: 'users' };
+
+  it('carries the limit it was issued with', () => {
+    expect(codec.decode(codec.encode({ a: 'acc', r: 'users', k: 'x', l: 200 }), scope).l).toBe(200);
+    expect(codec.decode(codec.encode({ a: 'acc', r: 'users', k: 'x' }), scope).l).toBeUndefined();
+  });
+
+  it('refuses a signed cursor whose limit is out of range', () => {
+    for (const l of [0, 201, 1.5]) {
+      expect(() => codec.decode(codec.encode({ a: 'acc', r: 'users', k: 'x', l }), scope)).toThrow(/malformed/);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { HubError } from './errors';
+import { MAX_LIMIT } from './list-query.dto';
 
 /**
  * Opaque, signed pagination cursors. The payload names the account and resource it belongs to, so a
@@ -13,6 +14,8 @@ export interface CursorPayload {
   r: string;
   /** keyset position: the last id returned */
   k: string;
+  /** page size the cursor was issued with, so the next page keeps it when the caller sends no `limit` */
+  l?: number;
 }
 
 export class CursorCodec {
@@ -39,7 +42,10 @@ export class CursorCodec {
     } catch {
       throw invalid('next_cursor is malformed');
     }
-    if (typeof payload?.k !== 'string' || typeof payload.a !== 'string' || typeof payload.r !== 'string') {
+    if (
+      typeof payload?.k !== 'string' || typeof payload.a !== 'string' || typeof payload.r !== 'string' ||
+      (payload.l !== undefined && !(Number.isInteger(payload.l) && payload.l >= 1 && payload.l <= MAX_LIMIT))
+    ) {
       throw invalid('next_cursor is malformed');
     }
     if (payload.a !== expected.account || payload.r !== expected.resource) {

@@ -2,9 +2,11 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 const DURATION = /^\d+(ms|s|m|h|d)?$/;
+/** An IPv4 or IPv6 literal, or a DNS name (checked again by the OS when the hub listens). */
+const LISTEN_HOST = /^(?:[0-9a-fA-F:.]+|(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/;
 
 export const HUB_ENV_KEYS = [
-  'PORT', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
+  'PORT', 'HUB_HOST', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_LOG_LEVEL',
 ] as const;
 
@@ -19,6 +21,12 @@ export class HubEnv {
   @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
   @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
   PORT?: number;
+
+  @IsOptional()
+  @Matches(LISTEN_HOST, {
+    message: 'HUB_HOST must be an address or host name to listen on, such as 127.0.0.1, 0.0.0.0, :: or localhost (leave it unset for all interfaces)',
+  })
+  HUB_HOST?: string;
 
   @IsOptional()
   @IsString()

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadHubConfig } from './hub-config';
@@ -10,7 +10,9 @@ describe('loadHubConfig', () => {
     const dataDir = dir();
     const first = loadHubConfig({ HUB_DATA_DIR: dataDir });
     expect(first).toMatchObject({ port: 3000, database: { kind: 'sqlite', file: join(dataDir, 'hub.sqlite') }, syncIntervalMs: 6 * 3_600_000, liveCacheTtlMs: 30_000 });
-    expect(first.notices.some((n) => n.level === 'log' && n.message.includes(first.apiKey))).toBe(true);
+    // Where the key is and how to read it, never the key itself.
+    expect(first.notices.some((n) => n.level === 'log' && n.message.includes(`cat ${join(dataDir, 'api-key')}`))).toBe(true);
+    expect(first.notices.some((n) => n.message.includes(first.apiKey))).toBe(false);
     expect(first.notices.some((n) => n.level === 'warn' && /HUB_ENCRYPTION_KEY is not set/.test(n.message))).toBe(true);
     expect(statSync(join(dataDir, 'api-key')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'encryption-key')).mode & 0o777).toBe(0o600);
@@ -18,8 +20,8 @@ describe('loadHubConfig', () => {
     const second = loadHubConfig({ HUB_DATA_DIR: dataDir });
     expect(second.apiKey).toBe(first.apiKey);
     expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
-    // The key is printed only when it is created.
-    expect(second.notices.some((n) => n.message.includes(second.apiKey))).toBe(false);
+    // Where the key is is said only when it is created.
+    expect(second.notices.some((n) => n.message.includes('Generated the hub API key'))).toBe(false);
   });
 
   it('reads PostgreSQL, durations and connector base URLs', () => {
@@ -31,9 +33,30 @@ describe('loadHubConfig', () => {
     expect(config.baseUrlOverrides).toEqual({ jetbrains: 'http://127.0.0.1:9/api/v1' });
   });
 
+  it('reads HUB_HOST, and listens everywhere without it', () => {
+    expect(loadHubConfig({ HUB_DATA_DIR: dir(), HUB_HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadHubConfig({ HUB_DATA_DIR: dir(), HUB_HOST: '::1' }).host).toBe('::1');
+    expect(loadHubConfig({ HUB_DATA_DIR: dir(), HUB_HOST: 'localhost' }).host).toBe('localhost');
+    expect(loadHubConfig({ HUB_DATA_DIR: dir() }).host).toBeUndefined();
+  });
+
+  it('warns when the data dir or a key file is open to group/others', () => {
+    const dataDir = dir();
+    expect(loadHubConfig({ HUB_DATA_DIR: dataDir }).notices.filter((n) => /open to group/.test(n.message))).toEqual([]);
+    chmodSync(dataDir, 0o755);
+    chmodSync(join(dataDir, 'encryption-key'), 0o644);
+    const warnings = loadHubConfig({ HUB_DATA_DIR: dataDir }).notices.filter((n) => n.level === 'warn' && /open to group/.test(n.message));
+    expect(warnings.map((n) => n.message)).toEqual([
+      `${dataDir} is open to group/others (mode 0755): run \`chmod 700 ${dataDir}\``,
+      `${join(dataDir, 'encryption-key')} is open to group/others (mode 0644): run \`chmod 600 ${join(dataDir, 'encryption-key')}\``,
+    ]);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer/],
+    [{ HUB_HOST: 'http://0.0.0.0' }, /HUB_HOST must be an address or host name/],
+    [{ HUB_HOST: 'a b' }, /HUB_HOST must be an address or host name/],
     [{ HUB_DATABASE_URL: 'mysql://x' }, /HUB_DATABASE_URL must be a postgres/],
     [{ HUB_API_KEY: 'short' }, /HUB_API_KEY must be at least 24/],
     [{ HUB_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, /HUB_ENCRYPTION_KEY must be 32 bytes/],

@@ -3,12 +3,15 @@ import { validateSync } from 'class-validator';
 import { resolve } from 'node:path';
 import { HUB_ENV_KEYS, HubEnv, parseDuration } from './env.schema';
 import { ensureDataDir, generateApiKey, generateEncryptionKey, readOrCreateSecret } from './data-dir-secrets';
+import { looseModeWarnings } from './file-modes';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 /** The hub's settings, resolved and validated. The only place that reads the environment. */
 export interface HubConfig {
   port: number;
+  /** Listen address; undefined listens on every interface (Node's default). */
+  host?: string;
   dataDir: string;
   database: DatabaseConfig;
   apiKey: string;
@@ -55,9 +58,10 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     const secret = readOrCreateSecret(dataDir, 'api-key', generateApiKey);
     apiKey = secret.value;
     if (secret.created) {
+      // The key itself never reaches the log (logs are shipped and kept); the file is 0600.
       notices.push({
         level: 'log',
-        message: `Generated the hub API key (shown once, kept in ${secret.path}): ${apiKey}`,
+        message: `Generated the hub API key into ${secret.path} (mode 0600); read it with: cat ${secret.path}`,
       });
     }
   }
@@ -73,6 +77,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     });
   }
   const encryptionKey = decodeKey(encryptionKeyText);
+  for (const message of looseModeWarnings(dataDir, ['api-key', 'encryption-key'])) notices.push({ level: 'warn', message });
 
   const baseUrlOverrides: Record<string, string> = {};
   for (const id of connectorIds) {
@@ -85,6 +90,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
 
   return {
     port: parsed.PORT ?? 3000,
+    host: parsed.HUB_HOST,
     dataDir,
     database: parsed.HUB_DATABASE_URL
       ? { kind: 'postgres', url: parsed.HUB_DATABASE_URL }

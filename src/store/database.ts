@@ -1,4 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { DatabaseConfig } from '../config/hub-config';
@@ -24,6 +25,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDatabase>
 }
 
 function openSqlite(file: string): BetterSqlite3.Database {
+  createPrivately(file);
   const sqlite = new BetterSqlite3(file);
   // Records are about 1-2 KB; 16 KB pages hold several per page (a new file only: an existing
   // one keeps the page size it was created with).
@@ -31,10 +33,23 @@ function openSqlite(file: string): BetterSqlite3.Database {
   // WAL lets readers go on while a sync writes its snapshot; NORMAL is durable across process
   // crashes (only a power cut can lose the last commit).
   sqlite.pragma('journal_mode = WAL');
+  // SQLite gives -wal and -shm the main file's mode; files left by an older hub are tightened here.
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return withStatementCache(withBackgroundCheckpoints(sqlite, file));
+}
+
+/**
+ * The database holds sealed credentials and everyone's directory: owner-only (0600), whatever the
+ * umask and the data dir's mode. Created empty (a valid SQLite file) before SQLite opens it, so it
+ * is never readable by others, not even for a moment; an existing file is tightened.
+ */
+function createPrivately(file: string): void {
+  if (file === ':memory:') return;
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
 }
 
 /** Pages (16 KB) the WAL may reach before the main connection checkpoints itself: a backstop only. */

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
-import { DEFAULT_LIMIT, PageQuery } from '../common/list-query.dto';
+import { pageLimit, PageQuery } from '../common/list-query.dto';
 import { AccountsService } from '../accounts/accounts.service';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
 import { SyncService } from './sync.service';
@@ -31,13 +31,14 @@ export class SyncController {
   @ApiOperation({ summary: 'Sync runs, newest first' })
   async list(@Param('id') id: string, @Query() query: PageQuery) {
     await this.accounts.get(id);
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const before = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: id, resource: 'syncs' }).k : null;
+    const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: id, resource: 'syncs' }) : null;
+    const before = position?.k ?? null;
+    const limit = pageLimit(query.limit, position);
     const rows = await this.runs.page(id, before, limit);
     const page = rows.slice(0, limit);
     return {
       result: page.map((row) => this.view(row)),
-      next_cursor: rows.length > limit ? this.cursors.encode({ a: id, r: 'syncs', k: page[page.length - 1]!.id }) : null,
+      next_cursor: rows.length > limit ? this.cursors.encode({ a: id, r: 'syncs', k: page[page.length - 1]!.id, l: limit }) : null,
       result_count: page.length,
     };
   }

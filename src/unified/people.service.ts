@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
-import { DEFAULT_LIMIT, Page } from '../common/list-query.dto';
+import { Page, pageLimit } from '../common/list-query.dto';
 import { latestDate } from '../connector-kit';
 import type { PersonInAccount } from '../seats/person-derivation';
 import { PeopleRepository, PersonEntry } from '../store/people.repository';
@@ -19,15 +19,16 @@ export class PeopleService {
   ) {}
 
   async list(query: PeopleQuery): Promise<Page<PersonView>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: ALL_ACCOUNTS, resource: 'people' }).k : null;
+    const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: ALL_ACCOUNTS, resource: 'people' }) : null;
+    const after = cursor?.k ?? null;
+    const limit = pageLimit(query.limit, cursor);
     const emails = await this.people.emails(after, limit, query.email?.toLowerCase());
     const page = emails.slice(0, limit);
     const result = toPeople(await this.people.entries(page));
     const last = page[page.length - 1];
     return {
       result,
-      next_cursor: emails.length > limit && last ? this.cursors.encode({ a: ALL_ACCOUNTS, r: 'people', k: last }) : null,
+      next_cursor: emails.length > limit && last ? this.cursors.encode({ a: ALL_ACCOUNTS, r: 'people', k: last, l: limit }) : null,
       result_count: result.length,
     };
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
-import { DEFAULT_LIMIT } from '../common/list-query.dto';
+import { pageLimit } from '../common/list-query.dto';
 import { AccountsService } from '../accounts/accounts.service';
 import { monthlyPrice, roundMoney, SeatPrices } from '../seats/seat-prices';
 import { daysInactive, DEFAULT_INACTIVE_DAYS, inactivityCutoff, reclaimReason } from '../seats/seat-rules';
@@ -39,12 +39,13 @@ export class ReclaimableSeatsService {
     };
     // A cursor walks one filtered list: it is refused with other filters or another window.
     const resource = `reclaimable-seats:${inactiveDays}:${filter.includeOutdated}:${filter.productCode ?? ''}:${filter.groupId ?? ''}`;
-    const after = query.next_cursor ? decodePosition(this.cursors.decode(query.next_cursor, { account: account.id, resource }).k) : null;
-    const limit = query.limit ?? DEFAULT_LIMIT;
+    const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource }) : null;
+    const after = cursor ? decodePosition(cursor.k) : null;
+    const limit = pageLimit(query.limit, cursor);
     const rows = await this.seats.reclaimablePage(snapshot, filter, after, limit);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: resource, k: JSON.stringify([last.activity_key, last.id]) }) : null;
+    const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: resource, k: JSON.stringify([last.activity_key, last.id]), l: limit }) : null;
     const prices = seatPricesOf(account);
     const items = page.map((seat) => seatJson(seat, filter.cutoff, now, prices)).join(',');
     const summary = await this.summary(snapshot, filter, inactiveDays, prices);

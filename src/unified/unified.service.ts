@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError, isHubError } from '../common/errors';
 import type { Page } from '../common/list-query.dto';
-import { DEFAULT_LIMIT } from '../common/list-query.dto';
+import { pageLimit } from '../common/list-query.dto';
 import type { HubConfig } from '../config/hub-config';
 import { AccountsService } from '../accounts/accounts.service';
 import { HUB_CONFIG } from '../config/config.token';
@@ -48,10 +48,11 @@ export class UnifiedService {
     const account = await this.accounts.get(query.integrated_account_id);
     if (query.source === 'live') return Buffer.from(JSON.stringify(await this.listLive(resource, account, query)));
     const overlay = overlayFor(resource, query);
-    const limit = query.limit ?? DEFAULT_LIMIT;
     // A cursor of the outdated-inclusive list is not valid for the default one, and the other way round.
     const cursorResource = overlay ?? resource;
-    const after = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }).k : null;
+    const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }) : null;
+    const after = position?.k ?? null;
+    const limit = pageLimit(query.limit, position);
     const snapshot = await this.snapshotOf(account);
     const withRemote = query.include_remote_data === true;
     // Plans carry utilization, which moves with the request time: rendered each time (plans are few).
@@ -64,7 +65,7 @@ export class UnifiedService {
       : await this.directory.page(snapshot, resource, after, limit, withRemote);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id }) : null;
+    const next = rows.length > limit && last ? this.cursors.encode({ a: account.id, r: cursorResource, k: last.id, l: limit }) : null;
     const items = cacheable
       ? page.map((row) => recordJson(row, withRemote)).join(',')
       : (await this.utilization.render(snapshot, page.map((row) => ({ ...row, data: recordJson(row, withRemote) })), {
@@ -85,8 +86,9 @@ export class UnifiedService {
    */
   private async listLive(resource: DirectoryResource, row: AccountRow, query: DirectoryListQuery): Promise<Page<unknown>> {
     const cursorResource = `${overlayFor(resource, query) ?? resource}:live`;
-    const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }).k : undefined;
-    const request = { cursor, limit: query.limit ?? DEFAULT_LIMIT, includeOutdated: query.include_outdated === true };
+    const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: row.id, resource: cursorResource }) : null;
+    const cursor = position?.k;
+    const request = { cursor, limit: pageLimit(query.limit, position), includeOutdated: query.include_outdated === true };
     const scope = this.live.scopeFor(row.id, row.credentials);
     const page = await this.accounts
       .withConnector(row, scope, (connector, account): Promise<ConnectorPage<{ id: string }>> => {
@@ -110,7 +112,7 @@ export class UnifiedService {
     });
     return {
       result,
-      next_cursor: page.nextCursor === null ? null : this.cursors.encode({ a: row.id, r: cursorResource, k: page.nextCursor }),
+      next_cursor: page.nextCursor === null ? null : this.cursors.encode({ a: row.id, r: cursorResource, k: page.nextCursor, l: request.limit }),
       result_count: result.length,
     };
   }
