@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter } from './retry-policy';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, retryDelay } from './retry-policy';
 
 describe('retry policy', () => {
   it('reads Retry-After as seconds or as an HTTP-date, capped', () => {
@@ -27,5 +27,17 @@ describe('retry policy', () => {
     expect(parseRateLimitReset('2026-11-22T09:00:00Z', 60_000, now)).toBe(0);
     expect(parseRateLimitReset('soon', 60_000, now)).toBeNull();
     expect(parseRateLimitReset(undefined, 60_000, now)).toBeNull();
+  });
+
+  it('never retries sooner than the backoff, even when Retry-After says 0', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    // Retry-After: 0 (or a past HTTP-date) is floored at this attempt's backoff, growing per attempt.
+    expect(retryDelay(policy, 1, 0, () => 1)).toBe(100);
+    expect(retryDelay(policy, 3, 0, () => 1)).toBe(400);
+    expect(retryDelay(policy, 1, 0, () => 0)).toBe(50);
+    // A longer server-requested wait is kept as is; without one, the plain backoff.
+    expect(retryDelay(policy, 1, 5000, () => 1)).toBe(5000);
+    expect(retryDelay(policy, 2, null, () => 1)).toBe(200);
+    expect(retryDelay(policy, 2, undefined, () => 1)).toBe(200);
   });
 });

@@ -7,7 +7,8 @@ import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../tokens';
 import type { RunScope } from '../connector.contract';
 import { ConcurrencyGate } from './concurrency-gate';
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, RetryPolicy } from './retry-policy';
+import { readCappedBody } from './body-cap';
+import { DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, retryDelay, RetryPolicy } from './retry-policy';
 import { classifyNetworkError, classifyUpstreamStatus, isRetryableStatus, readJsonBody } from './upstream-errors';
 
 export interface JsonRequest {
@@ -36,6 +37,8 @@ export interface ForwardRequest {
   method: string;
   headers: Record<string, string | string[]>;
   body: Readable | null;
+  /** Aborts the upstream request, before or after its headers: the client left or the deadline passed. */
+  signal: AbortSignal;
 }
 
 export interface ForwardResponse {
@@ -44,24 +47,38 @@ export interface ForwardResponse {
   body: Readable;
 }
 
+/** How long shutdown lets proxied transfers finish before cutting them. */
+const PROXY_DRAIN_MS = 2_000;
+
 /**
  * The hub's HTTP client for upstream APIs: keep-alive connections, a per-request timeout, retries
  * with backoff for reads, and one classification of failures. Connectors use it and never talk
  * HTTP themselves, so every connector gets the same behaviour under a hostile upstream.
+ *
+ * Two connection pools: one for what the hub reads itself (syncs, credential tests, live reads)
+ * and one for proxied traffic, so clients holding every proxy connection (slow downloads, a
+ * burst) cannot make a sync or a `POST /test` wait for a free socket.
  */
 @Injectable()
 export class UpstreamHttp implements OnModuleDestroy {
   private readonly logger = new Logger('UpstreamHttp');
   private readonly agent: Agent;
+  private readonly proxyAgent: Agent;
   readonly policy: RetryPolicy;
 
   constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {
     this.agent = new Agent({ connections: 64, keepAliveTimeout: 10_000, pipelining: 1 });
+    this.proxyAgent = new Agent({ connections: 64, keepAliveTimeout: 10_000, pipelining: 1 });
     this.policy = { ...DEFAULT_RETRY_POLICY, retryAfterCapMs: config.retryAfterCapMs };
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+    // close() waits for requests in flight; a proxied download may be long, so it gets a short
+    // grace and is then cut. Shutdown must never wait on a client.
+    const drained = this.proxyAgent.close();
+    const timer = setTimeout(() => void this.proxyAgent.destroy().catch(() => undefined), PROXY_DRAIN_MS);
+    await Promise.all([this.agent.close(), drained.catch(() => undefined)]);
+    clearTimeout(timer);
   }
 
   async json<T>(req: JsonRequest): Promise<JsonResponse<T>> {
@@ -89,7 +106,7 @@ export class UpstreamHttp implements OnModuleDestroy {
       const { error, retryAfterMs, throttled } = outcome;
       if (throttled) req.gate?.shrink();
       if (!outcome.retryable || attempt >= maxAttempts) throw error;
-      const delay = retryAfterMs ?? backoffDelay(this.policy, attempt);
+      const delay = retryDelay(this.policy, attempt, retryAfterMs);
       const reason = `${error.code}: ${error.message}`;
       this.logger.warn(
         `retry ${attempt}/${maxAttempts - 1} of ${req.method ?? 'GET'} ${redactUrl(req.url)} after ${reason}; waiting ${delay} ms` +
@@ -121,8 +138,10 @@ export class UpstreamHttp implements OnModuleDestroy {
       }
       let body: ArrayBuffer;
       try {
-        body = await response.body.arrayBuffer();
+        body = await readCappedBody(response.body, response.headers['content-length'], this.config.upstreamMaxBodyBytes, req.service, redactUrl(req.url));
       } catch (error) {
+        // Too large is not retried: the same answer would come back, and reading it again costs as much.
+        if (error instanceof HubError) return { ok: false as const, error, retryable: false };
         return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
       }
       if (response.statusCode >= 200 && response.statusCode < 300) {
@@ -152,8 +171,9 @@ export class UpstreamHttp implements OnModuleDestroy {
   }
 
   /**
-   * One request passed through as is: never retried, body streamed both ways. The caller has
-   * already fixed the URL to the connector's base URL.
+   * One request passed through as is: never retried, body streamed both ways, on the proxy's own
+   * pool. The caller has already fixed the URL to the connector's base URL, and owns `signal`
+   * (client gone, total deadline); the idle timeouts below only catch a silent upstream sooner.
    */
   async forward(req: ForwardRequest, service: string): Promise<ForwardResponse> {
     try {
@@ -161,12 +181,15 @@ export class UpstreamHttp implements OnModuleDestroy {
         method: req.method as Dispatcher.HttpMethod,
         headers: req.headers,
         body: req.body ?? undefined,
-        dispatcher: this.agent,
+        signal: req.signal,
+        dispatcher: this.proxyAgent,
         headersTimeout: this.config.upstreamTimeoutMs,
         bodyTimeout: this.config.upstreamTimeoutMs,
       });
       return { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
+      // Aborted by the caller (client gone, a proxy deadline): its reason says which.
+      if (req.signal.aborted && req.signal.reason instanceof HubError) throw req.signal.reason;
       throw classifyNetworkError(service, error);
     }
   }
