@@ -1,7 +1,7 @@
 import { seededRandom } from './random';
 
 /** What the simulator does with one request instead of (or on top of) answering it normally. */
-export type FaultKind = 'ok' | '429' | '429-retry-after' | '500' | '503' | 'reset' | 'malformed' | 'slow' | 'hang';
+export type FaultKind = 'ok' | '429' | '429-retry-after' | '500' | '503' | 'reset' | 'malformed' | 'slow' | 'hang' | 'huge';
 
 export interface FaultSettings {
   /** Added before every API answer. */
@@ -19,6 +19,8 @@ export interface FaultSettings {
   rateMalformed: number;
   rateSlow: number;
   slowMs: number;
+  /** Megabytes of a `huge` answer: a 200 with that much JSON, streamed chunked (no Content-Length). */
+  hugeBodyMb: number;
   /** Seed of the fault dice, so a faulty run can be replayed. */
   seed: number;
   /** Forced outcomes for the next API requests, consumed first in, first out. */
@@ -37,6 +39,7 @@ export const NO_FAULTS: FaultSettings = {
   rateMalformed: 0,
   rateSlow: 0,
   slowMs: 2000,
+  hugeBodyMb: 400,
   seed: 1,
   script: [],
 };
