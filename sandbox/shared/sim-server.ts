@@ -53,6 +53,8 @@ export interface RunningSim {
    * proxy that stops reading a body leaves the second number up for good.
    */
   connections(): { open: number; busy: number };
+  /** Closes every connection not carrying a response, as a keep-alive timeout would. */
+  closeIdle(): void;
   close(): Promise<void>;
 }
 
@@ -66,13 +68,17 @@ export async function startSimServer(definition: SimDefinition, options: { port?
   const requests: RecordedRequest[] = [];
   let baseUrl = '';
   let busy = 0;
+  /** Connections with a response in progress. */
+  const working = new Set<Socket>();
 
   const server = createServer((req, res) => {
     busy += 1;
+    working.add(req.socket);
     let counted = true;
     const settle = () => {
       if (counted) busy -= 1;
       counted = false;
+      working.delete(req.socket);
     };
     res.once('finish', settle);
     res.once('close', settle);
@@ -168,6 +174,9 @@ export async function startSimServer(definition: SimDefinition, options: { port?
     requests,
     server,
     connections: () => ({ open: sockets.size, busy }),
+    closeIdle: () => {
+      for (const socket of sockets) if (!working.has(socket)) socket.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -81,6 +81,19 @@ export class UpstreamHttp implements OnModuleDestroy {
     clearTimeout(timer);
   }
 
+  /**
+   * The proxy pool's sockets across origins: `running` counts requests holding one. After every
+   * client has left it must fall to 0; a request nobody reads would stay here for good.
+   */
+  proxyPoolStats(): { connected: number; free: number; pending: number; running: number } {
+    const total = { connected: 0, free: 0, pending: 0, running: 0 };
+    // An Agent keeps one Pool per origin (connections > 1), hence PoolStats.
+    for (const pool of Object.values(this.proxyAgent.stats) as Partial<Record<keyof typeof total, number>>[]) {
+      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += pool[key] ?? 0;
+    }
+    return total;
+  }
+
   async json<T>(req: JsonRequest): Promise<JsonResponse<T>> {
     const response = await this.bytes(req);
     // Malformed JSON is not retried: the same answer would come back.
