@@ -96,7 +96,7 @@ export async function startSimServer(definition: SimDefinition, options: { port?
     // hub's proxy: the benchmark's proof that the proxy streams (no real API endpoint is this big).
     if (url.pathname === `${prefix}/__sim/blob`) return streamBlob(res, Number(url.searchParams.get('mb') ?? 1), url.searchParams.get('cut') === 'true');
     // A slow answer for the proxy's tests only (syncs and token checks stay fast): reads the body,
-    // waits `ms`, then sends `kb` of JSON saying how many body bytes arrived.
+    // waits `ms`, then says how many body bytes arrived, or streams `kb` of JSON instead.
     if (url.pathname === `${prefix}/__sim/slow`) return slowAnswer(req, res, Number(url.searchParams.get('ms') ?? 1000), Number(url.searchParams.get('kb') ?? 0));
     if (prefix && !url.pathname.startsWith(prefix + '/') && url.pathname !== prefix) {
       return sendJson(res, 404, { error: `No endpoint ${req.method} ${url.pathname}` });
@@ -215,6 +215,7 @@ async function slowAnswer(req: IncomingMessage, res: ServerResponse, ms: number,
     res.once('close', () => (clearTimeout(timer), resolve()));
   });
   if (res.destroyed) return;
-  const pad = 'x'.repeat(Math.max(0, Math.round(kb * 1024)));
-  sendJson(res, 200, { received, pad });
+  // A big answer is streamed (many clients at once must not cost the simulator memory).
+  if (kb > 0) return streamBlob(res, kb / 1024);
+  sendJson(res, 200, { received });
 }
