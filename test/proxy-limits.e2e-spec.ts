@@ -252,6 +252,7 @@ describe('proxy: limits and request hygiene', () => {
     const rssBefore = process.memoryUsage().rss;
     const [res, elapsed] = await timed(() => hub.post(`/integrated-accounts/${id}/test`).expect(502));
     const grown = process.memoryUsage().rss - rssBefore;
+    console.log(`huge /token: refused in ${elapsed} ms, RSS grew ${Math.round(grown / 1024 / 1024)} MB`);
     expect(res.body).toMatchObject({ statusCode: 502, details: { code: 'UPSTREAM_TOO_LARGE', limit_bytes: 8 * 1024 * 1024 } });
     expect(res.body.message).toMatch(/HUB_UPSTREAM_MAX_BODY/);
     expect(sim.faults.stats.requests).toBe(requestsBefore + 1);
@@ -260,6 +261,14 @@ describe('proxy: limits and request hygiene', () => {
     expect(elapsed).toBeLessThan(5_000);
     // The account is not blamed for it, and the next test reads a normal answer.
     await hub.post(`/integrated-accounts/${id}/test`).expect(200);
+  });
+
+  it('does not retry at once when the upstream says Retry-After: 0', async () => {
+    sim.faults.update({ script: ['429-retry-after', '429-retry-after', '429-retry-after'], retryAfterSeconds: 0 });
+    const [, elapsed] = await timed(() => hub.post(`/integrated-accounts/${id}/test`).expect(200));
+    // Floored at the backoff: at least 100 + 200 + 400 ms halved by the jitter (it used to be ~0).
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    sim.faults.update({ retryAfterSeconds: 1 });
   });
 
   it('still streams bodies of any size through the proxy itself', async () => {
