@@ -97,7 +97,7 @@ describe('proxy: clients that hang up early', () => {
 
   it('leaves no upstream connection open when clients leave before the headers of large bodies', async () => {
     // 16 MB each, more than loopback's socket buffers hold, so an answer nobody reads stays in
-    // progress upstream (a 130 KB page fits those buffers on a test machine, hiding the leak).
+    // progress upstream (a 120 KB page fits those buffers on a test machine, hiding the leak).
     await Promise.all(Array.from({ length: 20 }, () => impatient(port, `/proxy/__sim/slow?ms=1000&kb=16384&integrated_account_id=${id}`, 300)));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await eventually(async () => expect(http.proxyPoolStats()).toMatchObject({ running: 0, pending: 0 }), 3_000);
