@@ -30,8 +30,9 @@ export async function readCappedBody(
     }
     chunks.push(chunk as Buffer);
   }
-  const joined = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-  // A Buffer may be a view into a shared pool: hand out exactly its bytes.
+  // Always a copy the hub owns (a chunk may be a view into a socket's read buffer), since callers
+  // may transfer it to a worker thread; a small result may sit in Buffer's pool, hence the slice.
+  const joined = Buffer.concat(chunks, size);
   return joined.buffer.byteLength === joined.byteLength && joined.byteOffset === 0
     ? (joined.buffer as ArrayBuffer)
     : (joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer);
