@@ -252,7 +252,6 @@ describe('proxy: limits and request hygiene', () => {
     const rssBefore = process.memoryUsage().rss;
     const [res, elapsed] = await timed(() => hub.post(`/integrated-accounts/${id}/test`).expect(502));
     const grown = process.memoryUsage().rss - rssBefore;
-    console.log(`huge /token: refused in ${elapsed} ms, RSS grew ${Math.round(grown / 1024 / 1024)} MB`);
     expect(res.body).toMatchObject({ statusCode: 502, details: { code: 'UPSTREAM_TOO_LARGE', limit_bytes: 8 * 1024 * 1024 } });
     expect(res.body.message).toMatch(/HUB_UPSTREAM_MAX_BODY/);
     expect(sim.faults.stats.requests).toBe(requestsBefore + 1);
