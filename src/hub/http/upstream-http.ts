@@ -153,9 +153,11 @@ export class UpstreamHttp implements OnModuleDestroy {
       try {
         body = await readCappedBody(response.body, response.headers['content-length'], this.config.upstreamMaxBodyBytes, req.service, redactUrl(req.url));
       } catch (error) {
-        // Too large is not retried: the same answer would come back, and reading it again costs as much.
-        if (error instanceof HubError) return { ok: false as const, error, retryable: false };
-        return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
+        if (!(error instanceof HubError)) return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
+        // Too large is not retried: the same answer would come back, and reading it again costs as
+        // much. An oversized error page still gets its status classified (and retried if a 5xx).
+        if (response.statusCode >= 200 && response.statusCode < 300) return { ok: false as const, error, retryable: false };
+        body = new ArrayBuffer(0);
       }
       if (response.statusCode >= 200 && response.statusCode < 300) {
         return { ok: true as const, response: { status: response.statusCode, headers: response.headers, body } };
