@@ -1,7 +1,7 @@
 import { seededRandom } from './random';
 
 /** What the simulator does with one request instead of (or on top of) answering it normally. */
-export type FaultKind = 'ok' | '429' | '429-retry-after' | '500' | '503' | 'reset' | 'malformed' | 'slow' | 'hang' | EchoFault;
+export type FaultKind = 'ok' | '429' | '429-retry-after' | '500' | '503' | 'reset' | 'malformed' | 'slow' | 'hang' | 'huge' | EchoFault;
 
 /**
  * A careless upstream that quotes the credentials it was sent in its error body ("failed for
@@ -28,6 +28,8 @@ export interface FaultSettings {
   rateMalformed: number;
   rateSlow: number;
   slowMs: number;
+  /** Megabytes of a `huge` answer: a 200 with that much JSON, streamed chunked (no Content-Length). */
+  hugeBodyMb: number;
   /** Seed of the fault dice, so a faulty run can be replayed. */
   seed: number;
   /** Forced outcomes for the next API requests, consumed first in, first out. */
@@ -46,6 +48,7 @@ export const NO_FAULTS: FaultSettings = {
   rateMalformed: 0,
   rateSlow: 0,
   slowMs: 2000,
+  hugeBodyMb: 400,
   seed: 1,
   script: [],
 };

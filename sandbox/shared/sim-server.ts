@@ -49,6 +49,13 @@ export interface RunningSim {
   /** The last API requests as received, newest last; for tests. */
   requests: RecordedRequest[];
   server: Server;
+  /**
+   * Connections open right now, and how many of them carry a response not yet fully sent: a
+   * proxy that stops reading a body leaves the second number up for good.
+   */
+  connections(): { open: number; busy: number };
+  /** Closes every connection not carrying a response, as a keep-alive timeout would. */
+  closeIdle(): void;
   close(): Promise<void>;
 }
 
@@ -61,8 +68,21 @@ export async function startSimServer(definition: SimDefinition, options: { port?
   const sockets = new Set<Socket>();
   const requests: RecordedRequest[] = [];
   let baseUrl = '';
+  let busy = 0;
+  /** Connections with a response in progress. */
+  const working = new Set<Socket>();
 
   const server = createServer((req, res) => {
+    busy += 1;
+    working.add(req.socket);
+    let counted = true;
+    const settle = () => {
+      if (counted) busy -= 1;
+      counted = false;
+      working.delete(req.socket);
+    };
+    res.once('finish', settle);
+    res.once('close', settle);
     handle(req, res).catch((err: Error) => {
       if (!res.headersSent) sendJson(res, 500, { error: err.message });
       else res.destroy();
@@ -76,6 +96,9 @@ export async function startSimServer(definition: SimDefinition, options: { port?
     // A large body streamed without buffering, under the API prefix so it can be reached through the
     // hub's proxy: the benchmark's proof that the proxy streams (no real API endpoint is this big).
     if (url.pathname === `${prefix}/__sim/blob`) return streamBlob(res, Number(url.searchParams.get('mb') ?? 1), url.searchParams.get('cut') === 'true');
+    // A slow answer for the proxy's tests only (syncs and token checks stay fast): reads the body,
+    // waits `ms`, then says how many body bytes arrived, or streams `kb` of JSON instead.
+    if (url.pathname === `${prefix}/__sim/slow`) return slowAnswer(req, res, Number(url.searchParams.get('ms') ?? 1000), Number(url.searchParams.get('kb') ?? 0));
     if (prefix && !url.pathname.startsWith(prefix + '/') && url.pathname !== prefix) {
       return sendJson(res, 404, { error: `No endpoint ${req.method} ${url.pathname}` });
     }
@@ -90,6 +113,8 @@ export async function startSimServer(definition: SimDefinition, options: { port?
           return;
         case 'hang':
           return new Promise<void>((resolve) => req.socket.once('close', resolve));
+        case 'huge':
+          return streamBlob(res, faults.settings.hugeBodyMb, false, true);
         case '429':
         case '429-retry-after':
         case '500':
@@ -117,7 +142,9 @@ export async function startSimServer(definition: SimDefinition, options: { port?
 
   async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const route = `${req.method} ${url.pathname}`;
-    if (route === 'GET /__sim/state') return sendJson(res, 200, { faults: faults.settings, stats: faults.stats, ...definition.state?.() });
+    if (route === 'GET /__sim/state') {
+      return sendJson(res, 200, { faults: faults.settings, stats: faults.stats, connections: { open: sockets.size, busy: busy - 1 }, ...definition.state?.() });
+    }
     const body = await readJson(req);
     if (!body.ok) return sendJson(res, 400, { error: 'body must be JSON' });
     const input = (body.value ?? {}) as Record<string, unknown>;
@@ -149,6 +176,10 @@ export async function startSimServer(definition: SimDefinition, options: { port?
     faults,
     requests,
     server,
+    connections: () => ({ open: sockets.size, busy }),
+    closeIdle: () => {
+      for (const socket of sockets) if (!working.has(socket)) socket.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -157,18 +188,37 @@ export async function startSimServer(definition: SimDefinition, options: { port?
   };
 }
 
-/** `mb` megabytes of a JSON array, written chunk by chunk with backpressure. */
-/** `cut`: the connection is reset halfway through the body, as a failing upstream would. */
-async function streamBlob(res: ServerResponse, mb: number, cut = false): Promise<void> {
+/**
+ * `mb` megabytes of a JSON array, written chunk by chunk with backpressure (never held in memory).
+ * `cut`: the connection is reset halfway through the body, as a failing upstream would.
+ * `chunked`: no Content-Length, so the reader only learns the size by reading.
+ */
+async function streamBlob(res: ServerResponse, mb: number, cut = false, chunked = false): Promise<void> {
   const chunk = Buffer.from(JSON.stringify(Array.from({ length: 1024 }, (_, i) => ({ i, pad: 'x'.repeat(40) }))).slice(1, -1) + ',');
   const total = Math.max(1, Math.round(mb * 1024 * 1024));
   const count = Math.ceil(total / chunk.length);
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(count * chunk.length + 1) });
+  res.writeHead(200, { 'Content-Type': 'application/json', ...(chunked ? {} : { 'Content-Length': String(count * chunk.length + 1) }) });
   res.write('[');
+  let gone = false;
+  res.once('close', () => (gone = true, res.emit('drain')));
   for (let i = 0; i < count; i++) {
+    if (gone || res.destroyed) return; // the reader hung up
     if (cut && i === Math.floor(count / 2)) return void res.socket?.destroy();
     const piece = i === count - 1 ? Buffer.concat([chunk.subarray(0, chunk.length - 1), Buffer.from(']')]) : chunk;
     if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve));
   }
   res.end();
+}
+
+async function slowAnswer(req: IncomingMessage, res: ServerResponse, ms: number, kb: number): Promise<void> {
+  let received = 0;
+  for await (const chunk of req) received += (chunk as Buffer).length;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    res.once('close', () => (clearTimeout(timer), resolve()));
+  });
+  if (res.destroyed) return;
+  // A big answer is streamed (many clients at once must not cost the simulator memory).
+  if (kb > 0) return streamBlob(res, kb / 1024);
+  sendJson(res, 200, { received });
 }

@@ -25,6 +25,14 @@ export const ErrorCodes = {
   UPSTREAM_TIMEOUT: HttpStatus.GATEWAY_TIMEOUT,
   /** The upstream answered 2xx with a body we could not read (bad JSON, wrong shape). */
   UPSTREAM_MALFORMED_RESPONSE: HttpStatus.BAD_GATEWAY,
+  /** An upstream body the hub reads itself was larger than HUB_UPSTREAM_MAX_BODY; not retried. */
+  UPSTREAM_TOO_LARGE: HttpStatus.BAD_GATEWAY,
+  /** The account already has HUB_PROXY_CONCURRENCY proxied requests in flight. */
+  PROXY_BUSY: HttpStatus.TOO_MANY_REQUESTS,
+  /** A method the upstream APIs do not use (TRACE, CONNECT, custom verbs) sent to /proxy. */
+  PROXY_METHOD_NOT_ALLOWED: HttpStatus.METHOD_NOT_ALLOWED,
+  /** The client did not send a proxied request's body within HUB_PROXY_UPLOAD_TIMEOUT. */
+  PROXY_UPLOAD_TIMEOUT: HttpStatus.REQUEST_TIMEOUT,
   /** Any other 4xx of the upstream on a read the hub made itself. */
   UPSTREAM_REJECTED: HttpStatus.BAD_GATEWAY,
   /** A sync run took longer than HUB_SYNC_BUDGET and was stopped. */

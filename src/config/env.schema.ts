@@ -8,7 +8,10 @@ const LISTEN_HOST = /^(?:[0-9a-fA-F:.]+|(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_HOST', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_LOG_LEVEL',
+  'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY',
 ] as const;
+
+const SIZE = /^\d+(b|kb|mb|gb)?$/i;
 
 /**
  * The environment variables the hub reads, with their rules. Validated once at boot; a wrong value
@@ -80,6 +83,25 @@ export class HubEnv {
   HUB_LIVE_CACHE_TTL?: string;
 
   @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'HUB_PROXY_CONCURRENCY must be an integer between 1 and 1024' })
+  @Min(1, { message: 'HUB_PROXY_CONCURRENCY must be an integer between 1 and 1024' })
+  @Max(1024, { message: 'HUB_PROXY_CONCURRENCY must be an integer between 1 and 1024' })
+  HUB_PROXY_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_PROXY_TIMEOUT must be a duration such as 60s or 2m' })
+  HUB_PROXY_TIMEOUT?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_PROXY_UPLOAD_TIMEOUT must be a duration such as 30s' })
+  HUB_PROXY_UPLOAD_TIMEOUT?: string;
+
+  @IsOptional()
+  @Matches(SIZE, { message: 'HUB_UPSTREAM_MAX_BODY must be a size such as 64mb, 512kb or a number of bytes' })
+  HUB_UPSTREAM_MAX_BODY?: string;
+
+  @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })
   HUB_LOG_LEVEL?: string;
 }
@@ -92,4 +114,12 @@ export function parseDuration(text: string): number {
   const unit = match[2] ?? 's';
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
   return value * factor;
+}
+
+/** Parses `64mb`, `512kb`, `1gb` or a bare number of bytes (binary units: 1kb = 1024 bytes). */
+export function parseSize(text: string): number {
+  const match = /^(\d+)(b|kb|mb|gb)?$/i.exec(text);
+  if (!match) throw new Error(`not a size: ${text}`);
+  const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b']!;
+  return Number(match[1]) * factor;
 }

@@ -52,6 +52,23 @@ describe('loadHubConfig', () => {
     ]);
   });
 
+  it('reads the proxy limits and the upstream body cap, with defaults', () => {
+    expect(loadHubConfig({ HUB_DATA_DIR: dir() })).toMatchObject({
+      proxyConcurrency: 16,
+      proxyTimeoutMs: 60_000,
+      proxyUploadTimeoutMs: 30_000,
+      upstreamMaxBodyBytes: 64 * 1024 * 1024,
+    });
+    const config = loadHubConfig({
+      HUB_DATA_DIR: dir(),
+      HUB_PROXY_CONCURRENCY: '4',
+      HUB_PROXY_TIMEOUT: '2m',
+      HUB_PROXY_UPLOAD_TIMEOUT: '500ms',
+      HUB_UPSTREAM_MAX_BODY: '512KB',
+    });
+    expect(config).toMatchObject({ proxyConcurrency: 4, proxyTimeoutMs: 120_000, proxyUploadTimeoutMs: 500, upstreamMaxBodyBytes: 512 * 1024 });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer/],
@@ -66,6 +83,13 @@ describe('loadHubConfig', () => {
     [{ JETBRAINS_BASE_URL: 'ftp://x' }, /JETBRAINS_BASE_URL must be an http\(s\) URL/],
     [{ HUB_SYNC_CONCURRENCY: '0' }, /HUB_SYNC_CONCURRENCY must be an integer between 1 and 64/],
     [{ HUB_LIVE_CACHE_TTL: 'briefly' }, /HUB_LIVE_CACHE_TTL must be a duration/],
+    [{ HUB_PROXY_CONCURRENCY: '0' }, /HUB_PROXY_CONCURRENCY must be an integer between 1 and 1024/],
+    [{ HUB_PROXY_CONCURRENCY: 'many' }, /HUB_PROXY_CONCURRENCY must be an integer/],
+    [{ HUB_PROXY_TIMEOUT: 'forever' }, /HUB_PROXY_TIMEOUT must be a duration/],
+    [{ HUB_PROXY_TIMEOUT: '10ms' }, /HUB_PROXY_TIMEOUT must be at least 100 ms/],
+    [{ HUB_PROXY_UPLOAD_TIMEOUT: '-1' }, /HUB_PROXY_UPLOAD_TIMEOUT must be a duration/],
+    [{ HUB_UPSTREAM_MAX_BODY: '64 megs' }, /HUB_UPSTREAM_MAX_BODY must be a size/],
+    [{ HUB_UPSTREAM_MAX_BODY: '10' }, /HUB_UPSTREAM_MAX_BODY must be at least 1024 bytes/],
   ])('stops on %o naming the variable', (env, message) => {
     expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), ...env }, ['jetbrains'])).toThrow(message);
   });

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { resolve } from 'node:path';
-import { HUB_ENV_KEYS, HubEnv, parseDuration } from './env.schema';
+import { HUB_ENV_KEYS, HubEnv, parseDuration, parseSize } from './env.schema';
 import { ensureDataDir, generateApiKey, generateEncryptionKey, readOrCreateSecret } from './data-dir-secrets';
 import { looseModeWarnings } from './file-modes';
 
@@ -26,6 +26,14 @@ export interface HubConfig {
   syncConcurrency: number;
   /** How long the whole-organization read behind `source=live` answers is reused (0: shared while in flight only). */
   liveCacheTtlMs: number;
+  /** Proxied requests in flight per account; one more is answered 429 PROXY_BUSY. */
+  proxyConcurrency: number;
+  /** Total time a proxied request may take, upload and download included (not an idle timeout). */
+  proxyTimeoutMs: number;
+  /** Time a client has to send a proxied request's whole body; slower uploads get 408. */
+  proxyUploadTimeoutMs: number;
+  /** Largest upstream body the hub reads itself (token, pages); the proxy streams any size. */
+  upstreamMaxBodyBytes: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
@@ -104,6 +112,10 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     syncBudgetMs: duration(parsed.HUB_SYNC_BUDGET, '30m', 'HUB_SYNC_BUDGET', 1000),
     syncConcurrency: parsed.HUB_SYNC_CONCURRENCY ?? 4,
     liveCacheTtlMs: duration(parsed.HUB_LIVE_CACHE_TTL, '30s', 'HUB_LIVE_CACHE_TTL', 0),
+    proxyConcurrency: parsed.HUB_PROXY_CONCURRENCY ?? 16,
+    proxyTimeoutMs: duration(parsed.HUB_PROXY_TIMEOUT, '60s', 'HUB_PROXY_TIMEOUT', 100),
+    proxyUploadTimeoutMs: duration(parsed.HUB_PROXY_UPLOAD_TIMEOUT, '30s', 'HUB_PROXY_UPLOAD_TIMEOUT', 100),
+    upstreamMaxBodyBytes: size(parsed.HUB_UPSTREAM_MAX_BODY, '64mb', 'HUB_UPSTREAM_MAX_BODY', 1024),
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     baseUrlOverrides,
     notices,
@@ -127,6 +139,12 @@ function duration(value: string | undefined, fallback: string, name: string, min
   const ms = parseDuration(value ?? fallback);
   if (ms < minimumMs) throw new ConfigError(`Invalid configuration:\n  - ${name} must be at least ${minimumMs} ms`);
   return ms;
+}
+
+function size(value: string | undefined, fallback: string, name: string, minimumBytes: number): number {
+  const bytes = parseSize(value ?? fallback);
+  if (bytes < minimumBytes) throw new ConfigError(`Invalid configuration:\n  - ${name} must be at least ${minimumBytes} bytes`);
+  return bytes;
 }
 
 function decodeKey(text: string): Buffer {

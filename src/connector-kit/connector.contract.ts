@@ -86,6 +86,11 @@ export interface ProxyRequest {
   query: string;
   headers: Record<string, string | string[]>;
   body: Readable | null;
+  /**
+   * Aborted when the client goes away or the proxy's deadline passes: pass it to the upstream
+   * request so its socket is released instead of waiting on a body nobody reads.
+   */
+  signal: AbortSignal;
 }
 
 export interface ProxyResponse {

@@ -1,64 +1,89 @@
-import { All, Controller, Req, Res } from '@nestjs/common';
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Readable } from 'node:stream';
 import { HubError } from '../common/errors';
 import { AccountsService } from '../accounts/accounts.service';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../hub/tokens';
+import { rewriteLinkHeader } from './link-rewrite';
+import { ProxyExchange } from './proxy-exchange';
+import { assertProxyMethod } from './proxy-method';
 import { assertUnderBase, parseProxyTarget } from './proxy-path';
+import { ProxySlots } from './proxy-slots';
 
 /**
  * `ALL /proxy/<upstream path>`: one request passed 1-to-1 to the connector's base URL with the
- * account's credentials injected; the answer streamed back unchanged. Never retried.
+ * account's credentials injected; the answer streamed back unchanged but for `Link` URLs, which
+ * are pointed back at the proxy. Never retried. Bounded: per-account slots, a total deadline, an
+ * upload deadline, and the upstream request dies with its client (docs/reliability.md).
  */
 @ApiTags('Proxy')
 @ApiBearerAuth()
 @Controller('proxy')
 export class ProxyController {
-  constructor(private readonly accounts: AccountsService) {}
+  private readonly slots: ProxySlots;
+
+  constructor(
+    private readonly accounts: AccountsService,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {
+    this.slots = new ProxySlots(config.proxyConcurrency);
+  }
 
   @All('*path')
-  @ApiOperation({ summary: 'Pass a request through to the upstream API (any method, query and body)' })
+  @ApiOperation({ summary: 'Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body)' })
   @ApiQuery({ name: 'integrated_account_id', required: true })
   async forward(@Req() req: Request, @Res() res: Response): Promise<void> {
+    assertProxyMethod(req.method, res);
     const target = parseProxyTarget(req.originalUrl);
     if (!target.accountId) throw new HubError('VALIDATION_FAILED', 'integrated_account_id is required');
     const row = await this.accounts.get(target.accountId);
     const { connector, account } = this.accounts.connectorAccount(row);
     assertUnderBase(connector.baseUrl, target.path);
-    const upstream = await connector.implementation.proxy(account, {
-      method: req.method,
-      path: target.path,
-      query: target.query,
-      headers: req.headers as Record<string, string | string[]>,
-      body: hasBody(req) ? req : null,
-    });
+    const release = this.slots.acquire(account.id);
+    const limits = { totalMs: this.config.proxyTimeoutMs, uploadMs: this.config.proxyUploadTimeoutMs };
+    const exchange = new ProxyExchange(req, res, limits, hasBody(req), release);
+    let upstream;
+    try {
+      upstream = await connector.implementation.proxy(account, {
+        method: req.method,
+        path: target.path,
+        query: target.query,
+        headers: req.headers as Record<string, string | string[]>,
+        body: exchange.body,
+        signal: exchange.signal,
+      });
+    } catch (error) {
+      if (exchange.clientGone) return; // nobody to answer
+      throw exchange.reason ?? error;
+    }
     res.status(upstream.status);
     for (const [name, value] of Object.entries(upstream.headers)) res.setHeader(name, value);
-    await relay(upstream.body, res);
+    if (upstream.headers.link) {
+      res.setHeader(
+        'link',
+        rewriteLinkHeader(upstream.headers.link, {
+          upstreamBase: account.baseUrl,
+          requestUrl: `${account.baseUrl}${target.path}${target.query ? `?${target.query}` : ''}`,
+          proxyBase: proxyBase(req),
+          accountId: account.id,
+        }),
+      );
+    }
+    await exchange.relay(upstream.body);
   }
-}
-
-/**
- * Streams the upstream body to the client with back-pressure (`pipe`). Not `stream.pipeline`: it
- * creates and aborts an AbortController per call, and building that abort's DOMException was 3% of
- * the proxy's CPU. If the upstream cuts the body the status is already sent, so closing the
- * connection is the only honest signal left; if the client goes away the upstream read stops.
- */
-function relay(body: Readable, res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    body.once('error', () => {
-      res.destroy();
-      resolve();
-    });
-    res.once('close', () => {
-      if (!res.writableFinished) body.destroy();
-      resolve();
-    });
-    body.pipe(res);
-  });
 }
 
 function hasBody(req: Request): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return false;
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * The hub's `/proxy` URL as this client reached it. A Host that is not a plain host[:port] gives
+ * a path-only reference instead of echoing it into a URL.
+ */
+function proxyBase(req: Request): string {
+  const host = req.headers.host ?? '';
+  return /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(host) ? `${req.protocol}://${host}/proxy` : '/proxy';
 }

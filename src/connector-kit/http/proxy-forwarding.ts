@@ -14,8 +14,34 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Request headers never passed on: the caller's hub key, the target host, and anything the connector injects. */
-const NEVER_FORWARDED = new Set(['authorization', 'host', 'cookie', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']);
+/**
+ * Request headers never passed on: the caller's hub key, the target host, anything the connector
+ * injects, and `expect` (Node has already answered `100 Continue` to the client; undici refuses
+ * the header). Also every header some front end or framework reads to re-route or re-verb a
+ * request (`X-Original-URL: /admin`, `X-HTTP-Method-Override: DELETE`, `Forwarded: host=…`): the
+ * proxy promises one upstream path and one method, exactly those the hub checked.
+ */
+const NEVER_FORWARDED = new Set([
+  'authorization',
+  'host',
+  'cookie',
+  'expect',
+  'forwarded',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+  'x-cluster-client-ip',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-uri',
+  'x-original-host',
+  'x-host',
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+]);
+/** `X-Forwarded-For`, `-Host`, `-Proto`, `-Prefix`, `-Server`, `-Uri`, …: all of them. */
+const NEVER_FORWARDED_PREFIX = 'x-forwarded-';
 
 export function stripHopByHop(headers: Record<string, string | string[] | undefined>, extra: Set<string> = new Set()): Record<string, string | string[]> {
   const connectionListed = new Set(
@@ -33,6 +59,13 @@ export function stripHopByHop(headers: Record<string, string | string[] | undefi
   return out;
 }
 
+/** The caller's request headers minus hop-by-hop ones, the never-forwarded set and `injected`. */
+export function forwardableHeaders(headers: Record<string, string | string[] | undefined>, injected: Set<string> = new Set()): Record<string, string | string[]> {
+  const kept = stripHopByHop(headers, new Set([...NEVER_FORWARDED, ...injected]));
+  for (const name of Object.keys(kept)) if (name.startsWith(NEVER_FORWARDED_PREFIX)) delete kept[name];
+  return kept;
+}
+
 /**
  * Sends one proxied request to `baseUrl + path` with the connector's auth headers injected
  * (overriding any the caller sent) and returns the upstream answer unchanged but for hop-by-hop
@@ -46,8 +79,8 @@ export async function forwardToUpstream(
   request: ProxyRequest,
 ): Promise<ProxyResponse> {
   const injectedNames = new Set(Object.keys(injected).map((n) => n.toLowerCase()));
-  const headers = { ...stripHopByHop(request.headers, new Set([...NEVER_FORWARDED, ...injectedNames])), ...injected };
+  const headers = { ...forwardableHeaders(request.headers, injectedNames), ...injected };
   const url = `${baseUrl}${request.path}${request.query ? `?${request.query}` : ''}`;
-  const response = await http.forward({ url, method: request.method, headers, body: request.body }, service);
+  const response = await http.forward({ url, method: request.method, headers, body: request.body, signal: request.signal }, service);
   return { status: response.status, headers: stripHopByHop(response.headers), body: response.body };
 }

@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter } from './retry-policy';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, retryDelay } from './retry-policy';
 import { isRetryableStatus } from './upstream-errors';
 
 describe('retry policy', () => {
@@ -33,5 +33,17 @@ describe('retry policy', () => {
   it('retries throttling and server trouble, not a 501 (the endpoint is not there) nor other 4xx', () => {
     expect([429, 408, 500, 502, 503, 504].map(isRetryableStatus)).toEqual([true, true, true, true, true, true]);
     expect([501, 400, 403, 404, 405].map(isRetryableStatus)).toEqual([false, false, false, false, false]);
+  });
+
+  it('never retries sooner than the backoff, even when Retry-After says 0', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    // Retry-After: 0 (or a past HTTP-date) is floored at this attempt's backoff, growing per attempt.
+    expect(retryDelay(policy, 1, 0, () => 1)).toBe(100);
+    expect(retryDelay(policy, 3, 0, () => 1)).toBe(400);
+    expect(retryDelay(policy, 1, 0, () => 0)).toBe(50);
+    // A longer server-requested wait is kept as is; without one, the plain backoff.
+    expect(retryDelay(policy, 1, 5000, () => 1)).toBe(5000);
+    expect(retryDelay(policy, 2, null, () => 1)).toBe(200);
+    expect(retryDelay(policy, 2, undefined, () => 1)).toBe(200);
   });
 });

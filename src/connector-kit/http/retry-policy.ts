@@ -24,6 +24,17 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math
 }
 
 /**
+ * The wait before retry `attempt`: the server's Retry-After (or rate-limit reset) when it sent one,
+ * but never less than this attempt's backoff. An upstream answering `Retry-After: 0` (or a date in
+ * the past) would otherwise get every remaining attempt at once, which is exactly the burst a
+ * throttled API does not want.
+ */
+export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | null | undefined, random = Math.random): number {
+  const backoff = backoffDelay(policy, attempt, random);
+  return retryAfterMs === null || retryAfterMs === undefined ? backoff : Math.max(retryAfterMs, backoff);
+}
+
+/**
  * Reads Retry-After in both forms RFC 9110 allows: delay-seconds or an HTTP-date.
  * Returns milliseconds, capped, or null when absent or unreadable.
  */

@@ -7,7 +7,8 @@ import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../../config/config.token';
 import type { RunScope } from '../connector.contract';
 import { ConcurrencyGate } from './concurrency-gate';
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, RetryPolicy } from './retry-policy';
+import { readCappedBody } from './body-cap';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, retryDelay, RetryPolicy } from './retry-policy';
 import { redact } from '../../common/redaction';
 import { classifyNetworkError, classifyUpstreamStatus, isRetryableNetworkError, isRetryableStatus, readJsonBody } from './upstream-errors';
 
@@ -37,6 +38,8 @@ export interface ForwardRequest {
   method: string;
   headers: Record<string, string | string[]>;
   body: Readable | null;
+  /** Aborts the upstream request, before or after its headers: the client left or the deadline passed. */
+  signal: AbortSignal;
 }
 
 export interface ForwardResponse {
@@ -45,24 +48,51 @@ export interface ForwardResponse {
   body: Readable;
 }
 
+/** How long shutdown lets proxied transfers finish before cutting them. */
+const PROXY_DRAIN_MS = 2_000;
+
 /**
  * The hub's HTTP client for upstream APIs: keep-alive connections, a per-request timeout, retries
  * with backoff for reads, and one classification of failures. Connectors use it and never talk
  * HTTP themselves, so every connector gets the same behaviour under a hostile upstream.
+ *
+ * Two connection pools: one for what the hub reads itself (syncs, credential tests, live reads)
+ * and one for proxied traffic, so clients holding every proxy connection (slow downloads, a
+ * burst) cannot make a sync or a `POST /test` wait for a free socket.
  */
 @Injectable()
 export class UpstreamHttp implements OnModuleDestroy {
   private readonly logger = new Logger('UpstreamHttp');
   private readonly agent: Agent;
+  private readonly proxyAgent: Agent;
   readonly policy: RetryPolicy;
 
   constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {
     this.agent = new Agent({ connections: 64, keepAliveTimeout: 10_000, pipelining: 1 });
+    this.proxyAgent = new Agent({ connections: 64, keepAliveTimeout: 10_000, pipelining: 1 });
     this.policy = { ...DEFAULT_RETRY_POLICY, retryAfterCapMs: config.retryAfterCapMs };
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+    // close() waits for requests in flight; a proxied download may be long, so it gets a short
+    // grace and is then cut. Shutdown must never wait on a client.
+    const drained = this.proxyAgent.close();
+    const timer = setTimeout(() => void this.proxyAgent.destroy().catch(() => undefined), PROXY_DRAIN_MS);
+    await Promise.all([this.agent.close(), drained.catch(() => undefined)]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * The proxy pool's sockets across origins: `running` counts requests holding one. After every
+   * client has left it must fall to 0; a request nobody reads would stay here for good.
+   */
+  proxyPoolStats(): { connected: number; free: number; pending: number; running: number } {
+    const total = { connected: 0, free: 0, pending: 0, running: 0 };
+    // An Agent keeps one Pool per origin (connections > 1), hence PoolStats.
+    for (const pool of Object.values(this.proxyAgent.stats) as Partial<Record<keyof typeof total, number>>[]) {
+      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += pool[key] ?? 0;
+    }
+    return total;
   }
 
   async json<T>(req: JsonRequest): Promise<JsonResponse<T>> {
@@ -90,7 +120,7 @@ export class UpstreamHttp implements OnModuleDestroy {
       const { error, retryAfterMs, throttled } = outcome;
       if (throttled) req.gate?.shrink();
       if (!outcome.retryable || attempt >= maxAttempts) throw error;
-      const delay = retryAfterMs ?? backoffDelay(this.policy, attempt);
+      const delay = retryDelay(this.policy, attempt, retryAfterMs);
       const reason = `${error.code}: ${error.message}`;
       this.logger.warn(
         redact(
@@ -124,9 +154,13 @@ export class UpstreamHttp implements OnModuleDestroy {
       }
       let body: ArrayBuffer;
       try {
-        body = await response.body.arrayBuffer();
+        body = await readCappedBody(response.body, response.headers['content-length'], this.config.upstreamMaxBodyBytes, req.service, redactUrl(req.url));
       } catch (error) {
-        return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
+        if (!(error instanceof HubError)) return { ok: false as const, error: classifyNetworkError(req.service, error), retryable: true };
+        // Too large is not retried: the same answer would come back, and reading it again costs as
+        // much. An oversized error page still gets its status classified (and retried if a 5xx).
+        if (response.statusCode >= 200 && response.statusCode < 300) return { ok: false as const, error, retryable: false };
+        body = new ArrayBuffer(0);
       }
       if (response.statusCode >= 200 && response.statusCode < 300) {
         return { ok: true as const, response: { status: response.statusCode, headers: response.headers, body } };
@@ -155,8 +189,9 @@ export class UpstreamHttp implements OnModuleDestroy {
   }
 
   /**
-   * One request passed through as is: never retried, body streamed both ways. The caller has
-   * already fixed the URL to the connector's base URL.
+   * One request passed through as is: never retried, body streamed both ways, on the proxy's own
+   * pool. The caller has already fixed the URL to the connector's base URL, and owns `signal`
+   * (client gone, total deadline); the idle timeouts below only catch a silent upstream sooner.
    */
   async forward(req: ForwardRequest, service: string): Promise<ForwardResponse> {
     try {
@@ -164,12 +199,15 @@ export class UpstreamHttp implements OnModuleDestroy {
         method: req.method as Dispatcher.HttpMethod,
         headers: req.headers,
         body: req.body ?? undefined,
-        dispatcher: this.agent,
+        signal: req.signal,
+        dispatcher: this.proxyAgent,
         headersTimeout: this.config.upstreamTimeoutMs,
         bodyTimeout: this.config.upstreamTimeoutMs,
       });
       return { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
+      // Aborted by the caller (client gone, a proxy deadline): its reason says which.
+      if (req.signal.aborted && req.signal.reason instanceof HubError) throw req.signal.reason;
       throw classifyNetworkError(service, error);
     }
   }
