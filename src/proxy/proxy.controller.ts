@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { HubError } from '../common/errors';
 import { AccountsService } from '../accounts/accounts.service';
 import type { HubConfig } from '../config/hub-config';
-import { HUB_CONFIG } from '../hub/tokens';
+import { HUB_CONFIG } from '../config/config.token';
 import { rewriteLinkHeader } from './link-rewrite';
 import { ProxyExchange } from './proxy-exchange';
 import { assertProxyMethod } from './proxy-method';
