@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { bearerMatches } from './auth/api-key';
+import { requireApiKey } from './auth/require-api-key.middleware';
 import type { HubConfig } from './config/hub-config';
 import { HUB_CONFIG } from './config/config.token';
 
@@ -31,10 +31,7 @@ export function configureHttp(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'HUB_API_KEY' })
       .build(),
   );
-  app.use(['/docs', '/docs-json'], (req: Request, res: Response, next: NextFunction) => {
-    if (bearerMatches(req.headers.authorization, config.apiKey)) return next();
-    res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Missing or wrong API key: send Authorization: Bearer <HUB_API_KEY>' });
-  });
+  app.use(['/docs', '/docs-json'], requireApiKey(app));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 

@@ -28,13 +28,7 @@ export class HubExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
-    if (exception instanceof HubError) {
-      const details = { code: exception.code, ...(exception.details ?? {}) };
-      return {
-        body: { statusCode: exception.status, error: reason(exception.status), message: exception.message, details },
-        retryAfterSeconds: exception.retryAfterSeconds,
-      };
-    }
+    if (exception instanceof HubError) return { body: hubErrorBody(exception), retryAfterSeconds: exception.retryAfterSeconds };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
@@ -56,6 +50,12 @@ export class HubExceptionFilter implements ExceptionFilter {
     const code = HttpStatus.INTERNAL_SERVER_ERROR;
     return { body: { statusCode: code, error: reason(code), message: 'Internal error; the hub log has the details.' } };
   }
+}
+
+/** The error body of a HubError, for the filter and for middleware that answers before any route. */
+export function hubErrorBody(error: HubError): ErrorBody {
+  const details = { code: error.code, ...(error.details ?? {}) };
+  return { statusCode: error.status, error: reason(error.status), message: error.message, details };
 }
 
 function reason(status: number): string {

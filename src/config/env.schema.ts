@@ -6,6 +6,7 @@ const DURATION = /^\d+(ms|s|m|h|d)?$/;
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_LOG_LEVEL',
+  'HUB_RATE_LIMIT',
 ] as const;
 
 /**
@@ -70,6 +71,13 @@ export class HubEnv {
   @IsOptional()
   @Matches(DURATION, { message: 'HUB_LIVE_CACHE_TTL must be a duration such as 30s (0 keeps nothing and only shares reads in flight)' })
   HUB_LIVE_CACHE_TTL?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
+  @Min(0, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
+  @Max(10_000, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
+  HUB_RATE_LIMIT?: number;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

@@ -23,6 +23,8 @@ export interface HubConfig {
   syncConcurrency: number;
   /** How long the whole-organization read behind `source=live` answers is reused (0: shared while in flight only). */
   liveCacheTtlMs: number;
+  /** Requests a minute each API key may make (the root key too); 0: no limit. */
+  rateLimitPerMinute: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
@@ -98,6 +100,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     syncBudgetMs: duration(parsed.HUB_SYNC_BUDGET, '30m', 'HUB_SYNC_BUDGET', 1000),
     syncConcurrency: parsed.HUB_SYNC_CONCURRENCY ?? 4,
     liveCacheTtlMs: duration(parsed.HUB_LIVE_CACHE_TTL, '30s', 'HUB_LIVE_CACHE_TTL', 0),
+    rateLimitPerMinute: parsed.HUB_RATE_LIMIT ?? 600,
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     baseUrlOverrides,
     notices,

@@ -1,5 +1,6 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ScopeByMethod } from '../auth/scope.decorator';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { HubError } from '../common/errors';
@@ -17,6 +18,7 @@ export class ProxyController {
   constructor(private readonly accounts: AccountsService) {}
 
   @All('*path')
+  @ScopeByMethod()
   @ApiOperation({ summary: 'Pass a request through to the upstream API (any method, query and body)' })
   @ApiQuery({ name: 'integrated_account_id', required: true })
   async forward(@Req() req: Request, @Res() res: Response): Promise<void> {
