@@ -23,9 +23,3 @@ export function digestMatchesKey(digest: Buffer, apiKey: string): boolean {
   }
   return timingSafeEqual(digest, expected);
 }
-
-/** Compares `Authorization: Bearer <key>` with the hub key in constant time. */
-export function bearerMatches(header: string | undefined, apiKey: string): boolean {
-  const token = bearerToken(header);
-  return token !== null && digestMatchesKey(sha256(token), apiKey);
-}
