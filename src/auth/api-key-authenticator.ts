@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { normalizeIp } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { HubError } from '../common/errors';
 import type { HubConfig } from '../config/hub-config';
@@ -113,7 +114,12 @@ export class ApiKeyAuthenticator {
   }
 }
 
-/** The client's address as Express sees it (the socket's, unless `trust proxy` is configured). */
+/**
+ * The client's address as Express sees it (the socket's, unless `trust proxy` is configured). IPv6
+ * addresses count by their /64, as the throttler does: one host usually holds a whole /64 and could
+ * otherwise change address for every guess.
+ */
 function clientAddress(req: Request): string {
-  return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+  const ip = req.ip ?? req.socket?.remoteAddress;
+  return ip ? normalizeIp(ip) : 'unknown';
 }
