@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { findPublicRoutes, PublicRoute } from './auth/public-routes';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
-import type { HubConfig } from './config/hub-config';
-import { HUB_CONFIG } from './config/config.token';
 
 /**
  * HTTP wiring shared by main.ts and the tests, in the order a request meets it: the API key (before
@@ -12,7 +11,6 @@ import { HUB_CONFIG } from './config/config.token';
  * OpenAPI at /docs, /docs-json and /docs-yaml, behind the key like everything but @Public() routes.
  */
 export function configureHttp(app: INestApplication): void {
-  const config = app.get<HubConfig>(HUB_CONFIG);
   const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void; disable(name: string): void };
   // ETags would hash every unified page (and pages are cursor-addressed, so rarely revalidated).
   express.set('etag', false);
@@ -21,7 +19,7 @@ export function configureHttp(app: INestApplication): void {
 
   // Read once, on the first request: controllers are all known by then.
   let publicRoutes: PublicRoute[] | undefined;
-  app.use(apiKeyMiddleware(config.apiKey, () => (publicRoutes ??= findPublicRoutes(app))));
+  app.use(apiKeyMiddleware(app.get(ApiKeyAuthenticator), () => (publicRoutes ??= findPublicRoutes(app))));
   app.use(jsonBodyMiddleware());
 
   const document = SwaggerModule.createDocument(
@@ -30,7 +28,7 @@ export function configureHttp(app: INestApplication): void {
       .setTitle('Integration hub')
       .setDescription('Unified User Directory over SaaS license APIs (JetBrains first), with a 1-to-1 proxy.')
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'HUB_API_KEY' })
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'HUB_API_KEY, or a key from POST /api-keys (scope admin or read)' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresScope } from '../auth/scope.decorator';
 import { PageQuery } from '../common/list-query.dto';
 import { DEFAULT_LIMIT } from '../common/list-query.dto';
 import { AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
@@ -12,6 +13,7 @@ export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post()
+  @RequiresScope('admin')
   @ApiOperation({
     summary: 'Connect an account',
     description: 'Tests the credentials upstream; stores them encrypted only when they work, then starts the initial sync.',
@@ -34,6 +36,7 @@ export class AccountsController {
   }
 
   @Patch(':id')
+  @RequiresScope('admin')
   @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
   @ApiOkResponse({ type: AccountView })
   async update(@Param('id') id: string, @Body() dto: UpdateAccountDto): Promise<AccountView> {
@@ -41,6 +44,7 @@ export class AccountsController {
   }
 
   @Delete(':id')
+  @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete the account, its credentials and its synced data' })
   async delete(@Param('id') id: string): Promise<{ id: string }> {
@@ -49,6 +53,7 @@ export class AccountsController {
   }
 
   @Post(':id/test')
+  @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the stored credentials against the upstream' })
   async test(@Param('id') id: string) {

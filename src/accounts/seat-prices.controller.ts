@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresScope } from '../auth/scope.decorator';
 import { SeatPrices, validateSeatPrices } from '../seats/seat-prices';
 import { AccountsRepository } from '../store/accounts.repository';
 import { AccountsService } from './accounts.service';
@@ -25,6 +26,7 @@ export class SeatPricesController {
   }
 
   @Put()
+  @RequiresScope('admin')
   @ApiOperation({
     summary: 'Set the seat prices of this account (replaces them)',
     description:

@@ -1,29 +1,31 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { HubError } from '../common/errors';
-import type { HubConfig } from '../config/hub-config';
-import { HUB_CONFIG } from '../config/config.token';
-import { bearerMatches } from './api-key';
-import { UNAUTHORIZED_MESSAGE } from './api-key.middleware';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import type { KeyScope } from './principal';
 import { IS_PUBLIC } from './public.decorator';
+import { REQUIRED_SCOPE } from './scope.decorator';
+import { assertScope, requiredScope } from './scope-policy';
 
 /**
- * Every route needs `Authorization: Bearer <HUB_API_KEY>` unless marked @Public(). apiKeyMiddleware
- * already refused keyless requests before routing; this stays for apps wired without it.
+ * Every route needs an API key (HUB_API_KEY or one from POST /api-keys) unless marked @Public(),
+ * and a key whose scope allows it: see scope-policy.ts. apiKeyMiddleware already refused requests
+ * without a valid key before routing; this stays for apps wired without it, and checks the scope.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly authenticator: ApiKeyAuthenticator,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    if (bearerMatches(request.headers.authorization, this.config.apiKey)) return true;
-    throw new HubError('UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
+    const principal = await this.authenticator.authenticate(request);
+    const declared = this.reflector.getAllAndOverride<KeyScope | undefined>(REQUIRED_SCOPE, targets);
+    assertScope(principal, requiredScope(request.method, declared), request.method, request.path);
+    return true;
   }
 }

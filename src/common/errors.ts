@@ -10,6 +10,15 @@ export const ErrorCodes = {
   INVALID_PROXY_PATH: HttpStatus.BAD_REQUEST,
   UNKNOWN_INTEGRATION: HttpStatus.BAD_REQUEST,
   UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
+  /** A known API key past its expires_at. */
+  API_KEY_EXPIRED: HttpStatus.UNAUTHORIZED,
+  /** The key is valid but its scope does not allow this route or method. */
+  FORBIDDEN_SCOPE: HttpStatus.FORBIDDEN,
+  API_KEY_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** The key made more than HUB_RATE_LIMIT requests in the last minute. */
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  /** Too many failed authentications from this client address; it waits before trying again. */
+  TOO_MANY_AUTH_FAILURES: HttpStatus.TOO_MANY_REQUESTS,
   NOT_FOUND: HttpStatus.NOT_FOUND,
   ACCOUNT_NOT_FOUND: HttpStatus.NOT_FOUND,
   USER_NOT_FOUND: HttpStatus.NOT_FOUND,

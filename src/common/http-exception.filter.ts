@@ -33,13 +33,7 @@ export class HubExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, request: Request): { body: ErrorBody; retryAfterSeconds?: number; allow?: string[] } {
     if (isRouteNotFound(exception, request)) return unrouted(request);
-    if (exception instanceof HubError) {
-      const details = { code: exception.code, ...(exception.details ?? {}) };
-      return {
-        body: { statusCode: exception.status, error: reason(exception.status), message: exception.message, details },
-        retryAfterSeconds: exception.retryAfterSeconds,
-      };
-    }
+    if (exception instanceof HubError) return { body: hubErrorBody(exception), retryAfterSeconds: exception.retryAfterSeconds };
     if (exception instanceof HttpException && exception.getStatus() !== HttpStatus.INTERNAL_SERVER_ERROR) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
@@ -82,6 +76,12 @@ function unrouted(request: Request): { body: ErrorBody; allow?: string[] } {
   }
   if (found?.status === 400) return { body: { statusCode: 400, error: reason(400), message: BAD_ENCODING_MESSAGE, details: { code: 'BAD_REQUEST' } } };
   return { body: { statusCode: 404, error: reason(404), message: notFoundMessage(request), details: { code: 'NOT_FOUND' } } };
+}
+
+/** The error body of a HubError, for the filter and for middleware that answers before any route. */
+export function hubErrorBody(error: HubError): ErrorBody {
+  const details = { code: error.code, ...(error.details ?? {}) };
+  return { statusCode: error.status, error: reason(error.status), message: error.message, details };
 }
 
 function reason(status: number): string {

@@ -8,7 +8,7 @@ const LISTEN_HOST = /^(?:[0-9a-fA-F:.]+|(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_HOST', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_LOG_LEVEL',
-  'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY',
+  'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY', 'HUB_RATE_LIMIT',
 ] as const;
 
 const SIZE = /^\d+(b|kb|mb|gb)?$/i;
@@ -100,6 +100,13 @@ export class HubEnv {
   @IsOptional()
   @Matches(SIZE, { message: 'HUB_UPSTREAM_MAX_BODY must be a size such as 64mb, 512kb or a number of bytes' })
   HUB_UPSTREAM_MAX_BODY?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
+  @Min(0, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
+  @Max(10_000, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
+  HUB_RATE_LIMIT?: number;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

@@ -9,7 +9,7 @@ describe('loadHubConfig', () => {
   it('uses the defaults and generates the API and encryption keys once, mode 0600', () => {
     const dataDir = dir();
     const first = loadHubConfig({ HUB_DATA_DIR: dataDir });
-    expect(first).toMatchObject({ port: 3000, database: { kind: 'sqlite', file: join(dataDir, 'hub.sqlite') }, syncIntervalMs: 6 * 3_600_000, liveCacheTtlMs: 30_000 });
+    expect(first).toMatchObject({ port: 3000, database: { kind: 'sqlite', file: join(dataDir, 'hub.sqlite') }, syncIntervalMs: 6 * 3_600_000, liveCacheTtlMs: 30_000, rateLimitPerMinute: 600 });
     // Where the key is and how to read it, never the key itself.
     expect(first.notices.some((n) => n.level === 'log' && n.message.includes(`cat ${join(dataDir, 'api-key')}`))).toBe(true);
     expect(first.notices.some((n) => n.message.includes(first.apiKey))).toBe(false);
@@ -26,10 +26,10 @@ describe('loadHubConfig', () => {
 
   it('reads PostgreSQL, durations and connector base URLs', () => {
     const config = loadHubConfig(
-      { HUB_DATA_DIR: dir(), HUB_DATABASE_URL: 'postgres://u@h:5432/db', HUB_SYNC_INTERVAL: '30m', HUB_LIVE_CACHE_TTL: '0', PORT: '8080', JETBRAINS_BASE_URL: 'http://127.0.0.1:9/api/v1/' },
+      { HUB_DATA_DIR: dir(), HUB_DATABASE_URL: 'postgres://u@h:5432/db', HUB_SYNC_INTERVAL: '30m', HUB_LIVE_CACHE_TTL: '0', HUB_RATE_LIMIT: '0', PORT: '8080', JETBRAINS_BASE_URL: 'http://127.0.0.1:9/api/v1/' },
       ['jetbrains'],
     );
-    expect(config).toMatchObject({ port: 8080, database: { kind: 'postgres', url: 'postgres://u@h:5432/db' }, syncIntervalMs: 1_800_000, liveCacheTtlMs: 0 });
+    expect(config).toMatchObject({ port: 8080, database: { kind: 'postgres', url: 'postgres://u@h:5432/db' }, syncIntervalMs: 1_800_000, liveCacheTtlMs: 0, rateLimitPerMinute: 0 });
     expect(config.baseUrlOverrides).toEqual({ jetbrains: 'http://127.0.0.1:9/api/v1' });
   });
 
@@ -90,6 +90,8 @@ describe('loadHubConfig', () => {
     [{ HUB_PROXY_UPLOAD_TIMEOUT: '-1' }, /HUB_PROXY_UPLOAD_TIMEOUT must be a duration/],
     [{ HUB_UPSTREAM_MAX_BODY: '64 megs' }, /HUB_UPSTREAM_MAX_BODY must be a size/],
     [{ HUB_UPSTREAM_MAX_BODY: '10' }, /HUB_UPSTREAM_MAX_BODY must be at least 1024 bytes/],
+    [{ HUB_RATE_LIMIT: 'lots' }, /HUB_RATE_LIMIT must be an integer between 0/],
+    [{ HUB_RATE_LIMIT: '-1' }, /HUB_RATE_LIMIT must be an integer between 0/],
   ])('stops on %o naming the variable', (env, message) => {
     expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), ...env }, ['jetbrains'])).toThrow(message);
   });

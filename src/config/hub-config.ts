@@ -34,6 +34,8 @@ export interface HubConfig {
   proxyUploadTimeoutMs: number;
   /** Largest upstream body the hub reads itself (token, pages); the proxy streams any size. */
   upstreamMaxBodyBytes: number;
+  /** Requests a minute each API key may make (the root key too); 0: no limit. */
+  rateLimitPerMinute: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
@@ -116,6 +118,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     proxyTimeoutMs: duration(parsed.HUB_PROXY_TIMEOUT, '60s', 'HUB_PROXY_TIMEOUT', 100),
     proxyUploadTimeoutMs: duration(parsed.HUB_PROXY_UPLOAD_TIMEOUT, '30s', 'HUB_PROXY_UPLOAD_TIMEOUT', 100),
     upstreamMaxBodyBytes: size(parsed.HUB_UPSTREAM_MAX_BODY, '64mb', 'HUB_UPSTREAM_MAX_BODY', 1024),
+    rateLimitPerMinute: parsed.HUB_RATE_LIMIT ?? 600,
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     baseUrlOverrides,
     notices,

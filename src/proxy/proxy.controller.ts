@@ -1,5 +1,6 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ScopeByMethod } from '../auth/scope.decorator';
 import type { Request, Response } from 'express';
 import { HubError } from '../common/errors';
 import { AccountsService } from '../accounts/accounts.service';
@@ -31,6 +32,7 @@ export class ProxyController {
   }
 
   @All('*path')
+  @ScopeByMethod()
   @ApiOperation({ summary: 'Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body)' })
   @ApiQuery({ name: 'integrated_account_id', required: true })
   async forward(@Req() req: Request, @Res() res: Response): Promise<void> {

@@ -102,6 +102,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('accounts').addColumn('seat_prices', 'text').execute();
     },
   },
+  '0004_api_keys': {
+    async up(db: Kysely<any>) {
+      const byteOrder = byteOrderCollation(db);
+      // API keys besides HUB_API_KEY. Only the SHA-256 of a key is kept (keys carry 256 random bits,
+      // so a fast hash is as good as a slow one) plus a short display prefix. A revoked key keeps its
+      // row (revoked_at set) so later audit entries can still name it. tenant_id stays null until
+      // tenants exist; a key with one will be confined to it.
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text')
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+    },
+  },
 };
 
 /**

@@ -88,6 +88,24 @@ export interface PeopleTable {
   data: string;
 }
 
+/** Scoped API keys (HUB_API_KEY, the root key, is not stored). Never holds a key, only its hash. */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** `admin` (everything) or `read` (GET and HEAD only). */
+  scope: string;
+  /** Null: the key is not confined to a tenant (tenants come later). */
+  tenant_id: string | null;
+  /** The first characters of the key (`hub_` and 8 more), to recognise it in a list. */
+  prefix: string;
+  /** SHA-256 of the whole key, hex. */
+  key_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sync_runs: SyncRunsTable;
@@ -95,4 +113,5 @@ export interface Database {
   remote_parts: RemotePartsTable;
   seats: SeatsTable;
   people: PeopleTable;
+  api_keys: ApiKeysTable;
 }

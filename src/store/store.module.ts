@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/commo
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from './accounts.repository';
+import { ApiKeysRepository } from './api-keys.repository';
 import { HubDatabase, openDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
@@ -27,7 +28,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     DirectoryRepository,
     SeatsRepository,
     PeopleRepository,
+    ApiKeysRepository,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository],
 })
 export class StoreModule {}

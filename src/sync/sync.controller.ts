@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresScope } from '../auth/scope.decorator';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { pageLimit, PageQuery } from '../common/list-query.dto';
@@ -20,6 +21,7 @@ export class SyncController {
   ) {}
 
   @Post('sync')
+  @RequiresScope('admin')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a sync now; when one is already running, that run is returned' })
   @ApiAcceptedResponse({ type: SyncRunView })

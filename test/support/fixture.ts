@@ -114,7 +114,7 @@ export class Fixture {
   async spawnHub(env: Env = {}): Promise<HubProcess> {
     const dataDir = env.HUB_DATA_DIR ?? tempDataDir();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'hub-process.ts')], {
-      env: { ...process.env, HUB_DATA_DIR: dataDir, HUB_API_KEY: TEST_API_KEY, HUB_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env },
+      env: { ...process.env, HUB_DATA_DIR: dataDir, HUB_API_KEY: TEST_API_KEY, HUB_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, HUB_RATE_LIMIT: '0', ...env },
       cwd: join(__dirname, '../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -66,6 +66,8 @@ export async function startHub(env: Env = {}): Promise<TestHub> {
     HUB_API_KEY: TEST_API_KEY,
     HUB_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     HUB_FIRST_SYNC_WAIT: '10s',
+    // Tests poll the hub faster than any client should; the rate limit has its own tests.
+    HUB_RATE_LIMIT: '0',
     ...env,
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.create({ env: fullEnv })] })

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
+import { HubError } from '../common/errors';
+
+/** Failed authentications a client address may make in a minute before it is locked out for a minute. */
+export const AUTH_FAILURES_PER_MINUTE = 30;
+const WINDOW_MS = 60_000;
+const LOCKOUT_MS = 60_000;
+/** Locked-out addresses remembered at most; past that, expired entries are swept. */
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * Slows key guessing: every wrong, unknown or revoked key counts against the client's address in
+ * the throttler's storage (the same storage as the per-key limit, so a shared one counts across
+ * replicas). Once an address is over the limit every request from it that needs a key is refused
+ * with 429 before its key is even looked at; otherwise a right guess would still get through and
+ * the limit would slow nothing. The price: clients behind the same address as a guesser wait too.
+ */
+@Injectable()
+export class AuthFailureLimiter {
+  /** Lockouts this process learnt of, so a locked-out request costs no storage round trip. */
+  private readonly lockedUntil = new Map<string, number>();
+
+  constructor(@InjectThrottlerStorage() private readonly storage: ThrottlerStorage) {}
+
+  /** Throws 429 while `address` is locked out. */
+  assertNotLockedOut(address: string): void {
+    const until = this.lockedUntil.get(address);
+    if (until === undefined) return;
+    const now = Date.now();
+    if (until <= now) {
+      this.lockedUntil.delete(address);
+      return;
+    }
+    throw lockedOut(Math.ceil((until - now) / 1000));
+  }
+
+  /** Counts one failed authentication; throws 429 when it is one too many. */
+  async recordFailure(address: string): Promise<void> {
+    const record = await this.storage.increment(`auth-failures:${address}`, WINDOW_MS, AUTH_FAILURES_PER_MINUTE, LOCKOUT_MS, 'auth-failures');
+    if (!record.isBlocked) return;
+    if (this.lockedUntil.size >= MAX_REMEMBERED) this.sweep();
+    this.lockedUntil.set(address, Date.now() + record.timeToBlockExpire * 1000);
+    throw lockedOut(record.timeToBlockExpire);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [address, until] of this.lockedUntil) if (until <= now) this.lockedUntil.delete(address);
+  }
+}
+
+function lockedOut(seconds: number): HubError {
+  const wait = Math.max(1, seconds);
+  return new HubError('TOO_MANY_AUTH_FAILURES', `Too many failed authentications from this address; retry in ${wait} s`, {
+    retryAfterSeconds: wait,
+  });
+}
