@@ -257,7 +257,7 @@ describe('Atlassian with a v1-only key, under rate limiting, beside JetBrains', 
     expect(expected).toHaveLength(1000);
 
     atl.faults.update({ rate429: 0.25, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.05, seed: 7 });
-    const faulty = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: ATLASSIAN_CREDENTIALS })).body.id;
+    const faulty = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: ATLASSIAN_CREDENTIALS, allow_duplicate: true })).body.id;
     const run = await waitForLatestRun(hub, faulty);
     expect(run.stats.retry_reasons.UPSTREAM_RATE_LIMITED).toBeGreaterThan(0);
     expect(await walkUserIds(hub, faulty)).toEqual(expected);
