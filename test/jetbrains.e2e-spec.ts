@@ -313,6 +313,14 @@ describe('JetBrains end to end (tiny dataset)', () => {
       await hub.get(`/unified/user-directory/users/old@example.com?integrated_account_id=${accountId}`).expect(404);
       await hub.get(`/unified/user-directory/users/old@example.com?integrated_account_id=${accountId}&include_outdated=true`).expect(200);
     });
+
+    it('finds a user whatever the letter case of the email, and says what was asked for when not found', async () => {
+      const res = await hub.get(`/unified/user-directory/users/${encodeURIComponent('Ada@Example.COM')}?integrated_account_id=${accountId}`).expect(200);
+      expect(res.body).toMatchObject({ id: 'ada@example.com', email: 'ada@example.com' });
+      await hub.get(`/unified/user-directory/users/OLD@example.com?integrated_account_id=${accountId}&include_outdated=true`).expect(200);
+      const missing = await hub.get(`/unified/user-directory/users/Nobody@Example.com?integrated_account_id=${accountId}`).expect(404);
+      expect(missing.body.message).toBe(`No user "Nobody@Example.com" in integrated account ${accountId}`);
+    });
   });
 
   describe('bad list input', () => {

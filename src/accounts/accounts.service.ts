@@ -146,6 +146,11 @@ export class AccountsService {
     this.logger.log(`deleted account ${id}`);
   }
 
+  /** The account's connector, without opening its credentials. */
+  connectorOf(row: AccountRow): RegisteredConnector {
+    return this.registry.get(row.integration);
+  }
+
   /** What a connector needs to work for this account; decrypts the credentials. */
   connectorAccount(row: AccountRow, run?: RunScope): { connector: RegisteredConnector; account: ConnectorAccount } {
     const connector = this.registry.get(row.integration);

@@ -106,12 +106,14 @@ export class UnifiedService {
     };
   }
 
-  async getUser(id: string, query: DirectoryOptions): Promise<Buffer> {
+  async getUser(requestedId: string, query: DirectoryOptions): Promise<Buffer> {
     const account = await this.accounts.get(query.integrated_account_id);
     const snapshot = await this.snapshotOf(account);
+    const connector = this.accounts.connectorOf(account).implementation;
+    const id = connector.normalizeUserId ? connector.normalizeUserId(requestedId) : requestedId;
     const overlay = overlayFor('users', query);
     const row = overlay ? await this.directory.getWithOverlay(snapshot, 'users', overlay, id) : await this.directory.get(snapshot, 'users', id);
-    if (!row) throw new HubError('USER_NOT_FOUND', `No user "${id}" in integrated account ${account.id}`);
+    if (!row) throw new HubError('USER_NOT_FOUND', `No user "${requestedId}" in integrated account ${account.id}`);
     return Buffer.from(recordJson(row, query.include_remote_data === true));
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Connector, UpstreamHttp, forwardToUpstream, memoInRun, pageOfSorted } from '../../connector-kit';
 import type { AuthenticationResult, ConnectorAccount, ConnectorPage, Credentials, HubConnector, PageRequest, ProxyRequest, ProxyResponse, SnapshotSink, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../connector-kit';
 import { JbTokenInfo, JetbrainsClient } from './jetbrains.client';
-import { LicenseAccumulator } from './jetbrains.mapper';
+import { emailKey, LicenseAccumulator } from './jetbrains.mapper';
 import { parseLicensePage, SERVICE, summarizePage } from './jetbrains.pages';
 import { SnapshotWorker } from './jetbrains.snapshot-source';
 import type { JbTeam } from './jetbrains.types';
@@ -75,6 +75,11 @@ export class JetbrainsConnector implements HubConnector {
 
   proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse> {
     return forwardToUpstream(this.http, SERVICE, account.baseUrl, this.client.authHeaders(account.credentials), request);
+  }
+
+  /** People are keyed by their email as emailKey() makes it: any letter case finds them. */
+  normalizeUserId(id: string): string {
+    return emailKey(id);
   }
 
   private directory(account: ConnectorAccount): Promise<Directory> {
