@@ -377,6 +377,9 @@ describe('JetBrains end to end (tiny dataset)', () => {
         ],
         next_cursor: null,
         result_count: 4,
+        synced_at: expect.any(String),
+        stale: false,
+        source: 'snapshot',
       });
     });
 

@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../common/list-query.dto';
 import { DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS } from '../seats/seat-rules';
-import { AccountScopedQuery } from './unified.dto';
+import { AccountScopedQuery, FreshnessFields } from './unified.dto';
 
 const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const DAYS_MESSAGE = `inactive_days must be a whole number of days between 1 and ${MAX_INACTIVE_DAYS}`;
@@ -92,7 +92,7 @@ export class ReclaimSummary {
   @ApiProperty({ nullable: true, type: String, example: 'EUR' }) currency: string | null;
 }
 
-export class ReclaimableSeatPage {
+export class ReclaimableSeatPage extends FreshnessFields {
   @ApiProperty({ type: [ReclaimableSeatView] }) result: ReclaimableSeatView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;

@@ -106,17 +106,36 @@ export class UnifiedLicensePlanView {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Atlassian: users with access active in the last 90 days' }) active_last_90_days?: number | null;
 }
 
-export class UserPage {
+/** What every unified list says about the data it served (see src/unified/freshness.ts). */
+export class FreshnessFields {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)',
+  })
+  synced_at: string | null;
+  @ApiProperty({
+    description:
+      'true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: ' +
+      'the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live',
+  })
+  stale: boolean;
+  @ApiProperty({ enum: ['snapshot', 'live'], description: 'snapshot: the last successful sync; live: the upstream, read for this request' })
+  source: string;
+}
+
+export class UserPage extends FreshnessFields {
   @ApiProperty({ type: [UnifiedUserView] }) result: UnifiedUserView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;
 }
-export class GroupPage {
+export class GroupPage extends FreshnessFields {
   @ApiProperty({ type: [UnifiedGroupView] }) result: UnifiedGroupView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;
 }
-export class LicensePlanPage {
+export class LicensePlanPage extends FreshnessFields {
   @ApiProperty({ type: [UnifiedLicensePlanView] }) result: UnifiedLicensePlanView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;
