@@ -109,8 +109,8 @@ describe('Atlassian end to end (tiny dataset)', () => {
         last_name: null,
         status: 'active',
         licenses: [
-          { id: 'confluence', product_code: 'confluence', name: 'Confluence', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(75) },
-          { id: 'jira-software', product_code: 'jira-software', name: 'Jira', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(50) },
+          { id: 'confluence', product_code: 'confluence', product_name: 'Confluence', name: 'Confluence', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(75) },
+          { id: 'jira-software', product_code: 'jira-software', product_name: 'Jira', name: 'Jira', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(50) },
         ],
         groups: [
           { id: 'g-admins', name: 'site-admins' },

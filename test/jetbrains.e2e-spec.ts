@@ -188,6 +188,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
           {
             id: 'AAAAAAA001',
             product_code: 'II',
+            product_name: 'IntelliJ IDEA Ultimate',
             name: 'IntelliJ IDEA Ultimate',
             status: 'active',
             is_trial: false,
@@ -200,6 +201,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
           {
             id: 'AAAAAAA002',
             product_code: 'WS',
+            product_name: 'WebStorm',
             name: 'WebStorm',
             status: 'active',
             is_trial: false,
@@ -398,6 +400,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
       expect(rows['II:2573297:1215/ABCDE']).toEqual({
         id: 'II:2573297:1215/ABCDE',
         product_code: 'II',
+        product_name: 'IntelliJ IDEA Ultimate',
         name: 'IntelliJ IDEA Ultimate',
         team: { id: '2573297', name: 'Backend' },
         subscription_pack: '1215/ABCDE',

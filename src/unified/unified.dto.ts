@@ -54,7 +54,15 @@ class EmailView {
 class UserLicenseView {
   @ApiProperty({ description: 'Upstream license id' }) id: string;
   @ApiProperty({ example: 'II' }) product_code: string;
-  @ApiProperty({ nullable: true, type: String, example: 'IntelliJ IDEA Ultimate' }) name: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'IntelliJ IDEA Ultimate',
+    description: "The product's name. JetBrains: the license's product, else the product catalogue (GET /products); Atlassian: the product access name",
+  })
+  product_name: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'IntelliJ IDEA Ultimate', description: 'The same as product_name (kept for compatibility)' })
+  name: string | null;
   @ApiProperty({ enum: ['active', 'suspended', 'outdated'] }) status: string;
   @ApiProperty() is_trial: boolean;
   @ApiProperty({ type: RefView, nullable: true }) team: RefView | null;
@@ -91,8 +99,10 @@ export class UnifiedGroupView {
 
 export class UnifiedLicensePlanView {
   @ApiProperty({ example: 'II:2573297:1215/ABCDE' }) id: string;
-  @ApiProperty() product_code: string;
-  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ example: 'II' }) product_code: string;
+  @ApiProperty({ nullable: true, type: String, example: 'IntelliJ IDEA Ultimate', description: "The product's name, found as for a user's licenses" })
+  product_name: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The same as product_name (kept for compatibility)' }) name: string | null;
   @ApiProperty({ type: RefView, nullable: true }) team: RefView | null;
   @ApiProperty({ nullable: true, type: String }) subscription_pack: string | null;
   @ApiProperty() total: number;

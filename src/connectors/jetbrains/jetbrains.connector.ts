@@ -67,7 +67,7 @@ export class JetbrainsConnector implements HubConnector {
     try {
       const token = await this.client.tokenInfo(account.baseUrl, account.credentials, account.run);
       await this.client.eachLicensePage(account.baseUrl, account.credentials, token, worker.readPage, account.run);
-      await worker.writeRecords(tokenTeams(token));
+      await worker.writeRecords(tokenTeams(token), await this.productNames(account, [...worker.unnamedProducts]));
     } finally {
       await worker.terminate();
     }
@@ -92,8 +92,19 @@ export class JetbrainsConnector implements HubConnector {
         return summarizePage(items);
       };
       await this.client.eachLicensePage(account.baseUrl, account.credentials, token, readPage, account.run);
+      licenses.nameProducts(await this.productNames(account, licenses.unnamedProducts()));
       return { token, teams: tokenTeams(token), licenses };
     });
+  }
+
+  /**
+   * Names for products that licenses carried without one, from the catalogue (GET /products),
+   * read at most once per run or live read, and only when some license lacks its product's name.
+   */
+  private async productNames(account: ConnectorAccount, unnamed: string[]): Promise<ReadonlyMap<string, string>> {
+    if (unnamed.length === 0) return new Map();
+    const products = await memoInRun(account, 'jetbrains:products', () => this.client.products(account.baseUrl, account.credentials, account.run));
+    return new Map(products.map((p) => [p.code, p.name.trim()]));
   }
 }
 
