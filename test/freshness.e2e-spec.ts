@@ -31,6 +31,19 @@ describe('reads say which snapshot they served and whether it is stale', () => {
     expect(await freshnessOf(hub, id)).toEqual(everywhere(run.finished_at, false));
   });
 
+  it('documents the fields, the headers and the other additions in the OpenAPI document', async () => {
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+    const doc = (await hub.get('/docs-json').expect(200)).body;
+    for (const page of ['UserPage', 'GroupPage', 'LicensePlanPage', 'ReclaimableSeatPage']) {
+      expect(Object.keys(doc.components.schemas[page].properties)).toEqual(expect.arrayContaining(['synced_at', 'stale', 'source']));
+    }
+    const userGet = doc.paths['/unified/user-directory/users/{id}'].get.responses['200'];
+    expect(Object.keys(userGet.headers)).toEqual(['X-Hub-Synced-At', 'X-Hub-Stale']);
+    expect(doc.components.schemas.UnifiedLicensePlanView.properties.product_name).toBeDefined();
+    expect(doc.components.schemas.CreateAccountDto.properties.allow_duplicate).toBeDefined();
+    expect(doc.paths['/integrated-accounts'].post.responses['409'].description).toMatch(/ACCOUNT_ALREADY_CONNECTED/);
+  });
+
   it('a live read says so: no snapshot, never stale', async () => {
     const { hub } = await fx.jetbrains({ dataset: 'tiny' });
     const { id } = await connectSynced(hub);
