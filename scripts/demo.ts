@@ -12,8 +12,8 @@ import { startJetbrainsSimulator } from '../sandbox/jetbrains/server';
 
 /**
  * `npm run demo`: JetBrains and Atlassian simulators and a hub on 127.0.0.1, one sandbox
- * organization of each connected, and their people printed from the unified API. Nothing leaves
- * the machine.
+ * organization of each connected, and their people and seats to reclaim printed from the unified
+ * API. Nothing leaves the machine.
  */
 async function main(): Promise<void> {
   const dataset = process.argv[2] ?? 'small';
@@ -71,10 +71,37 @@ async function main(): Promise<void> {
       })),
     );
     if (users.length > rows) console.log(`… and ${users.length - rows} more people.`);
-    const idle = users.filter((u) => !u.last_active_at || Date.now() - Date.parse(u.last_active_at) > 90 * 86_400_000);
     const plans = await readAll('licenses', accountId);
     const seats = plans.reduce((sum, p) => sum + p.total, 0);
-    console.log(`${users.length} people, ${users.filter((u) => u.status === 'active').length} active, ${idle.length} not seen in 90 days (seats to reclaim); ${seats} seats in ${plans.length} plans.\n`);
+    console.log(`${users.length} people, ${users.filter((u) => u.status === 'active').length} active; ${seats} seats in ${plans.length} plans.`);
+    await showReclaimable(accountId, 10);
+  };
+  // The hub decides what is reclaimable (src/seats/seat-rules.ts): the demo only prints its answer.
+  const showReclaimable = async (accountId: string, rows: number) => {
+    const page = await call(`/unified/user-directory/reclaimable-seats?integrated_account_id=${accountId}&limit=${rows}`);
+    const { summary } = page;
+    const products = summary.by_product
+      .filter((p: { reclaimable: number }) => p.reclaimable > 0)
+      .map((p: { product_name: string | null; product_code: string; reclaimable: number; assigned: number }) => `${p.product_name ?? p.product_code} ${p.reclaimable}/${p.assigned}`)
+      .join(', ');
+    const cost = summary.monthly_cost === null ? '' : `, ${summary.monthly_cost} ${summary.currency} a month`;
+    console.log(
+      `Seats to reclaim (inactive ${summary.inactive_days}+ days): ${summary.reclaimable} ` +
+        `(${summary.by_reason.never_used} never used, ${summary.by_reason.inactive} inactive${cost})${products ? `: ${products}` : ''}; ` +
+        `data synced ${page.synced_at}${page.stale ? ' (stale)' : ''}.`,
+    );
+    if (page.result.length === 0) return console.log('');
+    console.table(
+      page.result.map((seat: any) => ({
+        user: seat.email ?? seat.name ?? seat.user_id,
+        product: seat.product_name ?? seat.product_code,
+        reason: seat.reason,
+        'days inactive': seat.days_inactive ?? 'unknown',
+        'last active': seat.last_active_at ? seat.last_active_at.slice(0, 10) : 'never',
+      })),
+    );
+    if (summary.reclaimable > page.result.length) console.log(`… and ${summary.reclaimable - page.result.length} more seats to reclaim.`);
+    console.log('');
   };
 
   const jetbrains = await connect('jetbrains', { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN });

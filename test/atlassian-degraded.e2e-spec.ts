@@ -31,7 +31,7 @@ describe('Atlassian organizations without the v2 user search or without v2', () 
   });
 
   const connect = async (apiKey: string) => {
-    const res = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: apiKey } }).expect(201);
+    const res = await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: apiKey }, allow_duplicate: true }).expect(201);
     await waitForLatestRun(hub, res.body.id);
     return res.body as { id: string; access: { extra: Record<string, unknown> } };
   };

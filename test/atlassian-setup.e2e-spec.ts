@@ -26,7 +26,7 @@ describe('Atlassian site and Guard set-up fields', () => {
     expect(capturedLogs.join('\n')).not.toContain(SIM_ATL_KEY);
   });
 
-  const connect = (credentials: Record<string, unknown>) => hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY, ...credentials } });
+  const connect = (credentials: Record<string, unknown>) => hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY, ...credentials }, allow_duplicate: true });
   const connected = async (credentials: Record<string, unknown>) => {
     const res = await connect(credentials).expect(201);
     await waitForLatestRun(hub, res.body.id);
@@ -111,7 +111,7 @@ describe('Atlassian site and Guard set-up fields', () => {
       expect(res.body.message).toMatch(/credentials.site needs an API key with the read:accounts:admin scope/);
       expect(res.body.details).toMatchObject({ code: 'VALIDATION_FAILED', field: 'credentials.site' });
       // Without the site the same key connects, on v2 alone.
-      await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: 'sim-atl-directory-only-0123456789' } }).expect(201);
+      await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: 'sim-atl-directory-only-0123456789' }, allow_duplicate: true }).expect(201);
     });
 
     it('refuses what is not a site address, saying what it should look like', async () => {

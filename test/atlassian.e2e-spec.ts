@@ -109,8 +109,8 @@ describe('Atlassian end to end (tiny dataset)', () => {
         last_name: null,
         status: 'active',
         licenses: [
-          { id: 'confluence', product_code: 'confluence', name: 'Confluence', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(75) },
-          { id: 'jira-software', product_code: 'jira-software', name: 'Jira', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(50) },
+          { id: 'confluence', product_code: 'confluence', product_name: 'Confluence', name: 'Confluence', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(75) },
+          { id: 'jira-software', product_code: 'jira-software', product_name: 'Jira', name: 'Jira', status: 'active', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: at815(50) },
         ],
         groups: [
           { id: 'g-admins', name: 'site-admins' },
@@ -259,7 +259,7 @@ describe('Atlassian with a v1-only key, under rate limiting, beside JetBrains', 
     expect(expected).toHaveLength(1000);
 
     atl.faults.update({ rate429: 0.25, retryAfterShare: 0.5, retryAfterSeconds: 1, rate500: 0.05, seed: 7 });
-    const faulty = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: ATLASSIAN_CREDENTIALS })).body.id;
+    const faulty = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: ATLASSIAN_CREDENTIALS, allow_duplicate: true })).body.id;
     const run = await waitForLatestRun(hub, faulty);
     expect(run.stats.retry_reasons.UPSTREAM_RATE_LIMITED).toBeGreaterThan(0);
     expect(await walkUserIds(hub, faulty)).toEqual(expected);

@@ -188,6 +188,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
           {
             id: 'AAAAAAA001',
             product_code: 'II',
+            product_name: 'IntelliJ IDEA Ultimate',
             name: 'IntelliJ IDEA Ultimate',
             status: 'active',
             is_trial: false,
@@ -200,6 +201,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
           {
             id: 'AAAAAAA002',
             product_code: 'WS',
+            product_name: 'WebStorm',
             name: 'WebStorm',
             status: 'active',
             is_trial: false,
@@ -313,6 +315,14 @@ describe('JetBrains end to end (tiny dataset)', () => {
       await hub.get(`/unified/user-directory/users/old@example.com?integrated_account_id=${accountId}`).expect(404);
       await hub.get(`/unified/user-directory/users/old@example.com?integrated_account_id=${accountId}&include_outdated=true`).expect(200);
     });
+
+    it('finds a user whatever the letter case of the email, and says what was asked for when not found', async () => {
+      const res = await hub.get(`/unified/user-directory/users/${encodeURIComponent('Ada@Example.COM')}?integrated_account_id=${accountId}`).expect(200);
+      expect(res.body).toMatchObject({ id: 'ada@example.com', email: 'ada@example.com' });
+      await hub.get(`/unified/user-directory/users/OLD@example.com?integrated_account_id=${accountId}&include_outdated=true`).expect(200);
+      const missing = await hub.get(`/unified/user-directory/users/Nobody@Example.com?integrated_account_id=${accountId}`).expect(404);
+      expect(missing.body.message).toBe(`No user "Nobody@Example.com" in integrated account ${accountId}`);
+    });
   });
 
   describe('bad list input', () => {
@@ -369,6 +379,9 @@ describe('JetBrains end to end (tiny dataset)', () => {
         ],
         next_cursor: null,
         result_count: 4,
+        synced_at: expect.any(String),
+        stale: false,
+        source: 'snapshot',
       });
     });
 
@@ -387,6 +400,7 @@ describe('JetBrains end to end (tiny dataset)', () => {
       expect(rows['II:2573297:1215/ABCDE']).toEqual({
         id: 'II:2573297:1215/ABCDE',
         product_code: 'II',
+        product_name: 'IntelliJ IDEA Ultimate',
         name: 'IntelliJ IDEA Ultimate',
         team: { id: '2573297', name: 'Backend' },
         subscription_pack: '1215/ABCDE',

@@ -10,7 +10,7 @@ import { startHub, TestHub, waitForLatestRun } from './support/hub-harness';
 const CREDENTIALS = { customer_code: String(SIM_CUSTOMER_CODE), api_key: SIM_ADMIN_TOKEN };
 
 async function connect(hub: TestHub): Promise<{ id: string; readRequests: number }> {
-  const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201)).body.id;
+  const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS, allow_duplicate: true }).expect(201)).body.id;
   const run = await waitForLatestRun(hub, id, 'succeeded');
   // A sync reads GET /token and every license page: exactly what one full live read needs.
   return { id, readRequests: run.stats.upstream_requests };

@@ -57,7 +57,9 @@ describe('people across connectors', () => {
     expect(res.body.email).toBe(shared);
     expect(res.body.accounts.map((a: { integration: string }) => a.integration).sort()).toEqual(['atlassian', 'jetbrains']);
     const jb = res.body.accounts.find((a: { integration: string }) => a.integration === 'jetbrains');
-    expect(jb).toMatchObject({ integrated_account_id: jetbrainsId, user_id: shared, status: 'active' });
+    expect(jb).toMatchObject({ integrated_account_id: jetbrainsId, user_id: shared, status: 'active', stale: false });
+    const account = (await hub.get(`/integrated-accounts/${jetbrainsId}`).expect(200)).body;
+    expect(jb.synced_at).toBe(account.last_synced_at);
     expect(jb.licenses.map((l: { product_code: string }) => l.product_code).sort()).toEqual(['II', 'WS']);
     expect(res.body.products.filter((p: { integration: string }) => p.integration === 'jetbrains')).toEqual([
       { product_code: 'II', product_name: 'IntelliJ IDEA Ultimate', integration: 'jetbrains' },

@@ -69,7 +69,7 @@ describe('credentials quoted by an upstream are redacted (JetBrains)', () => {
     expectClean(res.body, JB_SECRETS);
 
     sim.faults.update({ script: [] });
-    accountId = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: JB_CREDENTIALS }).expect(201)).body.id;
+    accountId = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: JB_CREDENTIALS, allow_duplicate: true }).expect(201)).body.id;
     await waitForLatestRun(hub, accountId, 'succeeded');
   });
 
@@ -142,7 +142,7 @@ describe('credentials that cannot travel in a header', () => {
     expect(connect.body.message).toContain('credentials.api_key (API token) contains a character that cannot be sent in an HTTP header');
     expect(JSON.stringify(connect.body)).not.toContain(apiKey);
 
-    const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: JB_CREDENTIALS }).expect(201)).body.id;
+    const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: JB_CREDENTIALS, allow_duplicate: true }).expect(201)).body.id;
     await waitForLatestRun(hub, id, 'succeeded');
     sim.faults.resetStats();
     const patch = await hub.patch(`/integrated-accounts/${id}`, { credentials: { customer_code: CUSTOMER_CODE, api_key: apiKey } }).expect(400);
@@ -154,7 +154,7 @@ describe('credentials that cannot travel in a header', () => {
   });
 
   it('stored credentials that cannot be sent (written before this check) fail at once with 400, never retried', async () => {
-    const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: JB_CREDENTIALS }).expect(201)).body.id;
+    const id = (await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: JB_CREDENTIALS, allow_duplicate: true }).expect(201)).body.id;
     await waitForLatestRun(hub, id, 'succeeded');
     const cipher = hub.app.get(CredentialCipher);
     const sealed = cipher.seal(JSON.stringify({ customer_code: CUSTOMER_CODE, api_key: 'legacy\nkey-0123456789' }), id);
@@ -201,7 +201,7 @@ describe('credentials quoted by an upstream are redacted (Atlassian)', () => {
     expect(retryLines('/admin/v1/orgs')[0]).toContain('Lookup failed for Authorization: Bearer [REDACTED]');
 
     sim.faults.update({ script: [] });
-    const id = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY } }).expect(201)).body.id;
+    const id = (await hub.post('/integrated-accounts', { integration: 'atlassian', credentials: { api_key: SIM_ATL_KEY }, allow_duplicate: true }).expect(201)).body.id;
     await waitForLatestRun(hub, id, 'succeeded');
     sim.faults.update({ script: ['401-echo'] });
     const live = await hub.get(`/unified/user-directory/users?integrated_account_id=${id}&limit=2&source=live`).expect(400);

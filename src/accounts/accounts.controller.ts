@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresScope } from '../auth/scope.decorator';
 import { PageQuery } from '../common/list-query.dto';
 import { DEFAULT_LIMIT } from '../common/list-query.dto';
@@ -16,9 +16,16 @@ export class AccountsController {
   @RequiresScope('admin')
   @ApiOperation({
     summary: 'Connect an account',
-    description: 'Tests the credentials upstream; stores them encrypted only when they work, then starts the initial sync.',
+    description:
+      'Tests the credentials upstream; stores them encrypted only when they work, then starts the initial sync. ' +
+      'An organization that is connected already (same integration and organization id) is refused with 409 unless allow_duplicate is true.',
   })
   @ApiCreatedResponse({ type: AccountView })
+  @ApiConflictResponse({
+    description:
+      'ACCOUNT_ALREADY_CONNECTED: this organization is connected already; details.existing_account_id names that account ' +
+      '(PATCH it to change its credentials, or send allow_duplicate: true to connect a second account)',
+  })
   async create(@Body() dto: CreateAccountDto): Promise<AccountView> {
     return toAccountView(await this.accounts.create(dto));
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Length } from 'class-validator';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'jetbrains', description: 'Connector id from GET /integrations' })
@@ -20,6 +20,16 @@ export class CreateAccountDto {
   @IsDefined()
   @IsObject()
   credentials: Record<string, string>;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Connect even when this organization is connected already (same integration and organization id). Without it, ' +
+      'such a connect answers 409 ACCOUNT_ALREADY_CONNECTED with details.existing_account_id',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'allow_duplicate must be true or false' })
+  allow_duplicate?: boolean;
 }
 
 export class UpdateAccountDto {

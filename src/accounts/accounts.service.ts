@@ -35,6 +35,7 @@ export class AccountsService {
     const connector = this.registry.get(dto.integration);
     const submitted = validateCredentials(connector.entry, dto.credentials);
     const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+    if (dto.allow_duplicate !== true) await this.refuseDuplicate(connector.entry.id, access);
     const now = new Date().toISOString();
     const id = sortableId();
     const row: AccountRow = {
@@ -56,6 +57,25 @@ export class AccountsService {
     // Awaited: the first sync is registered before the connect answers (a first read then waits for it).
     await this.events.emitAsync(ACCOUNT_CREATED, { accountId: id } satisfies AccountCreatedEvent);
     return row;
+  }
+
+  /**
+   * Connecting an organization twice is almost always a mistake (a second account syncs the same
+   * people again and doubles every count); checked after the credentials are tested, since only the
+   * upstream says which organization they open. Few accounts per integration: read and compared here.
+   */
+  private async refuseDuplicate(integration: string, access: AuthenticationResult): Promise<void> {
+    const organizationId = access.organization.id;
+    for (const other of await this.accounts.accessOf(integration)) {
+      const otherAccess = JSON.parse(other.access) as AuthenticationResult;
+      if (otherAccess.organization?.id !== organizationId) continue;
+      throw new HubError(
+        'ACCOUNT_ALREADY_CONNECTED',
+        `This ${integration} organization (${organizationId}) is connected already as integrated account ${other.id}: ` +
+          `PATCH /integrated-accounts/${other.id} to replace its credentials, or send "allow_duplicate": true to connect it again as a second account.`,
+        { details: { existing_account_id: other.id, organization_id: organizationId } },
+      );
+    }
   }
 
   async update(id: string, dto: UpdateAccountDto): Promise<AccountRow> {
@@ -126,6 +146,11 @@ export class AccountsService {
     await this.accounts.delete(id);
     if (row.current_snapshot_id) await this.directory.deleteSnapshot(row.current_snapshot_id);
     this.logger.log(`deleted account ${id}`);
+  }
+
+  /** The account's connector, without opening its credentials. */
+  connectorOf(row: AccountRow): RegisteredConnector {
+    return this.registry.get(row.integration);
   }
 
   /** What a connector needs to work for this account; decrypts the credentials. */

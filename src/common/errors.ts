@@ -24,6 +24,8 @@ export const ErrorCodes = {
   USER_NOT_FOUND: HttpStatus.NOT_FOUND,
   PERSON_NOT_FOUND: HttpStatus.NOT_FOUND,
   RUN_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** The organization is connected already (same integration and organization id). */
+  ACCOUNT_ALREADY_CONNECTED: HttpStatus.CONFLICT,
   CAPABILITY_NOT_SUPPORTED: HttpStatus.NOT_IMPLEMENTED,
   /** The upstream rejected the stored or submitted credentials. */
   UPSTREAM_AUTH_FAILED: HttpStatus.BAD_REQUEST,

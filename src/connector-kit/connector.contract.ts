@@ -127,4 +127,10 @@ export interface HubConnector {
   listLicenses?(account: ConnectorAccount, page: PageRequest): Promise<ConnectorPage<UnifiedLicensePlan>>;
   /** Sends one request 1-to-1 upstream with the account's credentials injected. Never retried. */
   proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse>;
+  /**
+   * For a connector whose user ids are normalised (JetBrains: the lowercased email): the stored id
+   * a client's id stands for, so `GET …/users/Ada@Example.COM` finds `ada@example.com`. Pure and
+   * cheap; without it, ids match exactly.
+   */
+  normalizeUserId?(id: string): string;
 }

@@ -18,7 +18,7 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A plan with every seat count at zero, for a mapper to count into. */
+/** A plan with every seat count at zero, for a mapper to count into; `name` is the product's name. */
 export function emptyPlan(fields: {
   id: string;
   product_code: string;
@@ -27,5 +27,6 @@ export function emptyPlan(fields: {
   subscription_pack: string | null;
   integration: string;
 }): UnifiedLicensePlan {
-  return { ...fields, total: 0, assigned: 0, available: 0, unavailable: 0, suspended: 0, trial: 0, valid_until: null };
+  const { id, product_code, name, ...rest } = fields;
+  return { id, product_code, product_name: name, name, ...rest, total: 0, assigned: 0, available: 0, unavailable: 0, suspended: 0, trial: 0, valid_until: null };
 }

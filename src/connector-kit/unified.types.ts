@@ -17,6 +17,9 @@ export interface UnifiedRef {
 export interface UnifiedUserLicense {
   id: string;
   product_code: string;
+  /** The product's name, beside every product_code the hub serves. */
+  product_name: string | null;
+  /** The same name, kept for clients written before product_name. */
   name: string | null;
   status: 'active' | 'suspended' | 'outdated' | string;
   is_trial: boolean;
@@ -59,6 +62,8 @@ export interface UnifiedGroup {
 export interface UnifiedLicensePlan {
   id: string;
   product_code: string;
+  product_name: string | null;
+  /** The same as product_name, kept for clients written before it. */
   name: string | null;
   team: UnifiedRef | null;
   subscription_pack: string | null;

@@ -4,6 +4,7 @@ import { seatPlanKey, seatsOfUser } from './seat-derivation';
 const license = (over: Partial<UnifiedUserLicense>): UnifiedUserLicense => ({
   id: 'N9IX2NWHK5',
   product_code: 'II',
+  product_name: 'IntelliJ IDEA Ultimate',
   name: 'IntelliJ IDEA Ultimate',
   status: 'active',
   is_trial: false,

@@ -23,7 +23,7 @@ export function seatsOfUser(user: UnifiedUser, outdatedOnly = false): Seat[] {
       email: user.email,
       name: user.name,
       product_code: license.product_code,
-      product_name: license.name,
+      product_name: license.product_name ?? license.name,
       group: license.team ? { id: license.team.id, name: license.team.name } : null,
       subscription_pack: license.subscription_pack,
       assigned_at: license.assigned_at,

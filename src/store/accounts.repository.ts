@@ -38,6 +38,11 @@ export class AccountsRepository {
     return query.execute();
   }
 
+  /** Accounts of one integration, oldest first, with what their credentials gave access to. */
+  async accessOf(integration: string): Promise<Pick<AccountRow, 'id' | 'access'>[]> {
+    return this.db.selectFrom('accounts').select(['id', 'access']).where('integration', '=', integration).orderBy('id').execute();
+  }
+
   async all(): Promise<AccountRow[]> {
     return this.db.selectFrom('accounts').selectAll().orderBy('id').execute();
   }

@@ -12,6 +12,10 @@ export interface PersonEntry {
   account_id: string;
   integration: string;
   data: string;
+  /** The account's state, for how fresh its entry is. */
+  status: string;
+  last_sync_status: string | null;
+  last_synced_at: string | null;
 }
 
 /**
@@ -46,7 +50,15 @@ export class PeopleRepository {
     return this.db
       .selectFrom('people')
       .innerJoin('accounts', 'accounts.current_snapshot_id', 'people.snapshot_id')
-      .select(['people.email', 'accounts.id as account_id', 'accounts.integration', 'people.data'])
+      .select([
+        'people.email',
+        'accounts.id as account_id',
+        'accounts.integration',
+        'people.data',
+        'accounts.status',
+        'accounts.last_sync_status',
+        'accounts.last_synced_at',
+      ])
       .where('people.email', 'in', emails)
       .orderBy('people.email')
       .orderBy('accounts.id')

@@ -31,6 +31,10 @@ class PersonAccountView {
   @ApiProperty() status: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_active_at: string | null;
   @ApiProperty({ type: [PersonLicenseView] }) licenses: PersonLicenseView[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the sync whose snapshot this entry comes from finished' })
+  synced_at: string | null;
+  @ApiProperty({ description: 'The account needs re-auth, its last sync failed, or its snapshot is older than twice HUB_SYNC_INTERVAL' })
+  stale: boolean;
 }
 
 class ProductView {

@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Page, pageLimit } from '../common/list-query.dto';
 import { latestDate } from '../connector-kit';
 import type { PersonInAccount } from '../seats/person-derivation';
 import { PeopleRepository, PersonEntry } from '../store/people.repository';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../config/config.token';
+import { snapshotFreshness } from './freshness';
 import type { PeopleQuery, PersonView } from './people.dto';
 
 /** People are not in one account: their cursors are bound to this pseudo account. */
@@ -14,6 +17,7 @@ const ALL_ACCOUNTS = '*';
 @Injectable()
 export class PeopleService {
   constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly people: PeopleRepository,
     private readonly cursors: CursorCodec,
   ) {}
@@ -24,7 +28,7 @@ export class PeopleService {
     const limit = pageLimit(query.limit, cursor);
     const emails = await this.people.emails(after, limit, query.email?.toLowerCase());
     const page = emails.slice(0, limit);
-    const result = toPeople(await this.people.entries(page));
+    const result = toPeople(await this.people.entries(page), this.config.syncIntervalMs);
     const last = page[page.length - 1];
     return {
       result,
@@ -34,14 +38,14 @@ export class PeopleService {
   }
 
   async get(email: string): Promise<PersonView> {
-    const [person] = toPeople(await this.people.entries([email.trim().toLowerCase()]));
+    const [person] = toPeople(await this.people.entries([email.trim().toLowerCase()]), this.config.syncIntervalMs);
     if (!person) throw new HubError('PERSON_NOT_FOUND', `No person with the email ${JSON.stringify(email)} in any integrated account`);
     return person;
   }
 }
 
 /** Entries (ordered by email, then account) grouped into one view per person. */
-function toPeople(entries: PersonEntry[]): PersonView[] {
+function toPeople(entries: PersonEntry[], syncIntervalMs: number, now = Date.now()): PersonView[] {
   const people: PersonView[] = [];
   for (const entry of entries) {
     let person = people[people.length - 1];
@@ -50,7 +54,8 @@ function toPeople(entries: PersonEntry[]): PersonView[] {
       people.push(person);
     }
     const data = JSON.parse(entry.data) as PersonInAccount;
-    person.accounts.push({ integrated_account_id: entry.account_id, integration: entry.integration, ...data });
+    const { synced_at, stale } = snapshotFreshness(entry, syncIntervalMs, now);
+    person.accounts.push({ integrated_account_id: entry.account_id, integration: entry.integration, ...data, synced_at, stale });
     person.name ??= data.name;
     person.last_active_at = latestDate([person.last_active_at, data.last_active_at]);
     for (const license of data.licenses) {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { PageQuery } from '../common/list-query.dto';
-import { AccountScopedQuery, InactivityWindow } from './unified.dto';
+import { AccountScopedQuery, FreshnessFields, InactivityWindow } from './unified.dto';
 
 const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -82,7 +82,7 @@ export class ReclaimSummary {
   @ApiProperty({ nullable: true, type: String, example: 'EUR' }) currency: string | null;
 }
 
-export class ReclaimableSeatPage {
+export class ReclaimableSeatPage extends FreshnessFields {
   @ApiProperty({ type: [ReclaimableSeatView] }) result: ReclaimableSeatView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;

@@ -8,6 +8,7 @@ import { daysInactive, DEFAULT_INACTIVE_DAYS, inactivityCutoff, reclaimReason } 
 import type { AccountRow } from '../store/accounts.repository';
 import { SeatFilter, SeatsRepository, StoredSeat } from '../store/seats.repository';
 import type { ReclaimableSeatsQuery, ReclaimSummary } from './reclaimable-seats.dto';
+import { freshnessMembers } from './freshness';
 import { SeatCountsCache } from './seat-counts-cache';
 import { UnifiedService } from './unified.service';
 
@@ -29,7 +30,7 @@ export class ReclaimableSeatsService {
 
   async list(query: ReclaimableSeatsQuery, now = Date.now()): Promise<Buffer> {
     const account = await this.accounts.get(query.integrated_account_id);
-    const snapshot = await this.unified.snapshotOf(account);
+    const { id: snapshot, freshness } = await this.unified.served(account);
     const inactiveDays = query.inactive_days ?? DEFAULT_INACTIVE_DAYS;
     const filter: SeatFilter = {
       cutoff: inactivityCutoff(now, inactiveDays),
@@ -49,7 +50,9 @@ export class ReclaimableSeatsService {
     const prices = seatPricesOf(account);
     const items = page.map((seat) => seatJson(seat, filter.cutoff, now, prices)).join(',');
     const summary = await this.summary(snapshot, filter, inactiveDays, prices);
-    return Buffer.from(`{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length},"summary":${JSON.stringify(summary)}}`);
+    return Buffer.from(
+      `{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length},"summary":${JSON.stringify(summary)},${freshnessMembers(freshness)}}`,
+    );
   }
 
   private async summary(snapshot: string, filter: SeatFilter, inactiveDays: number, prices: SeatPrices | null): Promise<ReclaimSummary> {

@@ -7,6 +7,18 @@ import { RECLAIM_RULES, ReclaimableSeatPage, ReclaimableSeatsQuery } from './rec
 import { ReclaimableSeatsService } from './reclaimable-seats.service';
 import { PEOPLE_RULES, PeoplePage, PeopleQuery, PersonView } from './people.dto';
 import { PeopleService } from './people.service';
+import { freshnessHeaders } from './freshness';
+
+const FRESHNESS_HEADERS = {
+  'X-Hub-Synced-At': {
+    description: 'When the sync run whose snapshot answered finished (ISO 8601 UTC), as synced_at in the lists',
+    schema: { type: 'string', format: 'date-time' },
+  },
+  'X-Hub-Stale': {
+    description: 'true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL, as stale in the lists',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  },
+};
 
 @ApiTags('Unified User Directory')
 @ApiBearerAuth()
@@ -26,10 +38,16 @@ export class UnifiedController {
   }
 
   @Get('users/:id')
-  @ApiOperation({ summary: 'One user by id' })
-  @ApiOkResponse({ type: UnifiedUserView })
-  user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res() res: Response) {
-    return json(res, this.unified.getUser(id, query));
+  @ApiOperation({
+    summary: 'One user by id',
+    description:
+      'From the current snapshot. JetBrains ids are lowercased emails and are found whatever the letter case asked for. ' +
+      'Which snapshot answered, and whether it is stale, is in the X-Hub-Synced-At and X-Hub-Stale headers (the lists carry synced_at and stale).',
+  })
+  @ApiOkResponse({ type: UnifiedUserView, headers: FRESHNESS_HEADERS })
+  async user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res() res: Response) {
+    const { body, freshness } = await this.unified.getUser(id, query);
+    return json(res, Promise.resolve(body), freshnessHeaders(freshness));
   }
 
   @Get('groups')
@@ -72,8 +90,8 @@ export class UnifiedController {
  * The service answers JSON bytes already: send them as they are, straight through Node's response
  * (Express's `send` would look up the MIME type and check freshness on every page).
  */
-async function json(res: Response, body: Promise<Buffer>): Promise<void> {
+async function json(res: Response, body: Promise<Buffer>, headers: Record<string, string> = {}): Promise<void> {
   const bytes = await body;
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+  res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
   res.end(bytes);
 }

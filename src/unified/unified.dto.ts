@@ -75,7 +75,15 @@ class EmailView {
 class UserLicenseView {
   @ApiProperty({ description: 'Upstream license id' }) id: string;
   @ApiProperty({ example: 'II' }) product_code: string;
-  @ApiProperty({ nullable: true, type: String, example: 'IntelliJ IDEA Ultimate' }) name: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'IntelliJ IDEA Ultimate',
+    description: "The product's name. JetBrains: the license's product, else the product catalogue (GET /products); Atlassian: the product access name",
+  })
+  product_name: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'IntelliJ IDEA Ultimate', description: 'The same as product_name (kept for compatibility)' })
+  name: string | null;
   @ApiProperty({ enum: ['active', 'suspended', 'outdated'] }) status: string;
   @ApiProperty() is_trial: boolean;
   @ApiProperty({ type: RefView, nullable: true }) team: RefView | null;
@@ -119,8 +127,10 @@ class PlanUtilizationView {
 
 export class UnifiedLicensePlanView {
   @ApiProperty({ example: 'II:2573297:1215/ABCDE' }) id: string;
-  @ApiProperty() product_code: string;
-  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ example: 'II' }) product_code: string;
+  @ApiProperty({ nullable: true, type: String, example: 'IntelliJ IDEA Ultimate', description: "The product's name, found as for a user's licenses" })
+  product_name: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The same as product_name (kept for compatibility)' }) name: string | null;
   @ApiProperty({ type: RefView, nullable: true }) team: RefView | null;
   @ApiProperty({ nullable: true, type: String }) subscription_pack: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Seats bought: total = assigned + available + unavailable; null where the upstream has no purchased-seat figure (Atlassian)' })
@@ -141,17 +151,36 @@ export class UnifiedLicensePlanView {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Atlassian: users with access active in the last 90 days' }) active_last_90_days?: number | null;
 }
 
-export class UserPage {
+/** What every unified list says about the data it served (see src/unified/freshness.ts). */
+export class FreshnessFields {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)',
+  })
+  synced_at: string | null;
+  @ApiProperty({
+    description:
+      'true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: ' +
+      'the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live',
+  })
+  stale: boolean;
+  @ApiProperty({ enum: ['snapshot', 'live'], description: 'snapshot: the last successful sync; live: the upstream, read for this request' })
+  source: string;
+}
+
+export class UserPage extends FreshnessFields {
   @ApiProperty({ type: [UnifiedUserView] }) result: UnifiedUserView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;
 }
-export class GroupPage {
+export class GroupPage extends FreshnessFields {
   @ApiProperty({ type: [UnifiedGroupView] }) result: UnifiedGroupView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;
 }
-export class LicensePlanPage {
+export class LicensePlanPage extends FreshnessFields {
   @ApiProperty({ type: [UnifiedLicensePlanView] }) result: UnifiedLicensePlanView[];
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;

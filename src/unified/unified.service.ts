@@ -11,6 +11,7 @@ import type { DirectoryResource } from '../connector-kit/unified.types';
 import type { AccountRow } from '../store/accounts.repository';
 import { DirectoryRecord, DirectoryRepository, OverlayKind } from '../store/directory.repository';
 import { SyncService } from '../sync/sync.service';
+import { closeEnvelope, Freshness, LIVE, snapshotFreshness } from './freshness';
 import { LiveReads } from './live-reads';
 import { PageCache } from './page-cache';
 import type { DirectoryListQuery, DirectoryOptions, LicensesQuery } from './unified.dto';
@@ -18,6 +19,18 @@ import { PlanUtilizationService } from './plan-utilization.service';
 
 /** Seconds a client is told to wait while the first sync of an account is still running. */
 const PENDING_RETRY_AFTER = 5;
+
+/** The snapshot a read serves, and how fresh it is now. */
+export interface ServedSnapshot {
+  id: string;
+  freshness: Freshness;
+}
+
+/** A single item as JSON bytes, with the freshness of the snapshot it came from. */
+export interface ServedItem {
+  body: Buffer;
+  freshness: Freshness;
+}
 
 /**
  * Serves the unified lists from the account's current snapshot, in keyset pages ordered by id.
@@ -42,24 +55,25 @@ export class UnifiedService {
 
   /**
    * One page as JSON bytes. Records are stored as JSON and spliced into the envelope as they are
-   * (no parse and re-serialise on the hot path), and a rendered page is kept for repeats.
+   * (no parse and re-serialise on the hot path), and a rendered page is kept for repeats, without
+   * the freshness fields: those are added per request (see closeEnvelope).
    */
   async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<Buffer> {
     const account = await this.accounts.get(query.integrated_account_id);
-    if (query.source === 'live') return Buffer.from(JSON.stringify(await this.listLive(resource, account, query)));
+    if (query.source === 'live') return Buffer.from(JSON.stringify({ ...(await this.listLive(resource, account, query)), ...LIVE }));
     const overlay = overlayFor(resource, query);
     // A cursor of the outdated-inclusive list is not valid for the default one, and the other way round.
     const cursorResource = overlay ?? resource;
     const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: cursorResource }) : null;
     const after = position?.k ?? null;
     const limit = pageLimit(query.limit, position);
-    const snapshot = await this.snapshotOf(account);
+    const { id: snapshot, freshness } = await this.served(account);
     const withRemote = query.include_remote_data === true;
     // Plans carry utilization, which moves with the request time: rendered each time (plans are few).
     const cacheable = resource !== 'licenses';
     const cacheKey = `${snapshot}|${cursorResource}|${after ?? ''}|${limit}|${withRemote}`;
     const cached = cacheable ? this.pages.get(cacheKey) : undefined;
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return closeEnvelope(cached, freshness);
     const rows = overlay
       ? await this.directory.pageWithOverlay(snapshot, resource, overlay, after, limit, withRemote)
       : await this.directory.page(snapshot, resource, after, limit, withRemote);
@@ -72,9 +86,10 @@ export class UnifiedService {
           inactiveDays: (query as LicensesQuery).inactive_days,
           includeOutdated: query.include_outdated === true,
         })).join(',');
-    const body = Buffer.from(`{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length}}`);
+    // Stored open: the freshness fields are added on each answer, so a cached page never freezes them.
+    const body = Buffer.from(`{"result":[${items}],"next_cursor":${JSON.stringify(next)},"result_count":${page.length}`);
     if (cacheable) this.pages.set(cacheKey, body);
-    return body;
+    return closeEnvelope(body, freshness);
   }
 
   /**
@@ -117,25 +132,37 @@ export class UnifiedService {
     };
   }
 
-  async getUser(id: string, query: DirectoryOptions): Promise<Buffer> {
+  async getUser(requestedId: string, query: DirectoryOptions): Promise<ServedItem> {
     const account = await this.accounts.get(query.integrated_account_id);
-    const snapshot = await this.snapshotOf(account);
+    const { id: snapshot, freshness } = await this.served(account);
+    const connector = this.accounts.connectorOf(account).implementation;
+    const id = connector.normalizeUserId ? connector.normalizeUserId(requestedId) : requestedId;
     const overlay = overlayFor('users', query);
     const row = overlay ? await this.directory.getWithOverlay(snapshot, 'users', overlay, id) : await this.directory.get(snapshot, 'users', id);
-    if (!row) throw new HubError('USER_NOT_FOUND', `No user "${id}" in integrated account ${account.id}`);
-    return Buffer.from(recordJson(row, query.include_remote_data === true));
+    if (!row) throw new HubError('USER_NOT_FOUND', `No user "${requestedId}" in integrated account ${account.id}`);
+    return { body: Buffer.from(recordJson(row, query.include_remote_data === true)), freshness };
+  }
+
+  /** The id of the snapshot to read (see served). */
+  async snapshotOf(account: AccountRow): Promise<string> {
+    return (await this.served(account)).id;
   }
 
   /**
-   * The snapshot to read. Before the first sync has finished, waits for it (bounded by
-   * HUB_FIRST_SYNC_WAIT), then answers 503 with Retry-After rather than an empty list.
+   * The snapshot to read and its freshness, both from one account row. Before the first sync has
+   * finished, waits for it (bounded by HUB_FIRST_SYNC_WAIT), then answers 503 with Retry-After
+   * rather than an empty list.
    */
-  async snapshotOf(account: AccountRow): Promise<string> {
-    if (account.current_snapshot_id) return account.current_snapshot_id;
+  async served(account: AccountRow): Promise<ServedSnapshot> {
+    const serve = (row: AccountRow & { current_snapshot_id: string }): ServedSnapshot => ({
+      id: row.current_snapshot_id,
+      freshness: snapshotFreshness(row, this.config.syncIntervalMs),
+    });
+    if (hasSnapshot(account)) return serve(account);
     if (this.sync.isRunning(account.id)) {
       await this.sync.waitForRun(account.id, this.config.firstSyncWaitMs);
       const fresh = await this.accounts.get(account.id);
-      if (fresh.current_snapshot_id) return fresh.current_snapshot_id;
+      if (hasSnapshot(fresh)) return serve(fresh);
       account = fresh;
     }
     if (this.sync.isRunning(account.id)) {
@@ -150,6 +177,10 @@ export class UnifiedService {
       { retryAfterSeconds: 60 },
     );
   }
+}
+
+function hasSnapshot(row: AccountRow): row is AccountRow & { current_snapshot_id: string } {
+  return row.current_snapshot_id !== null && row.current_snapshot_id !== '';
 }
 
 /** The overlay that turns a list into its outdated-inclusive variant, when asked for. */

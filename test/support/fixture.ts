@@ -205,6 +205,11 @@ export interface ConnectBody {
   name?: string;
   /** Default: the simulator's admin credentials for the integration. */
   credentials?: Record<string, string>;
+  /**
+   * Default true: specs connect the one sandbox organization many times on one hub (an account per
+   * case); the 409 for an organization connected already has its own test (false there).
+   */
+  allow_duplicate?: boolean;
 }
 
 export interface Connected {
@@ -217,7 +222,7 @@ export interface Connected {
 export async function connect(hub: HubClient, body: ConnectBody = {}): Promise<Connected> {
   const integration = body.integration ?? 'jetbrains';
   const credentials = body.credentials ?? DEFAULT_CREDENTIALS[integration];
-  const res = await hub.post('/integrated-accounts', { ...body, integration, credentials }).expect(201);
+  const res = await hub.post('/integrated-accounts', { allow_duplicate: true, ...body, integration, credentials }).expect(201);
   return { id: res.body.id, body: res.body };
 }
 

@@ -138,5 +138,19 @@ describe('Atlassian mapper', () => {
     const [user] = mapUsers([v1(billable === null ? {} : { access_billable: billable })], [], { guard });
     expect(user!.is_billable).toBe(expected);
   });
-});
 
+  it('puts the product name beside every product code, in licenses and plans', () => {
+    const users = mapUsers(
+      [v1({ product_access: [{ key: 'confluence', name: 'Confluence Cloud', last_active: '2026-10-01' }] })],
+      [v2({ productAccess: [{ key: 'jira-software', id: 'i-1', lastActiveTimestamp: '2026-10-02T00:00:00Z' }] } as Partial<AtlUserV2>)],
+    );
+    expect(users[0]!.licenses.map((l) => [l.product_code, l.product_name, l.name])).toEqual([
+      ['confluence', 'Confluence Cloud', 'Confluence Cloud'],
+      ['jira-software', 'Jira', 'Jira'],
+    ]);
+    expect(mapLicensePlans(users, Date.parse('2026-10-03')).map((p) => [p.product_code, p.product_name, p.name])).toEqual([
+      ['confluence', 'Confluence Cloud', 'Confluence Cloud'],
+      ['jira-software', 'Jira', 'Jira'],
+    ]);
+  });
+});

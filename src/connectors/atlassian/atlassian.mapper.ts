@@ -117,6 +117,7 @@ function license(key: string, name: string, userStatus: string, lastActive: stri
   return {
     id: key,
     product_code: key,
+    product_name: name,
     name,
     status: userStatus === 'active' ? 'active' : 'suspended',
     is_trial: false,
@@ -148,7 +149,7 @@ export function mapLicensePlans(users: UnifiedUser[], now: number): UnifiedLicen
       let plan = plans.get(access.product_code);
       if (!plan) {
         plan = {
-          ...emptyPlan({ id: access.product_code, product_code: access.product_code, name: access.name, team: null, subscription_pack: null, integration: INTEGRATION }),
+          ...emptyPlan({ id: access.product_code, product_code: access.product_code, name: access.product_name ?? access.name, team: null, subscription_pack: null, integration: INTEGRATION }),
           // The Admin API has no purchased-seat figure: unknown, not a copy of assigned.
           total: null,
           available: null,

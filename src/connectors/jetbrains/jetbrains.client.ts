@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConcurrencyGate, JsonRequest, JsonResponse, UpstreamHttp, malformed, redactUrl } from '../../connector-kit';
 import type { Credentials, RunScope } from '../../connector-kit';
 import { PageSummary, SERVICE } from './jetbrains.pages';
-import type { JbError, JbManagedCustomer, JbManagedTeam } from './jetbrains.types';
+import type { JbError, JbManagedCustomer, JbManagedTeam, JbProduct } from './jetbrains.types';
 
 /** The API's maximum page size (reference §1.3). */
 export const PER_PAGE = 200;
@@ -36,6 +36,13 @@ export class JetbrainsClient {
     const { body } = await this.http.json<JbTokenInfo>(this.request(baseUrl + '/token', credentials, run));
     if (!body || (body.type !== 'CUSTOMER' && body.type !== 'TEAM')) throw malformed(SERVICE, 'GET /token is not a customer or team');
     return body;
+  }
+
+  /** The product catalogue (GET /products): code and name of every product. */
+  async products(baseUrl: string, credentials: Credentials, run?: RunScope): Promise<JbProduct[]> {
+    const { body } = await this.http.json<JbProduct[]>(this.request(baseUrl + '/products', credentials, run));
+    if (!Array.isArray(body)) throw malformed(SERVICE, 'GET /products did not return an array');
+    return body.filter((p) => typeof p?.code === 'string' && typeof p.name === 'string' && p.name.trim() !== '');
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Connector, UpstreamHttp, forwardToUpstream, memoInRun, pageOfSorted } from '../../connector-kit';
 import type { AuthenticationResult, ConnectorAccount, ConnectorPage, Credentials, HubConnector, PageRequest, ProxyRequest, ProxyResponse, SnapshotSink, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../connector-kit';
 import { JbTokenInfo, JetbrainsClient } from './jetbrains.client';
-import { LicenseAccumulator } from './jetbrains.mapper';
+import { emailKey, LicenseAccumulator } from './jetbrains.mapper';
 import { parseLicensePage, SERVICE, summarizePage } from './jetbrains.pages';
 import { SnapshotWorker } from './jetbrains.snapshot-source';
 import type { JbTeam } from './jetbrains.types';
@@ -67,7 +67,7 @@ export class JetbrainsConnector implements HubConnector {
     try {
       const token = await this.client.tokenInfo(account.baseUrl, account.credentials, account.run);
       await this.client.eachLicensePage(account.baseUrl, account.credentials, token, worker.readPage, account.run);
-      await worker.writeRecords(tokenTeams(token));
+      await worker.writeRecords(tokenTeams(token), await this.productNames(account, [...worker.unnamedProducts]));
     } finally {
       await worker.terminate();
     }
@@ -75,6 +75,11 @@ export class JetbrainsConnector implements HubConnector {
 
   proxy(account: ConnectorAccount, request: ProxyRequest): Promise<ProxyResponse> {
     return forwardToUpstream(this.http, SERVICE, account.baseUrl, this.client.authHeaders(account.credentials), request);
+  }
+
+  /** People are keyed by their email as emailKey() makes it: any letter case finds them. */
+  normalizeUserId(id: string): string {
+    return emailKey(id);
   }
 
   private directory(account: ConnectorAccount): Promise<Directory> {
@@ -87,8 +92,19 @@ export class JetbrainsConnector implements HubConnector {
         return summarizePage(items);
       };
       await this.client.eachLicensePage(account.baseUrl, account.credentials, token, readPage, account.run);
+      licenses.nameProducts(await this.productNames(account, licenses.unnamedProducts()));
       return { token, teams: tokenTeams(token), licenses };
     });
+  }
+
+  /**
+   * Names for products that licenses carried without one, from the catalogue (GET /products),
+   * read at most once per run or live read, and only when some license lacks its product's name.
+   */
+  private async productNames(account: ConnectorAccount, unnamed: string[]): Promise<ReadonlyMap<string, string>> {
+    if (unnamed.length === 0) return new Map();
+    const products = await memoInRun(account, 'jetbrains:products', () => this.client.products(account.baseUrl, account.credentials, account.run));
+    return new Map(products.map((p) => [p.code, p.name.trim()]));
   }
 }
 

@@ -218,6 +218,37 @@ describe('JetBrains mapper', () => {
       expect(shuffled.groups([]).map((g) => g.member_count)).toEqual([1, 1, 1, 1]);
     });
 
+    it('puts the product name beside every product code: the license\'s own, else the catalogue\'s', () => {
+      const unnamed = { code: 'DS', name: '' };
+      const acc = new LicenseAccumulator().add([
+        license({ licenseId: 'A', assignee: { type: 'USER', email: 'a@x' } }),
+        license({ licenseId: 'B', product: unnamed, assignee: { type: 'USER', email: 'a@x' } }),
+        license({ licenseId: 'C', product: { code: 'RR' } as JbLicense['product'] }),
+      ]);
+      expect(acc.unnamedProducts().sort()).toEqual(['DS', 'RR']);
+      acc.nameProducts(new Map([['DS', 'DataSpell'], ['RR', 'RustRover'], ['II', 'not the license\'s name']]));
+      const [user] = acc.userViews().current;
+      expect(user!.licenses.map((l) => [l.product_code, l.product_name, l.name])).toEqual([
+        ['II', 'IntelliJ IDEA Ultimate', 'IntelliJ IDEA Ultimate'],
+        ['DS', 'DataSpell', 'DataSpell'],
+      ]);
+      expect(acc.licensePlans().map((p) => [p.product_code, p.product_name, p.name])).toEqual([
+        ['DS', 'DataSpell', 'DataSpell'],
+        ['II', 'IntelliJ IDEA Ultimate', 'IntelliJ IDEA Ultimate'],
+        ['RR', 'RustRover', 'RustRover'],
+      ]);
+      // What a sync stores is the same record.
+      const [record] = [...acc.userRecords()];
+      expect(JSON.parse(record!.current!.data)).toEqual(JSON.parse(JSON.stringify({ ...user, remote_data: undefined })));
+    });
+
+    it('leaves product_name null when neither the license nor the catalogue names the product, and asks for nothing when all are named', () => {
+      expect(new LicenseAccumulator().add(licenses).unnamedProducts()).toEqual([]);
+      const acc = new LicenseAccumulator().add([license({ product: { code: 'ZZ', name: ' ' }, assignee: { type: 'USER', email: 'a@x' } })]);
+      const [user] = acc.nameProducts(new Map()).userViews().current;
+      expect(user!.licenses[0]).toMatchObject({ product_code: 'ZZ', product_name: null, name: null });
+    });
+
     it('keeps the raw licenses as JSON text, serialised as the records they were', () => {
       const [user] = new LicenseAccumulator().add(licenses).userViews().current;
       expect(JSON.parse(JSON.stringify(user!.remote_data))).toEqual([licenses[0], licenses[2]]);

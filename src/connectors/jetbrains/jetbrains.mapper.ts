@@ -84,11 +84,18 @@ function licenseStatus(license: JbLicense): UnifiedUserLicense['status'] {
   return 'active';
 }
 
+/** The product's name as the license carries it; null when it carries none (see nameProducts). */
+function productName(license: JbLicense): string | null {
+  return text(license.product?.name?.trim() || null);
+}
+
 function userLicense(license: UserLicense): UnifiedUserLicense {
+  const name = productName(license);
   return {
     id: license.licenseId,
     product_code: text(license.product?.code) ?? 'unknown',
-    name: text(license.product?.name),
+    product_name: name,
+    name,
     status: licenseStatus(license),
     is_trial: license.isTrial === true,
     team: teamRef(license.team),
@@ -112,7 +119,10 @@ interface HeldLicense {
   active: boolean;
   team: UnifiedRef | null;
   lastActiveAt: string | null;
-  json: string;
+  /** The unified license as JSON; null while its product has no name yet (then `unnamed` holds it). */
+  json: string | null;
+  /** A license whose product came without a name: serialised once nameProducts() has named it. */
+  unnamed: UnifiedUserLicense | null;
   /** Null when the raw license was handed out as a part instead of kept (see add). */
   raw: string | null;
 }
@@ -137,6 +147,9 @@ export class LicenseAccumulator {
   private readonly teams = new Map<number, JbTeam>();
   private readonly members = new Map<number, Set<string>>();
   private readonly plans = { current: new Map<string, UnifiedLicensePlan>(), withOutdated: new Map<string, UnifiedLicensePlan>() };
+  /** Product codes seen on licenses that carry no product name, and names for them from GET /products. */
+  private readonly unnamed = new Set<string>();
+  private catalogue: ReadonlyMap<string, string> = new Map();
 
   /**
    * Adds a page. With `parts`, each USER license's raw JSON goes there (stored while the download
@@ -158,6 +171,8 @@ export class LicenseAccumulator {
         this.members.set(license.team.id, set);
       }
       const unified = userLicense(license);
+      const named = unified.product_name !== null;
+      if (!named) this.unnamed.add(unified.product_code);
       const raw = JSON.stringify(license);
       const held: HeldLicense = {
         licenseId: license.licenseId,
@@ -167,7 +182,8 @@ export class LicenseAccumulator {
         active: unified.status === 'active',
         team: unified.team,
         lastActiveAt: unified.last_active_at,
-        json: JSON.stringify(unified),
+        json: named ? JSON.stringify(unified) : null,
+        unnamed: named ? null : unified,
         raw: parts ? null : raw,
       };
       parts?.push({ part_id: license.licenseId, data: raw });
@@ -179,6 +195,29 @@ export class LicenseAccumulator {
   }
 
   /**
+   * Product codes of licenses that carried no product name (every license, not only people's):
+   * what to look up in the product catalogue (GET /products) before the records are built.
+   */
+  unnamedProducts(): string[] {
+    const codes = new Set(this.unnamed);
+    for (const plan of this.plans.withOutdated.values()) if (plan.product_name === null) codes.add(plan.product_code);
+    return [...codes];
+  }
+
+  /** Names from the product catalogue, for the licenses that came without one (a license's own name wins). */
+  nameProducts(catalogue: ReadonlyMap<string, string>): this {
+    this.catalogue = catalogue;
+    return this;
+  }
+
+  /** The unified license of a held one as JSON, named from the catalogue when it came without a name. */
+  private licenseJson(held: HeldLicense): string {
+    if (held.json !== null) return held.json;
+    const name = this.catalogue.get(held.unnamed!.product_code) ?? null;
+    return JSON.stringify({ ...held.unnamed!, product_name: name, name });
+  }
+
+  /**
    * Both views: without and with outdated licenses. A person without outdated licenses is the
    * same object in both, so callers can tell unchanged records by identity. Sorted by id.
    */
@@ -186,10 +225,10 @@ export class LicenseAccumulator {
     const current: UnifiedUser[] = [];
     const withOutdated: UnifiedUser[] = [];
     for (const [email, { all, kept }] of this.peopleInOrder()) {
-      const user = buildUser(email, all);
+      const user = this.buildUser(email, all);
       withOutdated.push(user);
       if (kept === all) current.push(user);
-      else if (kept.length > 0) current.push(buildUser(email, kept));
+      else if (kept.length > 0) current.push(this.buildUser(email, kept));
     }
     return { current, withOutdated };
   }
@@ -200,8 +239,8 @@ export class LicenseAccumulator {
    */
   *userRecords(): Generator<UserRecords> {
     for (const [email, { all, kept }] of this.peopleInOrder()) {
-      if (kept === all) yield { current: userRecord(email, all), withOutdated: null };
-      else yield { current: kept.length > 0 ? userRecord(email, kept) : null, withOutdated: userRecord(email, all) };
+      if (kept === all) yield { current: this.userRecord(email, all), withOutdated: null };
+      else yield { current: kept.length > 0 ? this.userRecord(email, kept) : null, withOutdated: this.userRecord(email, all) };
     }
   }
 
@@ -226,7 +265,37 @@ export class LicenseAccumulator {
   /** One row per product x team x subscription pack, with seat counts. */
   licensePlans(options: MapOptions = {}): UnifiedLicensePlan[] {
     const plans = options.includeOutdated ? this.plans.withOutdated : this.plans.current;
-    return [...plans.values()].map((p) => ({ ...p })).sort((a, b) => compareIds(a.id, b.id));
+    return [...plans.values()].map((p) => this.named({ ...p })).sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  private named(plan: UnifiedLicensePlan): UnifiedLicensePlan {
+    if (plan.product_name === null) {
+      const name = this.catalogue.get(plan.product_code) ?? null;
+      plan.product_name = name;
+      plan.name = name;
+    }
+    return plan;
+  }
+
+  private buildUser(email: string, held: HeldLicense[]): UnifiedUser {
+    const { before, after } = userParts(email, held);
+    const licenses = held.map((h) => JSON.parse(this.licenseJson(h)) as UnifiedUserLicense);
+    return { ...before, licenses, ...after, remote_data: RawJson.array(held.map((h) => h.raw ?? 'null')) };
+  }
+
+  /** JSON.stringify of buildUser()'s record, with each license's JSON spliced in as made on arrival. */
+  private userRecord(email: string, held: HeldLicense[]): SerializedRecord {
+    const { before, after } = userParts(email, held);
+    const head = JSON.stringify(before);
+    const tail = JSON.stringify(after);
+    const licenses = held.map((h) => this.licenseJson(h)).join(',');
+    return {
+      id: email,
+      data: `${head.slice(0, -1)},"licenses":[${licenses}],${tail.slice(1)}`,
+      ...(held[0]!.raw === null
+        ? { remote_data: null, remote_part_ids: held.map((h) => h.licenseId) }
+        : { remote_data: `[${held.map((h) => h.raw).join(',')}]` }),
+    };
   }
 }
 
@@ -252,35 +321,16 @@ function userParts(email: string, held: HeldLicense[]) {
   return { before, after };
 }
 
-function buildUser(email: string, held: HeldLicense[]): UnifiedUser {
-  const { before, after } = userParts(email, held);
-  const licenses = held.map((h) => JSON.parse(h.json) as UnifiedUserLicense);
-  return { ...before, licenses, ...after, remote_data: RawJson.array(held.map((h) => h.raw ?? 'null')) };
-}
-
-/** JSON.stringify of buildUser()'s record, with each license's JSON spliced in as made on arrival. */
-function userRecord(email: string, held: HeldLicense[]): SerializedRecord {
-  const { before, after } = userParts(email, held);
-  const head = JSON.stringify(before);
-  const tail = JSON.stringify(after);
-  const licenses = held.map((h) => h.json).join(',');
-  return {
-    id: email,
-    data: `${head.slice(0, -1)},"licenses":[${licenses}],${tail.slice(1)}`,
-    ...(held[0]!.raw === null
-      ? { remote_data: null, remote_part_ids: held.map((h) => h.licenseId) }
-      : { remote_data: `[${held.map((h) => h.raw).join(',')}]` }),
-  };
-}
-
 function addToPlan(plans: Map<string, UnifiedLicensePlan>, license: JbLicense): void {
   const code = license.product?.code ?? 'unknown';
   const pack = license.subscription?.subscriptionPackRef ?? null;
   const id = `${code}:${license.team?.id ?? 'none'}:${pack ?? 'none'}`;
   let plan = plans.get(id);
   if (!plan) {
-    plan = emptyPlan({ id, product_code: code, name: license.product?.name ?? null, team: teamRef(license.team), subscription_pack: pack, integration: INTEGRATION });
+    plan = emptyPlan({ id, product_code: code, name: productName(license), team: teamRef(license.team), subscription_pack: pack, integration: INTEGRATION });
     plans.set(id, plan);
+  } else if (plan.product_name === null) {
+    plan.product_name = plan.name = productName(license);
   }
   // Every license is exactly one of assigned, available or unavailable, so the three add up to total.
   plan.total! += 1;

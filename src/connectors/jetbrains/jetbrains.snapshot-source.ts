@@ -3,12 +3,16 @@ import { WorkerThread } from '../../common/worker-thread';
 import type { PageSummary } from './jetbrains.pages';
 import type { JbTeam } from './jetbrains.types';
 
-export type SnapshotWorkerRequest = { op: 'page'; body: ArrayBuffer; path: string } | { op: 'finish'; teams: JbTeam[] } | { op: 'next' };
+export type SnapshotWorkerRequest =
+  | { op: 'page'; body: ArrayBuffer; path: string }
+  | { op: 'finish'; teams: JbTeam[]; productNames: [string, string][] }
+  | { op: 'next' };
 
-/** What the worker made of a page: what the page loop needs, and the raw licenses to store. */
+/** What the worker made of a page: what the page loop needs, the raw licenses to store, product codes seen without a name. */
 export interface PageRead {
   summary: PageSummary;
   parts: RemotePart[];
+  unnamed: string[];
 }
 
 /**
@@ -19,17 +23,21 @@ export interface PageRead {
  */
 export class SnapshotWorker {
   private readonly thread = new WorkerThread(__dirname, 'jetbrains.snapshot-worker');
+  /** Product codes the pages carried without a name: to look up in the catalogue before the records. */
+  readonly unnamedProducts = new Set<string>();
 
   constructor(private readonly sink: SnapshotSink) {}
 
   readonly readPage = async (body: ArrayBuffer, path: string): Promise<PageSummary> => {
-    const { summary, parts } = await this.thread.call<PageRead>({ op: 'page', body, path } satisfies SnapshotWorkerRequest, [body]);
+    const { summary, parts, unnamed } = await this.thread.call<PageRead>({ op: 'page', body, path } satisfies SnapshotWorkerRequest, [body]);
+    for (const code of unnamed) this.unnamedProducts.add(code);
     if (parts.length > 0) await this.sink.write({ kind: 'users', parts });
     return summary;
   };
 
-  async writeRecords(teams: JbTeam[]): Promise<void> {
-    await this.thread.call({ op: 'finish', teams } satisfies SnapshotWorkerRequest);
+  /** The records, with `productNames` (code to name) for the licenses that came without one. */
+  async writeRecords(teams: JbTeam[], productNames: ReadonlyMap<string, string>): Promise<void> {
+    await this.thread.call({ op: 'finish', teams, productNames: [...productNames] } satisfies SnapshotWorkerRequest);
     const ask = () => {
       const next = this.thread.call<RecordsChunk | null>({ op: 'next' } satisfies SnapshotWorkerRequest);
       // Awaited below; this only keeps a failure that lands during a write from counting as unhandled.

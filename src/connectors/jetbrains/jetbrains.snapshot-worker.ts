@@ -19,10 +19,11 @@ serveRequests((request: SnapshotWorkerRequest): PageRead | RecordsChunk | null =
       const items = parseLicensePage(request.body, request.path);
       const parts: RemotePart[] = [];
       licenses.add(items, parts);
-      return { summary: summarizePage(items), parts };
+      const unnamed = [...new Set(items.filter((l) => !l.product?.name?.trim()).map((l) => l.product?.code ?? 'unknown'))];
+      return { summary: summarizePage(items), parts, unnamed };
     }
     case 'finish':
-      chunks = snapshotChunks(licenses, request.teams);
+      chunks = snapshotChunks(licenses.nameProducts(new Map(request.productNames)), request.teams);
       return null;
     case 'next': {
       if (!chunks) throw new Error('next before finish');
