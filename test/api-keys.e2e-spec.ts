@@ -12,7 +12,8 @@ import { freshSchema, postgresEnabled } from './support/postgres';
 
 const WRONG_KEY = 'hub_this-key-was-never-issued-by-the-hub-000000';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const JETBRAINS_CONNECT = { integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS };
+/** The sandbox organization, connected again by each caller that may: a second account of it on purpose. */
+const JETBRAINS_CONNECT = { integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS, allow_duplicate: true };
 /** A license the tiny dataset has already allocated: the simulator refuses it (400), which proves the write got through. */
 const ASSIGN = { licenseId: 'AAAAAAA001', contact: { firstName: 'A', lastName: 'B', email: 'a@b.example' }, includeOfflineActivationCode: false, sendEmail: false };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

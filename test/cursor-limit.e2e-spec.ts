@@ -54,7 +54,7 @@ describe('cursor keeps its limit', () => {
     expect(live.result_count).toBe(4);
     expect((await users(`&source=live${next(live.next_cursor)}`).expect(200)).body.result_count).toBe(4);
 
-    for (let i = 0; i < 2; i++) await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS }).expect(201);
+    for (let i = 0; i < 2; i++) await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: CREDENTIALS, allow_duplicate: true }).expect(201);
     const accounts = (await hub.get('/integrated-accounts?limit=1').expect(200)).body;
     expect((await hub.get(`/integrated-accounts?next_cursor=${encodeURIComponent(accounts.next_cursor)}`).expect(200)).body.result_count).toBe(1);
 
