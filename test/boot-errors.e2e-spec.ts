@@ -78,6 +78,21 @@ describe('boot failures a person can fix', () => {
     expect(result.stderr + result.stdout).not.toContain('s3cret-pass');
   }, 40_000);
 
+  it('PostgreSQL that never answers: gives up after the connect timeout and names HUB_DATABASE_URL', async () => {
+    // Accepts the connection and says nothing, as a black-holed host or a non-PostgreSQL port would.
+    const silent = createServer(() => undefined);
+    const port = await listenOn(silent);
+    try {
+      const started = Date.now();
+      const result = await boot({ HUB_DATABASE_URL: `postgres://hub:s3cret-pass@127.0.0.1:${port}/hub` });
+      expectOneLine(result, /Cannot reach PostgreSQL: no answer within 10 s.*HUB_DATABASE_URL/);
+      expect(Date.now() - started).toBeLessThan(25_000);
+      expect(result.stderr + result.stdout).not.toContain('s3cret-pass');
+    } finally {
+      silent.close();
+    }
+  }, 40_000);
+
   (postgresEnabled() ? it : it.skip)('database missing: names HUB_DATABASE_URL', async () => {
     const url = new URL(POSTGRES_URL);
     url.pathname = `/hub_missing_${Date.now().toString(36)}`;

@@ -38,6 +38,10 @@ export function describeBootError(error: unknown, phase: 'start' | 'listen'): st
     const target = where || (error instanceof AggregateError ? firstAddress(error) : '');
     return `Cannot reach PostgreSQL${target ? ` at ${target}` : ''}: ${network[e.code ?? ''] ?? e.code}. Check HUB_DATABASE_URL.`;
   }
+  // pg's own connect timeout: the host took the connection (or dropped it silently) and never answered.
+  if (/connection timeout|timeout expired/i.test(e.message) && !e.code) {
+    return 'Cannot reach PostgreSQL: no answer within 10 s (a firewall dropping packets, or not PostgreSQL on that port?). Check the host and port in HUB_DATABASE_URL.';
+  }
   // PostgreSQL's own answers (SQLSTATE codes) while connecting.
   if (typeof e.severity === 'string' && typeof e.code === 'string') {
     switch (e.code) {

@@ -9,12 +9,18 @@ import type { Database } from './schema';
 
 export type HubDatabase = Kysely<Database>;
 
+/**
+ * How long opening a PostgreSQL connection may take. Without it a host that drops packets (a
+ * firewall, a wrong address) hangs the boot, and later every request, for the kernel's TCP timeout.
+ */
+const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(config: DatabaseConfig): Promise<HubDatabase> {
   const db =
     config.kind === 'sqlite'
       ? new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(config.file) }) })
-      : new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: config.url, max: 10 }) }) });
+      : new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS }) }) });
   try {
     await migrateToLatest(db);
   } catch (error) {
