@@ -23,6 +23,8 @@ export const ErrorCodes = {
   ACCOUNT_NOT_FOUND: HttpStatus.NOT_FOUND,
   USER_NOT_FOUND: HttpStatus.NOT_FOUND,
   PERSON_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** A change-feed cursor that points before the retention window (HUB_CHANGES_RETENTION). */
+  CHANGES_EXPIRED: HttpStatus.GONE,
   RUN_NOT_FOUND: HttpStatus.NOT_FOUND,
   /** The organization is connected already (same integration and organization id). */
   ACCOUNT_ALREADY_CONNECTED: HttpStatus.CONFLICT,

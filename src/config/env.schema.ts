@@ -7,7 +7,7 @@ const LISTEN_HOST = /^(?:[0-9a-fA-F:.]+|(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{
 
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_HOST', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
-  'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_LOG_LEVEL',
+  'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_CHANGES_RETENTION', 'HUB_LOG_LEVEL',
   'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY', 'HUB_RATE_LIMIT',
 ] as const;
 
@@ -81,6 +81,10 @@ export class HubEnv {
   @IsOptional()
   @Matches(DURATION, { message: 'HUB_LIVE_CACHE_TTL must be a duration such as 30s (0 keeps nothing and only shares reads in flight)' })
   HUB_LIVE_CACHE_TTL?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_CHANGES_RETENTION must be a duration such as 90d or 720h' })
+  HUB_CHANGES_RETENTION?: string;
 
   @IsOptional()
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))

@@ -9,7 +9,7 @@ describe('loadHubConfig', () => {
   it('uses the defaults and generates the API and encryption keys once, mode 0600', () => {
     const dataDir = dir();
     const first = loadHubConfig({ HUB_DATA_DIR: dataDir });
-    expect(first).toMatchObject({ port: 3000, database: { kind: 'sqlite', file: join(dataDir, 'hub.sqlite') }, syncIntervalMs: 6 * 3_600_000, liveCacheTtlMs: 30_000, rateLimitPerMinute: 600 });
+    expect(first).toMatchObject({ port: 3000, database: { kind: 'sqlite', file: join(dataDir, 'hub.sqlite') }, syncIntervalMs: 6 * 3_600_000, liveCacheTtlMs: 30_000, changesRetentionMs: 90 * 86_400_000, rateLimitPerMinute: 600 });
     // Where the key is and how to read it, never the key itself.
     expect(first.notices.some((n) => n.level === 'log' && n.message.includes(`cat ${join(dataDir, 'api-key')}`))).toBe(true);
     expect(first.notices.some((n) => n.message.includes(first.apiKey))).toBe(false);
@@ -83,6 +83,8 @@ describe('loadHubConfig', () => {
     [{ JETBRAINS_BASE_URL: 'ftp://x' }, /JETBRAINS_BASE_URL must be an http\(s\) URL/],
     [{ HUB_SYNC_CONCURRENCY: '0' }, /HUB_SYNC_CONCURRENCY must be an integer between 1 and 64/],
     [{ HUB_LIVE_CACHE_TTL: 'briefly' }, /HUB_LIVE_CACHE_TTL must be a duration/],
+    [{ HUB_CHANGES_RETENTION: 'forever' }, /HUB_CHANGES_RETENTION must be a duration/],
+    [{ HUB_CHANGES_RETENTION: '1s' }, /HUB_CHANGES_RETENTION must be at least/],
     [{ HUB_PROXY_CONCURRENCY: '0' }, /HUB_PROXY_CONCURRENCY must be an integer between 1 and 1024/],
     [{ HUB_PROXY_CONCURRENCY: 'many' }, /HUB_PROXY_CONCURRENCY must be an integer/],
     [{ HUB_PROXY_TIMEOUT: 'forever' }, /HUB_PROXY_TIMEOUT must be a duration/],

@@ -26,6 +26,8 @@ export interface HubConfig {
   syncConcurrency: number;
   /** How long the whole-organization read behind `source=live` answers is reused (0: shared while in flight only). */
   liveCacheTtlMs: number;
+  /** How long the change feed keeps a change; a cursor from before that answers 410. */
+  changesRetentionMs: number;
   /** Proxied requests in flight per account; one more is answered 429 PROXY_BUSY. */
   proxyConcurrency: number;
   /** Total time a proxied request may take, upload and download included (not an idle timeout). */
@@ -114,6 +116,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     syncBudgetMs: duration(parsed.HUB_SYNC_BUDGET, '30m', 'HUB_SYNC_BUDGET', 1000),
     syncConcurrency: parsed.HUB_SYNC_CONCURRENCY ?? 4,
     liveCacheTtlMs: duration(parsed.HUB_LIVE_CACHE_TTL, '30s', 'HUB_LIVE_CACHE_TTL', 0),
+    changesRetentionMs: duration(parsed.HUB_CHANGES_RETENTION, '90d', 'HUB_CHANGES_RETENTION', 3_600_000),
     proxyConcurrency: parsed.HUB_PROXY_CONCURRENCY ?? 16,
     proxyTimeoutMs: duration(parsed.HUB_PROXY_TIMEOUT, '60s', 'HUB_PROXY_TIMEOUT', 100),
     proxyUploadTimeoutMs: duration(parsed.HUB_PROXY_UPLOAD_TIMEOUT, '30s', 'HUB_PROXY_UPLOAD_TIMEOUT', 100),

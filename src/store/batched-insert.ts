@@ -12,7 +12,7 @@ const INSERT_BATCH = 500;
 const BATCHES_PER_TRANSACTION = 10;
 
 /** Multi-row INSERTs of INSERT_BATCH rows, BATCHES_PER_TRANSACTION of them per transaction. */
-export async function insertInBatches<T extends 'directory_records' | 'remote_parts' | 'seats' | 'people', I>(
+export async function insertInBatches<T extends 'directory_records' | 'remote_parts' | 'seats' | 'people' | 'changes', I>(
   db: HubDatabase,
   table: T,
   items: I[],

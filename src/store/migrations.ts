@@ -124,6 +124,25 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_change_feed': {
+    async up(db: Kysely<any>) {
+      const byteOrder = byteOrderCollation(db);
+      // What changed between an account's snapshots, one row per change, numbered per account. A
+      // change is served only once its sync run succeeded, so a failed or killed run's rows are
+      // never seen (they leave with the retention window) and the numbers a client sees only grow.
+      await db.schema
+        .createTable('changes')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade').modifyEnd(byteOrder))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('sync_run_id', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('occurred_at', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('changes_pk', ['account_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('changes_by_time').on('changes').columns(['account_id', 'occurred_at']).execute();
+    },
+  },
 };
 
 /**

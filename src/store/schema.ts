@@ -106,6 +106,20 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+/** The change feed: what a sync found changed since the account's previous snapshot. */
+export interface ChangesTable {
+  account_id: string;
+  /** Increasing per account, in the order the changes were found. */
+  seq: number;
+  sync_run_id: string;
+  /** user.added | user.removed | user.updated | seat.reclaimable */
+  type: string;
+  /** When the sync that found it finished. */
+  occurred_at: string;
+  /** JSON: user_id, email, name, and changes [{ field, before, after }] or the seat. */
+  data: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sync_runs: SyncRunsTable;
@@ -114,4 +128,5 @@ export interface Database {
   seats: SeatsTable;
   people: PeopleTable;
   api_keys: ApiKeysTable;
+  changes: ChangesTable;
 }

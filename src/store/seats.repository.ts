@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ExpressionBuilder, sql, SqlBool, Expression } from 'kysely';
+import { Expression, ExpressionBuilder, RawBuilder, sql, SqlBool } from 'kysely';
 import { insertInBatches } from './batched-insert';
 import type { HubDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
@@ -47,7 +47,7 @@ export class SeatsRepository {
       .selectFrom('seats')
       .select(['id', 'data', 'activity_key', 'assigned_at', 'last_active_at', 'never_used', 'product_code'])
       .where((eb) => this.matches(eb, snapshotId, filter))
-      .where((eb) => reclaimable(eb, filter.cutoff))
+      .where(reclaimableAt(filter.cutoff))
       .orderBy('activity_key')
       .orderBy('id')
       .limit(limit + 1);
@@ -111,9 +111,12 @@ export class SeatsRepository {
   }
 }
 
-function reclaimable(eb: ExpressionBuilder<Database, 'seats'>, cutoff: string): Expression<SqlBool> {
-  return eb.and([
-    eb('activity_key', '<', cutoff),
-    eb.or([eb('never_used', '=', 0), eb('assigned_at', 'is', null), eb('assigned_at', '<', cutoff)]),
-  ]);
+/**
+ * The reclaim rules in SQL, for the seats table or an alias of it: activity before the cutoff (a
+ * never-used seat's key is '', below every date) and, for a never-used seat, assigned before the
+ * cutoff or at an unknown date. One definition for every query that asks "reclaimable at cutoff?".
+ */
+export function reclaimableAt(cutoff: string, table = 'seats'): RawBuilder<SqlBool> {
+  const column = (name: string) => sql.ref(`${table}.${name}`);
+  return sql<SqlBool>`(${column('activity_key')} < ${cutoff} and (${column('never_used')} = 0 or ${column('assigned_at')} is null or ${column('assigned_at')} < ${cutoff}))`;
 }

@@ -6,8 +6,10 @@ import { ApiKeysRepository } from './api-keys.repository';
 import { HubDatabase, openDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
+import { ChangesRepository } from './changes.repository';
 import { PeopleRepository } from './people.repository';
 import { SeatsRepository } from './seats.repository';
+import { SnapshotDiffRepository } from './snapshot-diff.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
 
 @Injectable()
@@ -29,7 +31,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     SeatsRepository,
     PeopleRepository,
     ApiKeysRepository,
+    ChangesRepository,
+    SnapshotDiffRepository,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository, ChangesRepository, SnapshotDiffRepository],
 })
 export class StoreModule {}

@@ -16,6 +16,8 @@ export interface SyncStats {
   progress?: { pages_done: number; pages_known: number | null };
   /** Where the time went: reading (upstream, mapping, serialising) and writing the snapshot. */
   timings?: { reading_ms: number; writing_ms: number };
+  /** Changes this run added to the account's change feed (none for the first sync: the baseline). */
+  changes?: number;
 }
 
 export class SyncRunView {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { StoreModule } from '../store/store.module';
+import { ChangeRecorder } from './change-recorder';
 import { InitialSyncListener } from './initial-sync.listener';
 import { SyncController } from './sync.controller';
 import { SyncScheduler } from './sync.scheduler';
@@ -10,7 +11,7 @@ import { SyncService } from './sync.service';
 @Module({
   imports: [StoreModule, AccountsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, InitialSyncListener],
+  providers: [SyncService, SyncScheduler, InitialSyncListener, ChangeRecorder],
   exports: [SyncService],
 })
 export class SyncModule {}

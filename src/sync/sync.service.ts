@@ -7,6 +7,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../connector-kit/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { PeopleRepository } from '../store/people.repository';
+import { ChangeRecorder } from './change-recorder';
 import { SeatsRepository } from '../store/seats.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import type { DirectoryResource } from '../connector-kit/unified.types';
@@ -40,6 +41,7 @@ export class SyncService implements OnApplicationBootstrap {
     private readonly directory: DirectoryRepository,
     private readonly seats: SeatsRepository,
     private readonly people: PeopleRepository,
+    private readonly changeFeed: ChangeRecorder,
   ) {
     this.slots = new ConcurrencyGate(config.syncConcurrency);
   }
@@ -152,11 +154,14 @@ export class SyncService implements OnApplicationBootstrap {
         return;
       }
       const finishedAt = new Date().toISOString();
-      // The switch: one UPDATE makes the new snapshot the one served.
-      await this.accounts.update(row.id, { current_snapshot_id: run.id, last_synced_at: finishedAt, last_sync_status: 'succeeded', updated_at: finishedAt });
-      if (previous) await this.directory.deleteSnapshot(previous);
+      // What changed since the previous snapshot, written aside: served once the switch below commits.
+      const previousRun = previous && row.last_synced_at ? { snapshotId: previous, finishedAt: row.last_synced_at } : null;
+      stats.changes = await this.changeFeed.record({ accountId: row.id, runId: run.id, previous: previousRun, snapshotId: run.id, finishedAt });
       Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
-      await this.runs.update(run.id, { status: 'succeeded', finished_at: finishedAt, stats: JSON.stringify(stats) });
+      // The switch: one transaction makes the new snapshot the one served and the run succeeded.
+      await this.accounts.switchSnapshot(row.id, { id: run.id, finishedAt, stats: JSON.stringify(stats) });
+      if (previous) await this.directory.deleteSnapshot(previous);
+      await this.changeFeed.prune(row.id);
       this.logger.log(
         `sync ${run.id} of ${row.integration} account ${row.id} succeeded in ${Date.now() - started} ms: ` +
           `${stats.users} users (+${stats.users_added} -${stats.users_removed} ~${stats.users_changed}), ${stats.pages} pages, ${stats.retries} retries`,

@@ -7,6 +7,8 @@ import { RECLAIM_RULES, ReclaimableSeatPage, ReclaimableSeatsQuery } from './rec
 import { ReclaimableSeatsService } from './reclaimable-seats.service';
 import { PEOPLE_RULES, PeoplePage, PeopleQuery, PersonView } from './people.dto';
 import { PeopleService } from './people.service';
+import { ChangePage, ChangesQuery, FEED_RULES } from './changes.dto';
+import { ChangesService } from './changes.service';
 import { freshnessHeaders } from './freshness';
 
 const FRESHNESS_HEADERS = {
@@ -28,6 +30,7 @@ export class UnifiedController {
     private readonly unified: UnifiedService,
     private readonly reclaimable: ReclaimableSeatsService,
     private readonly peopleService: PeopleService,
+    private readonly changeFeed: ChangesService,
   ) {}
 
   @Get('users')
@@ -55,6 +58,13 @@ export class UnifiedController {
   @ApiOkResponse({ type: GroupPage })
   groups(@Query() query: DirectoryListQuery, @Res() res: Response) {
     return json(res, this.unified.list('groups', query));
+  }
+
+  @Get('changes')
+  @ApiOperation({ summary: 'The change feed: who joined, left or changed at each sync, and seats that turned reclaimable', description: FEED_RULES })
+  @ApiOkResponse({ type: ChangePage })
+  changes(@Query() query: ChangesQuery) {
+    return this.changeFeed.list(query);
   }
 
   @Get('people')

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import type { HubDatabase } from './database';
+import { HUB_DATABASE } from './database.token';
+import { reclaimableAt } from './seats.repository';
+
+/** A record of one snapshot, by id. */
+export interface SnapshotRecord {
+  id: string;
+  data: string;
+}
+
+/** A record present in both snapshots whose stored JSON differs. */
+export interface ChangedRecord {
+  id: string;
+  before: string;
+  after: string;
+}
+
+/** A seat reclaimable in the newer snapshot that was not in the older one. */
+export interface TurnedSeat {
+  id: string;
+  data: string;
+  never_used: number;
+}
+
+/**
+ * Differences between two snapshots of an account, found by the database in keyset batches so a
+ * 40k-user account whose every user changed never needs both snapshots in memory: each call returns
+ * at most `limit` rows after `afterId`, in id order.
+ */
+@Injectable()
+export class SnapshotDiffRepository {
+  constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
+
+  /** Records of `kind` in snapshot `from` that snapshot `other` does not have. */
+  async missingFrom(from: string, other: string, kind: string, afterId: string, limit: number): Promise<SnapshotRecord[]> {
+    const rows = await sql<SnapshotRecord>`select x.id, x.data from directory_records x
+      where x.snapshot_id = ${from} and x.kind = ${kind} and x.id > ${afterId}
+        and not exists (select 1 from directory_records y where y.snapshot_id = ${other} and y.kind = ${kind} and y.id = x.id)
+      order by x.id limit ${limit}`.execute(this.db);
+    return rows.rows;
+  }
+
+  /** Records of `kind` in both snapshots whose JSON differs. */
+  async changed(before: string, after: string, kind: string, afterId: string, limit: number): Promise<ChangedRecord[]> {
+    const rows = await sql<ChangedRecord>`select x.id, y.data as before, x.data as after from directory_records x
+      join directory_records y on y.snapshot_id = ${before} and y.kind = x.kind and y.id = x.id
+      where x.snapshot_id = ${after} and x.kind = ${kind} and x.id > ${afterId} and x.data <> y.data
+      order by x.id limit ${limit}`.execute(this.db);
+    return rows.rows;
+  }
+
+  /**
+   * Seats (outdated ones left out) reclaimable in `after` at `cutoffNow` that in `before` were not
+   * reclaimable at `cutoffThen` (or did not exist): the same rules as SeatsRepository.
+   */
+  async turnedReclaimable(before: string, after: string, cutoffThen: string, cutoffNow: string, afterId: string, limit: number): Promise<TurnedSeat[]> {
+    const rows = await sql<TurnedSeat>`select x.id, x.data, x.never_used from seats x
+      where x.snapshot_id = ${after} and x.outdated = 0 and x.id > ${afterId}
+        and ${reclaimableAt(cutoffNow, 'x')}
+        and not exists (select 1 from seats y where y.snapshot_id = ${before} and y.id = x.id and y.outdated = 0 and ${reclaimableAt(cutoffThen, 'y')})
+      order by x.id limit ${limit}`.execute(this.db);
+    return rows.rows;
+  }
+}
