@@ -1,10 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
 import { PageQuery } from '../common/list-query.dto';
-import { AccountScopedQuery, FreshnessFields, InactivityWindow } from './unified.dto';
-
-const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+import { AccountScopedQuery, FreshnessFields, InactivityWindow, OutdatedOption } from './unified.dto';
 
 export const RECLAIM_RULES =
   'A seat is reclaimable when its last activity is older than inactive_days (reason "inactive"), or when no activity was ' +
@@ -27,15 +24,9 @@ class SeatFilters {
   @IsString()
   @Length(1, 100, { message: 'group_id must have 1 to 100 characters' })
   group_id?: string;
-
-  @ApiPropertyOptional({ description: 'Keep seats whose subscription is outdated', default: false })
-  @IsOptional()
-  @Transform(booleanFlag)
-  @IsBoolean({ message: 'include_outdated must be true or false' })
-  include_outdated?: boolean;
 }
 
-export class ReclaimableSeatsQuery extends IntersectionType(AccountScopedQuery, PageQuery, InactivityWindow, SeatFilters) {}
+export class ReclaimableSeatsQuery extends IntersectionType(AccountScopedQuery, PageQuery, InactivityWindow, OutdatedOption, SeatFilters) {}
 
 class SeatGroupView {
   @ApiProperty() id: string;

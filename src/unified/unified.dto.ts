@@ -4,7 +4,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from '
 import { DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS } from '../seats/seat-rules';
 import { PageQuery } from '../common/list-query.dto';
 
-const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+/** A query-string flag: "true" and "false" become booleans; anything else is left for @IsBoolean to refuse. */
+export const booleanFlag = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class AccountScopedQuery {
   @ApiProperty({ description: 'The integrated account to read' })
@@ -13,19 +14,24 @@ export class AccountScopedQuery {
   integrated_account_id: string;
 }
 
-export class DirectoryOptions extends AccountScopedQuery {
-  @ApiPropertyOptional({ description: 'Add remote_data (the raw upstream records)', default: false })
-  @IsOptional()
-  @Transform(booleanFlag)
-  @IsBoolean({ message: 'include_remote_data must be true or false' })
-  include_remote_data?: boolean;
-
-  @ApiPropertyOptional({ description: 'Keep licenses whose subscription is outdated', default: false })
+/** `include_outdated`, shared by the directory lists and the reclaimable seats. */
+export class OutdatedOption {
+  @ApiPropertyOptional({ description: 'Keep licenses (and seats) whose subscription is outdated', default: false })
   @IsOptional()
   @Transform(booleanFlag)
   @IsBoolean({ message: 'include_outdated must be true or false' })
   include_outdated?: boolean;
 }
+
+class RemoteDataOption {
+  @ApiPropertyOptional({ description: 'Add remote_data (the raw upstream records)', default: false })
+  @IsOptional()
+  @Transform(booleanFlag)
+  @IsBoolean({ message: 'include_remote_data must be true or false' })
+  include_remote_data?: boolean;
+}
+
+export class DirectoryOptions extends IntersectionType(AccountScopedQuery, RemoteDataOption, OutdatedOption) {}
 
 class SourceOption {
   @ApiPropertyOptional({
