@@ -33,6 +33,26 @@ export interface TurnedSeat {
 export class SnapshotDiffRepository {
   constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
 
+  /** Whether a snapshot has the rows derived at sync (seats, people): those written before they existed have none. */
+  async hasDerivedRows(snapshotId: string): Promise<boolean> {
+    const rows = await sql<{ one: number }>`select 1 as one where exists (select 1 from seats where snapshot_id = ${snapshotId})
+      or exists (select 1 from people where snapshot_id = ${snapshotId})`.execute(this.db);
+    return rows.rows.length > 0;
+  }
+
+  /**
+   * Accounts whose served snapshot has users but none of the derived rows: snapshots written by a
+   * hub from before seats and people existed. One sync rebuilds them.
+   */
+  async accountsMissingDerivedRows(): Promise<string[]> {
+    const rows = await sql<{ id: string }>`select a.id from accounts a
+      where a.current_snapshot_id is not null
+        and exists (select 1 from directory_records r where r.snapshot_id = a.current_snapshot_id and r.kind = 'users')
+        and not exists (select 1 from seats s where s.snapshot_id = a.current_snapshot_id)
+        and not exists (select 1 from people p where p.snapshot_id = a.current_snapshot_id)`.execute(this.db);
+    return rows.rows.map((r) => r.id);
+  }
+
   /** Records of `kind` in snapshot `from` that snapshot `other` does not have. */
   async missingFrom(from: string, other: string, kind: string, afterId: string, limit: number): Promise<SnapshotRecord[]> {
     const rows = await sql<SnapshotRecord>`select x.id, x.data from directory_records x

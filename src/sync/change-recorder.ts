@@ -77,6 +77,8 @@ export class ChangeRecorder {
       }
       return write('user.updated', updated);
     });
+    // A previous snapshot from before seats existed has none: every reclaimable seat would look new.
+    if (!(await this.diff.hasDerivedRows(previous))) return written;
     const days = DEFAULT_INACTIVE_DAYS;
     const cutoffThen = inactivityCutoff(Date.parse(run.previous.finishedAt), days);
     const cutoffNow = inactivityCutoff(Date.parse(run.finishedAt), days);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { StoreModule } from '../store/store.module';
 import { ChangeRecorder } from './change-recorder';
+import { DerivedRowsUpgrade } from './derived-rows-upgrade';
 import { InitialSyncListener } from './initial-sync.listener';
 import { SyncController } from './sync.controller';
 import { SyncScheduler } from './sync.scheduler';
@@ -11,7 +12,7 @@ import { SyncService } from './sync.service';
 @Module({
   imports: [StoreModule, AccountsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, InitialSyncListener, ChangeRecorder],
+  providers: [SyncService, SyncScheduler, InitialSyncListener, ChangeRecorder, DerivedRowsUpgrade],
   exports: [SyncService],
 })
 export class SyncModule {}
