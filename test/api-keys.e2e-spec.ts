@@ -252,7 +252,7 @@ describe('API keys', () => {
       await hub.raw().get('/health').expect(200);
     });
 
-    it('locks an address out for a minute after 30 failed authentications, whatever key it sends next', async () => {
+    it('answers 429 to an address\'s failed authentications for a minute after 30 of them, and still lets valid keys in', async () => {
       const hub = await fx.hub();
       // A missing key is not a guess: it does not count.
       for (let i = 0; i < 40; i++) await hub.raw().get('/integrations').expect(401);
@@ -260,10 +260,12 @@ describe('API keys', () => {
       const locked = await as(hub.raw().get('/integrations'), WRONG_KEY).expect(429);
       expect(locked.body).toMatchObject({ statusCode: 429, details: { code: 'TOO_MANY_AUTH_FAILURES' } });
       expect(Number(locked.headers['retry-after'])).toBeGreaterThan(50);
-      // Even the right key waits: otherwise a right guess would still be told apart.
-      await hub.get('/integrations').expect(429);
+      await as(hub.raw().get('/integrations'), `${WRONG_KEY}-again`).expect(429);
+      // A valid key is never locked out: one misbehaving client behind a shared address (a load
+      // balancer, a NAT) must not lock every other client out.
+      await hub.get('/integrations').expect(200);
       await hub.raw().get('/health').expect(200);
-      await hub.raw().get('/docs-json').set('Authorization', `Bearer ${TEST_API_KEY}`).expect(429);
+      await hub.raw().get('/docs-json').set('Authorization', `Bearer ${TEST_API_KEY}`).expect(200);
     });
   });
 

@@ -52,7 +52,6 @@ export class ApiKeyAuthenticator {
     const known = this.principals.get(req);
     if (known) return known;
     const address = clientAddress(req);
-    this.failures.assertNotLockedOut(address);
     const token = bearerToken(req.headers.authorization);
     if (token === null) throw new HubError('UNAUTHORIZED', WRONG_KEY_MESSAGE);
     const digest = sha256(token);
@@ -73,6 +72,9 @@ export class ApiKeyAuthenticator {
   private async storedKey(keyHash: string | null, address: string): Promise<Principal> {
     const row = keyHash === null ? undefined : await this.lookup(keyHash);
     if (!row || row.revoked_at !== null) {
+      // Only failures are limited: a valid key always gets in, so one client guessing (or many
+      // clients behind one address, one of them misconfigured) cannot lock the others out.
+      this.failures.assertNotLockedOut(address);
       await this.failures.recordFailure(address);
       throw new HubError('UNAUTHORIZED', WRONG_KEY_MESSAGE);
     }

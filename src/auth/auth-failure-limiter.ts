@@ -12,9 +12,10 @@ const MAX_REMEMBERED = 10_000;
 /**
  * Slows key guessing: every wrong, unknown or revoked key counts against the client's address in
  * the throttler's storage (the same storage as the per-key limit, so a shared one counts across
- * replicas). Once an address is over the limit every request from it that needs a key is refused
- * with 429 before its key is even looked at; otherwise a right guess would still get through and
- * the limit would slow nothing. The price: clients behind the same address as a guesser wait too.
+ * replicas). Once an address is over the limit its failed attempts get 429 instead of 401, for a
+ * minute. A valid key is never refused: keys carry 256 random bits (the root key at least 24
+ * characters), so guessing is hopeless anyway, and refusing valid keys would let anyone behind the
+ * same address (a load balancer, a NAT) lock every client out with a few bad headers.
  */
 @Injectable()
 export class AuthFailureLimiter {

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { StoreModule } from '../store/store.module';
 import { ChangeRecorder } from './change-recorder';
 import { DerivedRowsUpgrade } from './derived-rows-upgrade';
+import { SnapshotRetirer } from './snapshot-retirer';
 import { InitialSyncListener } from './initial-sync.listener';
 import { SyncController } from './sync.controller';
 import { SyncScheduler } from './sync.scheduler';
@@ -12,7 +13,7 @@ import { SyncService } from './sync.service';
 @Module({
   imports: [StoreModule, AccountsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, InitialSyncListener, ChangeRecorder, DerivedRowsUpgrade],
+  providers: [SyncService, SyncScheduler, InitialSyncListener, ChangeRecorder, DerivedRowsUpgrade, SnapshotRetirer],
   exports: [SyncService],
 })
 export class SyncModule {}

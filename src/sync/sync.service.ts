@@ -8,6 +8,7 @@ import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from 
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { PeopleRepository } from '../store/people.repository';
 import { ChangeRecorder } from './change-recorder';
+import { SnapshotRetirer } from './snapshot-retirer';
 import { SeatsRepository } from '../store/seats.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import type { DirectoryResource } from '../connector-kit/unified.types';
@@ -42,6 +43,7 @@ export class SyncService implements OnApplicationBootstrap {
     private readonly seats: SeatsRepository,
     private readonly people: PeopleRepository,
     private readonly changeFeed: ChangeRecorder,
+    private readonly retirer: SnapshotRetirer,
   ) {
     this.slots = new ConcurrencyGate(config.syncConcurrency);
   }
@@ -135,6 +137,7 @@ export class SyncService implements OnApplicationBootstrap {
   private async execute(row: AccountRow, run: SyncRunRow, scope: SyncRunScope): Promise<void> {
     const started = Date.now();
     const stats = emptyStats();
+    let switched = false;
     try {
       const previous = row.current_snapshot_id;
       const writer = new SnapshotWriter(this.directory, { seats: this.seats, people: this.people }, run.id);
@@ -160,14 +163,18 @@ export class SyncService implements OnApplicationBootstrap {
       Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
       // The switch: one transaction makes the new snapshot the one served and the run succeeded.
       await this.accounts.switchSnapshot(row.id, { id: run.id, finishedAt, stats: JSON.stringify(stats) });
-      if (previous) await this.directory.deleteSnapshot(previous);
-      await this.changeFeed.prune(row.id);
+      switched = true;
+      // Reads that picked the previous snapshot just before the switch still find it for a while.
+      if (previous) this.retirer.retire(previous);
+      await this.changeFeed.prune(row.id).catch((error: Error) => this.logger.warn(`could not prune the change feed of ${row.id}: ${error.message}`));
       this.logger.log(
         `sync ${run.id} of ${row.integration} account ${row.id} succeeded in ${Date.now() - started} ms: ` +
           `${stats.users} users (+${stats.users_added} -${stats.users_removed} ~${stats.users_changed}), ${stats.pages} pages, ${stats.retries} retries`,
       );
     } catch (error) {
-      await this.fail(row, run, scope, stats, error);
+      // After the switch the run has succeeded: nothing may undo it (fail() would delete the served snapshot).
+      if (switched) this.logger.error(`sync ${run.id} succeeded, but what followed failed: ${(error as Error)?.message ?? error}`);
+      else await this.fail(row, run, scope, stats, error);
     }
   }
 
