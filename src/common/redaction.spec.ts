@@ -27,6 +27,13 @@ describe('Redactor', () => {
     expect(redactor.redact('page 123456 of 7')).toBe('page 123456 of 7');
   });
 
+  it('redacts a value that is not secret only as a whole token, and yes/no flags not at all', () => {
+    expect(redactor.redact('GET /customer/1234567/licenses')).toBe(`GET /customer/${REDACTED}/licenses`);
+    expect(redactor.redact('order 91234567 and v1234567x')).toBe('order 91234567 and v1234567x');
+    const atlassian = Redactor.forCredentials({ api_key: KEY, guard_enabled: 'true', org_id: 'org-1' }, ['api_key']);
+    expect(atlassian.redact('expand must be true; see /orgs/org-1/users and org-12')).toBe(`expand must be true; see /orgs/${REDACTED}/users and org-12`);
+  });
+
   it('leaves values shorter than 4 characters alone and text without credentials unchanged', () => {
     const short = Redactor.forCredentials({ org_id: 'abc' });
     expect(short.redact('abc def')).toBe('abc def');

@@ -5,6 +5,16 @@ import { HubError } from './errors';
 export const REDACTED = '[REDACTED]';
 /** Shorter values are not redacted: "on" or "12" would blank out ordinary text and hide nothing. */
 export const MIN_REDACTED_LENGTH = 4;
+/** Yes/no answers (Atlassian's guard_enabled is stored as "true"/"false") are words, not secrets. */
+const FLAGS = new Set(['true', 'false', 'yes', 'no']);
+
+/** One case-insensitive pattern for the needles, longest first; `token`: only where no letter or digit touches them. */
+function alternation(needles: string[], mode: '' | 'token'): RegExp | null {
+  const usable = needles.filter((n) => n.length >= MIN_REDACTED_LENGTH).sort((x, y) => y.length - x.length);
+  if (!usable.length) return null;
+  const body = usable.map(escapeRegExp).join('|');
+  return new RegExp(mode === 'token' ? `(?<![A-Za-z0-9])(?:${body})(?![A-Za-z0-9])` : body, 'gi');
+}
 /**
  * Any run of this many consecutive characters of a secret is redacted too, so an upstream that
  * quotes a token cut short ("key=sim-admin-to…") or glued to other text gives nothing away.
@@ -21,37 +31,39 @@ export interface RedactedValue {
  * Removes the credentials of one account from text the hub writes or returns: each value of length
  * ≥ MIN_REDACTED_LENGTH as given, URL-encoded, JSON-escaped and base64 (the forms the hub or a
  * connector may have put into a URL, body or header such as Basic auth, including `a:b` pairs), and
- * any SECRET_WINDOW-long piece of a secret value. Case-insensitive; over-redacting is the safe side.
+ * any SECRET_WINDOW-long piece of a secret value. Values that are not secret go only as whole
+ * tokens, and yes/no flags not at all. Case-insensitive; over-redacting is the safe side.
  */
 export class Redactor {
   static readonly none = new Redactor([]);
 
-  private compiled?: { pattern: RegExp | null; windows: Set<string> };
+  private compiled?: { anywhere: RegExp | null; tokens: RegExp | null; windows: Set<string> };
 
   /** Cheap to make: the patterns are built on first use (most scopes never redact anything). */
   constructor(readonly values: readonly RedactedValue[]) {}
 
-  private compile(): { pattern: RegExp | null; windows: Set<string> } {
+  private compile(): { anywhere: RegExp | null; tokens: RegExp | null; windows: Set<string> } {
     if (this.compiled) return this.compiled;
-    const usable = this.values.filter((v) => v.value.length >= MIN_REDACTED_LENGTH);
-    const forms = new Set<string>();
-    for (const { value } of usable) {
-      for (const form of encodedForms(value)) forms.add(form);
+    const usable = this.values.filter((v) => v.value.length >= MIN_REDACTED_LENGTH && !FLAGS.has(v.value.toLowerCase()));
+    const anywhere = new Set<string>();
+    const tokens = new Set<string>();
+    for (const { value, secret } of usable) {
+      for (const form of encodedForms(value)) (secret ? anywhere : tokens).add(form);
     }
     // Basic auth and similar: `user:password` base64-encoded, for every pair of values.
     for (const a of usable) {
-      forms.add(base64(`${a.value}:`));
-      for (const b of usable) if (a !== b) forms.add(base64(`${a.value}:${b.value}`));
+      anywhere.add(base64(`${a.value}:`));
+      for (const b of usable) if (a !== b) anywhere.add(base64(`${a.value}:${b.value}`));
     }
-    // Longest first, so a value inside a longer form (the token inside its base64 pair) is not cut short.
-    const needles = [...forms].filter((f) => f.length >= MIN_REDACTED_LENGTH).sort((x, y) => y.length - x.length);
     const windows = new Set<string>();
     for (const { value, secret } of usable) {
       if (!secret) continue;
       const lower = value.toLowerCase();
       for (let i = 0; i + SECRET_WINDOW <= lower.length; i++) windows.add(lower.slice(i, i + SECRET_WINDOW));
     }
-    this.compiled = { pattern: needles.length ? new RegExp(needles.map(escapeRegExp).join('|'), 'gi') : null, windows };
+    // A secret is removed wherever it stands; a value that is not secret (a customer code, an org id,
+    // a site) only as a whole token, so "1234" inside "/v1/12345" or a word inside a sentence stays.
+    this.compiled = { anywhere: alternation([...anywhere], ''), tokens: alternation([...tokens], 'token'), windows };
     return this.compiled;
   }
 
@@ -76,16 +88,20 @@ export class Redactor {
   redact(text: string | undefined): string | undefined;
   redact(text: string | undefined): string | undefined {
     if (!text || this.values.length === 0) return text;
-    const { pattern, windows } = this.compile();
+    const { anywhere, tokens, windows } = this.compile();
     const marks: [number, number][] = [];
-    if (pattern) {
-      for (const match of text.matchAll(pattern)) marks.push([match.index, match.index + match[0].length]);
-    }
+    if (anywhere) for (const match of text.matchAll(anywhere)) marks.push([match.index, match.index + match[0].length]);
     if (windows.size && text.length >= SECRET_WINDOW) {
       const lower = text.toLowerCase();
       for (let i = 0; i + SECRET_WINDOW <= lower.length; i++) {
         if (windows.has(lower.slice(i, i + SECRET_WINDOW))) marks.push([i, i + SECRET_WINDOW]);
       }
+    }
+    if (tokens) {
+      // Whole tokens, with what the secrets covered blanked first: a value glued to a secret is a token too.
+      let masked = text;
+      for (const [from, to] of marks) masked = masked.slice(0, from) + ' '.repeat(to - from) + masked.slice(to);
+      for (const match of masked.matchAll(tokens)) marks.push([match.index, match.index + match[0].length]);
     }
     if (!marks.length) return text;
     marks.sort((a, b) => a[0] - b[0]);

@@ -9,6 +9,9 @@ describe('parseProxyTarget', () => {
     });
     expect(parseProxyTarget('/proxy/products?integrated_account_id=x')).toEqual({ path: '/products', query: '', accountId: 'x' });
     expect(parseProxyTarget('/proxy/customer/licenses/ABC%20123')).toMatchObject({ path: '/customer/licenses/ABC%20123' });
+    // Routing is case-insensitive; so is the prefix here. A ";" that is not after a dot segment is data.
+    expect(parseProxyTarget('/PROXY/products?integrated_account_id=x')).toMatchObject({ path: '/products', accountId: 'x' });
+    expect(parseProxyTarget('/proxy/a;b/c')).toMatchObject({ path: '/a;b/c' });
   });
 
   it.each([
@@ -25,6 +28,9 @@ describe('parseProxyTarget', () => {
     '/proxy/a/./b',
     '/proxy/a%00b',
     '/proxy/%E0%A4%A',
+    '/proxy/..;/..;/admin',
+    '/proxy/a/.;jsessionid=1/b',
+    '/proxy/%2e%2e;x/admin',
   ])('refuses %s', (url) => {
     expect(() => parseProxyTarget(url)).toThrow(/Invalid proxy path/);
   });

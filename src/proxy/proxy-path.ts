@@ -15,7 +15,7 @@ export interface ParsedProxyTarget {
  * absolute URLs, `//host`, backslashes, `.`/`..` segments and their percent-encoded forms.
  */
 export function parseProxyTarget(originalUrl: string): ParsedProxyTarget {
-  const match = /^\/proxy(\/[^?#]*)?(?:\?([^#]*))?/.exec(originalUrl);
+  const match = /^\/proxy(\/[^?#]*)?(?:\?([^#]*))?/i.exec(originalUrl);
   const rawPath = match?.[1] ?? '';
   if (!rawPath || rawPath === '/') throw unsafe('name the upstream path after /proxy/, e.g. /proxy/customer/licenses');
   const path = rawPath;
@@ -30,7 +30,8 @@ export function parseProxyTarget(originalUrl: string): ParsedProxyTarget {
   if (/^\/?[a-z][a-z0-9+.-]*:/i.test(decoded.slice(1))) throw unsafe('absolute URLs are not allowed; give a path relative to the API');
   if (decoded.includes('\\')) throw unsafe('backslashes are not allowed in the path');
   if (/[\u0000-\u001f\u007f]/.test(decoded)) throw unsafe('control characters are not allowed in the path');
-  if (decoded.split('/').some((segment) => segment === '..' || segment === '.')) throw unsafe('"." and ".." segments are not allowed');
+  // `..;x` is `..` to Tomcat, Jetty and Spring (a path parameter after the segment): refused like `..`.
+  if (decoded.split('/').some((segment) => /^\.{1,2}(;.*)?$/.test(segment))) throw unsafe('"." and ".." segments are not allowed');
 
   let accountId: string | null = null;
   const kept: string[] = [];
