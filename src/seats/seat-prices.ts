@@ -20,7 +20,8 @@ export function validateSeatPrices(body: unknown): SeatPrices {
   if (currency === null || !/^[A-Z]{3}$/.test(currency) || !CURRENCIES.has(currency)) {
     problems.push('currency must be an ISO 4217 code such as EUR or USD');
   }
-  const prices: SeatPrices['prices'] = {};
+  // No prototype: product codes such as "constructor" or "__proto__" are ordinary keys here.
+  const prices: SeatPrices['prices'] = Object.create(null) as SeatPrices['prices'];
   const raw = input.prices;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push('prices must be an object keyed by product_code: { "<product_code>": { "amount": 12.5, "per": "month" } }');
@@ -48,7 +49,7 @@ export function validateSeatPrices(body: unknown): SeatPrices {
 
 /** What one seat of the product costs a month (a yearly price / 12), or null without a price. */
 export function monthlyPrice(prices: SeatPrices | null, productCode: string): number | null {
-  const price = prices?.prices[productCode];
+  const price = prices && Object.hasOwn(prices.prices, productCode) ? prices.prices[productCode] : undefined;
   if (!price) return null;
   return price.per === 'year' ? price.amount / 12 : price.amount;
 }

@@ -15,6 +15,11 @@ const CACHE_MS = 1000;
 @Injectable()
 export class AccountsRepository {
   private readonly cache = new Map<string, { row: AccountRow; at: number }>();
+  /**
+   * Bumped by every write: a lookup that started before one does not cache what it read, or a read
+   * racing an update or delete (PostgreSQL's pool runs them side by side) would put the old row back.
+   */
+  private generation = 0;
 
   constructor(@Inject(HUB_DATABASE) private readonly db: HubDatabase) {}
 
@@ -25,8 +30,9 @@ export class AccountsRepository {
   async findById(id: string): Promise<AccountRow | undefined> {
     const cached = this.cache.get(id);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.row;
+    const generation = this.generation;
     const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row) this.cache.set(id, { row, at: Date.now() });
+    if (row && generation === this.generation) this.cache.set(id, { row, at: Date.now() });
     else this.cache.delete(id);
     return row;
   }
@@ -48,8 +54,11 @@ export class AccountsRepository {
   }
 
   async update(id: string, changes: Partial<Omit<AccountRow, 'id'>>): Promise<void> {
+    this.generation++;
     this.cache.delete(id);
     await this.db.updateTable('accounts').set(changes).where('id', '=', id).execute();
+    // Again once written: a read that began while the write was in flight saw the old row.
+    this.generation++;
     this.cache.delete(id);
   }
 
@@ -59,6 +68,7 @@ export class AccountsRepository {
    * around it leaves both as they were or both done, never a served snapshot whose changes are lost.
    */
   async switchSnapshot(id: string, run: { id: string; finishedAt: string; stats: string }): Promise<void> {
+    this.generation++;
     this.cache.delete(id);
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -68,12 +78,16 @@ export class AccountsRepository {
         .execute();
       await trx.updateTable('sync_runs').set({ status: 'succeeded', finished_at: run.finishedAt, stats: run.stats }).where('id', '=', run.id).execute();
     });
+    this.generation++;
     this.cache.delete(id);
   }
 
   async delete(id: string): Promise<boolean> {
+    this.generation++;
     this.cache.delete(id);
     const result = await this.db.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
+    this.generation++;
+    this.cache.delete(id);
     return Number(result.numDeletedRows) > 0;
   }
 }

@@ -32,7 +32,7 @@ export class PlanUtilizationService {
     let counts = this.counts.get(key, filter.cutoff);
     if (!counts) {
       counts = await this.seats.counts(snapshot, filter, 'plan_key');
-      this.counts.set(key, counts, await this.seats.nextTurningPoint(snapshot, filter));
+      this.counts.set(key, counts, filter.cutoff, await this.seats.nextTurningPoint(snapshot, filter));
     }
     const byPlan = new Map(counts.map((c) => [c.key, c]));
     return plans.map((row) => {

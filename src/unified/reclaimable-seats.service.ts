@@ -60,7 +60,7 @@ export class ReclaimableSeatsService {
     let counts = this.counts.get(key, filter.cutoff);
     if (!counts) {
       counts = await this.seats.counts(snapshot, filter, 'product_code');
-      this.counts.set(key, counts, await this.seats.nextTurningPoint(snapshot, filter));
+      this.counts.set(key, counts, filter.cutoff, await this.seats.nextTurningPoint(snapshot, filter));
     }
     let neverUsed = 0;
     let inactive = 0;

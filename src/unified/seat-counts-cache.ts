@@ -4,6 +4,8 @@ const MAX_ENTRIES = 1_000;
 
 interface Entry {
   counts: SeatCounts[];
+  /** The cutoff the counts were computed at: an earlier cutoff (a request that began earlier) may differ. */
+  from: string;
   /** The counts hold for every cutoff up to and including this date; null: for every later cutoff. */
   validThrough: string | null;
 }
@@ -11,8 +13,8 @@ interface Entry {
 /**
  * Per-product (or per-plan) seat counts of a snapshot, kept while they stay exact. Counting scans every seat of
  * the filtered set; but the counts only change when the moving cutoff passes a seat's activity or
- * assignment date, so an entry is reused until the cutoff passes the next such date (a snapshot
- * never changes, and a new snapshot has a new key).
+ * assignment date, so an entry is reused for cutoffs from the one it was computed at up to the next
+ * such date (a snapshot never changes, and a new snapshot has a new key).
  */
 export class SeatCountsCache {
   private readonly entries = new Map<string, Entry>();
@@ -20,6 +22,7 @@ export class SeatCountsCache {
   get(key: string, cutoff: string): SeatCounts[] | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    if (cutoff < entry.from) return undefined;
     if (entry.validThrough !== null && cutoff > entry.validThrough) {
       this.entries.delete(key);
       return undefined;
@@ -27,8 +30,8 @@ export class SeatCountsCache {
     return entry.counts;
   }
 
-  set(key: string, counts: SeatCounts[], validThrough: string | null): void {
+  set(key: string, counts: SeatCounts[], from: string, validThrough: string | null): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { counts, validThrough });
+    this.entries.set(key, { counts, from, validThrough });
   }
 }
