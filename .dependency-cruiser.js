@@ -73,6 +73,27 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/config/', '^src/common/'] },
     },
     {
+      name: 'integrations-below-accounts',
+      severity: 'error',
+      comment: 'The registry of connectors sits below accounts: it may use the kit, common/ and config/ only.',
+      from: { path: '^src/integrations/' },
+      to: { path: '^src/', pathNot: ['^src/integrations/', '^src/connector-kit/', '^src/common/', '^src/config/'] },
+    },
+    {
+      name: 'auth-and-health-stand-alone',
+      severity: 'error',
+      comment: 'Authentication and health checks use the store, common/ and config/, never a feature.',
+      from: { path: '^src/(auth|health)/' },
+      to: { path: '^src/(accounts|sync|unified|proxy|integrations|seats|connectors)/' },
+    },
+    {
+      name: 'proxy-and-reads-are-siblings',
+      severity: 'error',
+      comment: 'The proxy and the unified API both stand on accounts; neither imports the other.',
+      from: { path: '^src/(proxy|unified)/' },
+      to: { path: '^src/(proxy|unified)/', pathNot: '^src/$1/' },
+    },
+    {
       name: 'accounts-below-sync-and-reads',
       severity: 'error',
       comment: 'Accounts sit below sync, the unified API and the proxy; tell them through an event (accounts/account-events.ts).',

@@ -1,6 +1,6 @@
 import { buildDataset } from '../sandbox/jetbrains/dataset';
 import type { JbLicense } from '../src/connectors/jetbrains/jetbrains.types';
-import { connectSynced, useFixture } from './support/fixture';
+import { capturedLogs, connectSynced, eventually, useFixture } from './support/fixture';
 
 /** The tiny dataset with Ada's IntelliJ license carrying its product code but no name. */
 function datasetWithUnnamedProduct() {
@@ -37,6 +37,27 @@ describe('product names beside product codes', () => {
     const liveAda = live.result.find((u: { id: string }) => u.id === 'ada@example.com');
     expect(liveAda.licenses.find((l: { id: string }) => l.id === 'AAAAAAA001')).toMatchObject({ product_name: 'IntelliJ IDEA Ultimate' });
     expect(productReads(sim)).toBe(2);
+  });
+
+  it('JetBrains: a catalogue that cannot be read leaves product_name null, and the sync succeeds', async () => {
+    const { sim, hub } = await fx.jetbrains({ dataset: datasetWithUnnamedProduct() });
+    const { id } = await connectSynced(hub);
+    // A sync's requests, the catalogue read last (after every license page): count them once...
+    const before = sim.requests.length;
+    await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+    await eventually(async () => expect((await hub.get(`/integrated-accounts/${id}/syncs`).expect(200)).body.result[0].status).toBe('succeeded'));
+    const perSync = sim.requests.length - before;
+    // ...then let all but the last answer well, and the catalogue answer garbage.
+    sim.faults.update({ script: [...Array(perSync - 1).fill('ok'), 'malformed'] });
+    await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+    await eventually(async () => {
+      const runs = (await hub.get(`/integrated-accounts/${id}/syncs`).expect(200)).body.result;
+      expect(runs).toHaveLength(3);
+      expect(runs[0].status).toBe('succeeded');
+    });
+    const ada = (await hub.get(`/unified/user-directory/users/ada@example.com?integrated_account_id=${id}`).expect(200)).body;
+    expect(ada.licenses.find((l: { id: string }) => l.id === 'AAAAAAA001')).toMatchObject({ product_code: 'II', product_name: null });
+    expect(capturedLogs.some((l) => /product names unavailable \(UPSTREAM_MALFORMED_RESPONSE\)/.test(l))).toBe(true);
   });
 
   it('JetBrains: licenses that carry their product names need no catalogue read', async () => {

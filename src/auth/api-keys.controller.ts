@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, PageQuery } from '../common/list-query.dto';
+import { PageQuery } from '../common/list-query.dto';
 import { ApiKeyPage, ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
 import { RequiresScope } from './scope.decorator';
@@ -27,7 +27,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'The keys not revoked (never the key or its hash)' })
   @ApiOkResponse({ type: ApiKeyPage })
   list(@Query() query: PageQuery) {
-    return this.keys.list(query.limit ?? DEFAULT_LIMIT, query.next_cursor);
+    return this.keys.list(query.limit, query.next_cursor);
   }
 
   @Get(':id')

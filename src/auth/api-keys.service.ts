@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { sortableId } from '../common/ids';
-import type { Page } from '../common/list-query.dto';
+import { Page, pageLimit } from '../common/list-query.dto';
 import { ApiKeyRow, ApiKeysRepository } from '../store/api-keys.repository';
 import { sha256 } from './api-key';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
@@ -39,13 +39,15 @@ export class ApiKeysService {
     return { ...toApiKeyView(row), key };
   }
 
-  async list(limit: number, cursor?: string): Promise<Page<ApiKeyView>> {
-    const after = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'api-keys' }).k : null;
+  async list(requestedLimit: number | undefined, cursor?: string): Promise<Page<ApiKeyView>> {
+    const position = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'api-keys' }) : null;
+    const after = position?.k ?? null;
+    const limit = pageLimit(requestedLimit, position);
     const rows = await this.keys.pageActive(after, limit);
     const page = rows.slice(0, limit);
     return {
       result: page.map(toApiKeyView),
-      next_cursor: rows.length > limit ? this.cursors.encode({ a: '*', r: 'api-keys', k: page[page.length - 1]!.id }) : null,
+      next_cursor: rows.length > limit ? this.cursors.encode({ a: '*', r: 'api-keys', k: page[page.length - 1]!.id, l: limit }) : null,
       result_count: page.length,
     };
   }

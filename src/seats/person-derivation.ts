@@ -13,7 +13,7 @@ export interface PersonInAccount {
 /**
  * A user as one entry of the people index, keyed by lowercased email. Users without a known email
  * (Atlassian hides some) cannot be matched across accounts and are left out, as are bots and portal
- * customers.
+ * customers. A closed account stays, with its status: "what did alice@ hold?" includes what was closed.
  */
 export function personOfUser(user: UnifiedUser): { email: string; entry: PersonInAccount } | null {
   if (NOT_PEOPLE.has(user.account_type ?? '')) return null;
@@ -26,7 +26,7 @@ export function personOfUser(user: UnifiedUser): { email: string; entry: PersonI
       name: user.name,
       status: user.status,
       last_active_at: user.last_active_at,
-      licenses: user.licenses.map((l) => ({ product_code: l.product_code, product_name: l.name, last_active_at: l.last_active_at })),
+      licenses: user.licenses.map((l) => ({ product_code: l.product_code, product_name: l.product_name ?? l.name, last_active_at: l.last_active_at })),
     },
   };
 }

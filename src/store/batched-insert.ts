@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { HubDatabase } from './database';
 import type { Database } from './schema';
 
-/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (at most 11 per row). */
+/** Rows per INSERT: well under SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter limits at 12 columns a row. */
 const INSERT_BATCH = 500;
 /**
  * INSERTs per transaction. One commit per 5,000 rows instead of per 500 makes writing a snapshot

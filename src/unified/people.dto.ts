@@ -5,7 +5,7 @@ import { PageQuery } from '../common/list-query.dto';
 export const PEOPLE_RULES =
   'One row per person across every integrated account, matched by email (case-insensitive). Accounts whose ' +
   'upstream hides the email (Atlassian does for some accounts) cannot be matched and are not listed; bots (app) ' +
-  'and portal customers are not people.';
+  'and portal customers are not people. Closed accounts are listed, with their status (they hold no seats).';
 
 class EmailFilter {
   @ApiPropertyOptional({ description: 'Only this person (exact email, any letter case)', example: 'ada@example.com' })

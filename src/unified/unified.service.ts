@@ -143,11 +143,6 @@ export class UnifiedService {
     return { body: Buffer.from(recordJson(row, query.include_remote_data === true)), freshness };
   }
 
-  /** The id of the snapshot to read (see served). */
-  async snapshotOf(account: AccountRow): Promise<string> {
-    return (await this.served(account)).id;
-  }
-
   /**
    * The snapshot to read and its freshness, both from one account row. Before the first sync has
    * finished, waits for it (bounded by HUB_FIRST_SYNC_WAIT), then answers 503 with Retry-After

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { Connector, UpstreamHttp, forwardToUpstream, memoInRun, pageOfSorted } from '../../connector-kit';
+import { Injectable, Logger } from '@nestjs/common';
+import { Connector, UpstreamHttp, forwardToUpstream, isHubError, memoInRun, pageOfSorted } from '../../connector-kit';
 import type { AuthenticationResult, ConnectorAccount, ConnectorPage, Credentials, HubConnector, PageRequest, ProxyRequest, ProxyResponse, SnapshotSink, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from '../../connector-kit';
 import { JbTokenInfo, JetbrainsClient } from './jetbrains.client';
 import { emailKey, LicenseAccumulator } from './jetbrains.mapper';
@@ -20,6 +20,8 @@ interface Directory {
 @Connector('jetbrains')
 @Injectable()
 export class JetbrainsConnector implements HubConnector {
+  private readonly logger = new Logger('JetbrainsConnector');
+
   constructor(
     private readonly client: JetbrainsClient,
     private readonly http: UpstreamHttp,
@@ -103,8 +105,15 @@ export class JetbrainsConnector implements HubConnector {
    */
   private async productNames(account: ConnectorAccount, unnamed: string[]): Promise<ReadonlyMap<string, string>> {
     if (unnamed.length === 0) return new Map();
-    const products = await memoInRun(account, 'jetbrains:products', () => this.client.products(account.baseUrl, account.credentials, account.run));
-    return new Map(products.map((p) => [p.code, p.name.trim()]));
+    try {
+      const products = await memoInRun(account, 'jetbrains:products', () => this.client.products(account.baseUrl, account.credentials, account.run));
+      return new Map(products.map((p) => [p.code, p.name.trim()]));
+    } catch (error) {
+      // Names are a nicety: a token that cannot read the catalogue still syncs, with product_name null.
+      if (!isHubError(error) || error.code === 'SYNC_BUDGET_EXCEEDED') throw error;
+      this.logger.warn(`product names unavailable (${error.code}): ${unnamed.length} product(s) left without a name`);
+      return new Map();
+    }
   }
 }
 
