@@ -1,6 +1,6 @@
-import { SIM_ATL_ORG_ID } from '../sandbox/atlassian/dataset';
+import { SIM_ATL_KEY, SIM_ATL_MULTI_ORG_KEY, SIM_ATL_ORG_ID, SIM_ATL_SECOND_ORG_ID } from '../sandbox/atlassian/dataset';
 import { SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
-import { ATLASSIAN_CREDENTIALS, connect, JETBRAINS_CREDENTIALS, TestHub, useFixture } from './support/fixture';
+import { ATLASSIAN_CREDENTIALS, connect, connectSynced, JETBRAINS_CREDENTIALS, TestHub, useFixture } from './support/fixture';
 
 describe('connecting an organization that is connected already', () => {
   const fx = useFixture();
@@ -29,5 +29,28 @@ describe('connecting an organization that is connected already', () => {
 
     const bad = await hub.post('/integrated-accounts', { integration, credentials, allow_duplicate: 'yes' }).expect(400);
     expect(bad.body.message).toMatch(/allow_duplicate must be true or false/);
+  });
+});
+
+describe('new credentials for an account', () => {
+  const fx = useFixture();
+
+  it('start a sync with them, and must open the organization the account holds', async () => {
+    const { hub } = await fx.atlassian({ dataset: 'tiny' });
+    const { id } = await connectSynced(hub, { integration: 'atlassian' });
+    const runsBefore = (await hub.get(`/integrated-accounts/${id}/syncs`).expect(200)).body.result.length;
+    await hub.patch(`/integrated-accounts/${id}`, { credentials: { api_key: SIM_ATL_KEY } }).expect(200);
+    const runs = (await hub.get(`/integrated-accounts/${id}/syncs`).expect(200)).body.result;
+    expect(runs).toHaveLength(runsBefore + 1);
+    expect(runs[0]).toMatchObject({ trigger: 'manual' });
+
+    const moved = await hub.patch(`/integrated-accounts/${id}`, { credentials: { api_key: SIM_ATL_MULTI_ORG_KEY, org_id: SIM_ATL_SECOND_ORG_ID } }).expect(409);
+    expect(moved.body).toMatchObject({
+      statusCode: 409,
+      details: { code: 'ACCOUNT_ORGANIZATION_MISMATCH', organization_id: SIM_ATL_SECOND_ORG_ID, account_organization_id: SIM_ATL_ORG_ID },
+    });
+    expect(moved.body.message).toContain('connect the other organization as a new account');
+    // Nothing was stored: the account still holds its organization, with the key it had.
+    expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.access.organization.id).toBe(SIM_ATL_ORG_ID);
   });
 });

@@ -10,7 +10,7 @@ import type { ManifestEntry } from '../integrations/manifest';
 import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
-import { ACCOUNT_CREATED, AccountCreatedEvent } from './account-events';
+import { ACCOUNT_CREATED, ACCOUNT_CREDENTIALS_CHANGED, AccountCreatedEvent } from './account-events';
 import type { AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { CredentialCipher } from './credential-cipher';
 import { credentialLabels, validateCredentials } from './credentials-validation';
@@ -86,6 +86,7 @@ export class AccountsService {
       const connector = this.registry.get(row.integration);
       const submitted = validateCredentials(connector.entry, dto.credentials);
       const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+      refuseOrganizationChange(row, access);
       Object.assign(changes, {
         credentials: this.cipher.seal(JSON.stringify(credentials), id),
         credentials_key_id: this.cipher.currentKeyId,
@@ -94,6 +95,8 @@ export class AccountsService {
       });
     }
     await this.accounts.update(id, changes);
+    // New credentials: sync with them now, rather than serve what the old ones read until the next tick.
+    if (dto.credentials !== undefined) await this.events.emitAsync(ACCOUNT_CREDENTIALS_CHANGED, { accountId: id } satisfies AccountCreatedEvent);
     return { ...row, ...changes };
   }
 
@@ -223,4 +226,20 @@ export function toAccountView(row: AccountRow): AccountView {
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
+}
+
+/**
+ * New credentials must open the organization the account already holds: an account moved to
+ * another organization would serve one organization's people under the other's history (its change
+ * feed, its seat prices). Another organization is a new account.
+ */
+function refuseOrganizationChange(row: AccountRow, access: AuthenticationResult): void {
+  const before = (JSON.parse(row.access) as AuthenticationResult).organization?.id;
+  if (before === undefined || before === access.organization.id) return;
+  throw new HubError(
+    'ACCOUNT_ORGANIZATION_MISMATCH',
+    `These credentials open the ${row.integration} organization ${access.organization.id}, but integrated account ${row.id} holds ` +
+      `organization ${before}: connect the other organization as a new account (POST /integrated-accounts).`,
+    { details: { organization_id: access.organization.id, account_organization_id: before } },
+  );
 }

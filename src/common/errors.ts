@@ -21,6 +21,8 @@ export const ErrorCodes = {
   TOO_MANY_AUTH_FAILURES: HttpStatus.TOO_MANY_REQUESTS,
   NOT_FOUND: HttpStatus.NOT_FOUND,
   ACCOUNT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** PATCHed credentials open another organization than the account's. */
+  ACCOUNT_ORGANIZATION_MISMATCH: HttpStatus.CONFLICT,
   USER_NOT_FOUND: HttpStatus.NOT_FOUND,
   PERSON_NOT_FOUND: HttpStatus.NOT_FOUND,
   /** A change-feed cursor that points before the retention window (HUB_CHANGES_RETENTION). */
