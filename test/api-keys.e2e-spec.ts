@@ -127,6 +127,14 @@ describe('API keys', () => {
       });
     });
 
+    it('refuses a write with a read key before reading its body', async () => {
+      // Not JSON, and larger than the body limit: had the hub read it, it would answer 400 or 413.
+      const body = '{'.repeat(2 * 1024 * 1024);
+      const res = await as(hub.raw().post('/integrated-accounts'), keys.read!).set('Content-Type', 'application/json').send(body).expect(403);
+      expect(res.body.details).toMatchObject({ code: 'FORBIDDEN_SCOPE', scope: 'read', required_scope: 'admin' });
+      await as(hub.raw().delete('/integrated-accounts/nope'), keys.read!).expect(403);
+    });
+
     it('lets a read key read the OpenAPI document, which names the scope of each write', async () => {
       const doc = (await as(hub.raw().get('/docs-json'), keys.read!).expect(200)).body;
       expect(doc.paths['/integrated-accounts'].post['x-hub-scope']).toBe('admin');

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from '../common/error-response';
-import { isHubError } from '../common/errors';
+import { HubError, isHubError } from '../common/errors';
+import { assertScope, requiredScope } from './scope-policy';
 import type { ApiKeyAuthenticator } from './api-key-authenticator';
 import { isPublicRequest, PublicRoute } from './public-routes';
 
@@ -15,17 +16,31 @@ export function apiKeyMiddleware(authenticator: ApiKeyAuthenticator, publicRoute
   return (req: Request, res: Response, next: NextFunction): void => {
     if (isPublicRequest(publicRoutes(), req.method, req.path)) return next();
     authenticator.authenticate(req).then(
-      () => next(),
+      (principal) => {
+        // A write with a read key is refused here, before its body is read: whatever the route,
+        // a method other than GET and HEAD needs an admin key (scope-policy.ts). The guard checks
+        // the rest (routes that declare admin for a GET).
+        try {
+          assertScope(principal, requiredScope(req.method, undefined), req.method, req.path);
+        } catch (error) {
+          return refuse(error as HubError);
+        }
+        next();
+      },
       (error: unknown) => {
         if (!isHubError(error)) return next(error);
-        // The body is never read: close the connection once the answer is out instead of draining it.
-        res.setHeader('Connection', 'close');
-        res.once('finish', () => {
-          if (!req.complete) req.socket.destroySoon?.();
-        });
-        const headers: Record<string, string> = error.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
-        sendError(res, error.status, error.code, error.message, { details: error.details, headers });
+        refuse(error);
       },
     );
+
+    function refuse(error: HubError): void {
+      // The body is never read: close the connection once the answer is out instead of draining it.
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => {
+        if (!req.complete) req.socket.destroySoon?.();
+      });
+      const headers: Record<string, string> = error.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+      sendError(res, error.status, error.code, error.message, { details: error.details, headers });
+    }
   };
 }
