@@ -12,3 +12,17 @@ export interface Principal {
 }
 
 export const ROOT_PRINCIPAL: Principal = Object.freeze({ id: 'root', root: true, scope: 'admin', tenantId: null });
+
+/**
+ * What a lookup may see: a tenant's accounts only (tenantId set), or every account (null). A
+ * request's Principal is one; lookups take it as a required argument so that no read of an account
+ * can forget the caller's tenant.
+ */
+export type Viewer = Pick<Principal, 'tenantId'>;
+
+/** The hub's own work (sync runs, the scheduler, re-reads of a row already checked): sees every tenant. */
+export const SYSTEM: Viewer = Object.freeze({ tenantId: null });
+
+/** A tenant id as clients choose it: 1..100 of letters, digits and `._:-` (safe in URLs, logs and cursors). */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+export const TENANT_ID_RULE = 'tenant_id must be 1 to 100 characters of letters, digits, ".", "_", ":" or "-"';
