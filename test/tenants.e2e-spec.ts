@@ -331,6 +331,7 @@ describe('tenants', () => {
       expect(op['x-hub-tenant-scoped']).toBe(true);
     }
     expect(doc.paths['/api-keys'].post['x-hub-untenanted-only']).toBe(true);
+    expect(doc.info.description).toMatch(/Tenant rule: .* answers 404 .* \(never 403\)/);
     expect(doc.components.schemas.CreateAccountDto.properties.tenant_id).toBeDefined();
     expect(doc.components.schemas.AccountView.properties.tenant_id).toBeDefined();
   });
