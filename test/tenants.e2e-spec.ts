@@ -4,6 +4,7 @@ import { buildDataset } from '../sandbox/jetbrains/dataset';
 import type { JetbrainsSimulator } from '../sandbox/jetbrains/server';
 import { PRODUCTS } from '../sandbox/jetbrains/products';
 import { ATLASSIAN_CREDENTIALS, JETBRAINS_CREDENTIALS, TEST_API_KEY, TestHub, useFixture, waitForLatestRun } from './support/fixture';
+import { freshSchema, postgresEnabled } from './support/postgres';
 
 /**
  * Tenants through HTTP. Two tenants hold the same JetBrains and Atlassian organizations (connected
@@ -335,4 +336,32 @@ describe('tenants', () => {
     expect(doc.components.schemas.CreateAccountDto.properties.tenant_id).toBeDefined();
     expect(doc.components.schemas.AccountView.properties.tenant_id).toBeDefined();
   });
+
+  (postgresEnabled() ? describe : describe.skip)('on PostgreSQL', () => {
+    it('scopes accounts, their reads, people and the duplicate rule by tenant the same way', async () => {
+      const schema = await freshSchema();
+      fx.onClose(schema.drop);
+      const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+      const pg = await fx.hub({ HUB_DATABASE_URL: schema.url, JETBRAINS_BASE_URL: sim.baseUrl });
+      const keyOf = async (tenant: string) => (await pg.post('/api-keys', { name: tenant, scope: 'admin', tenant_id: tenant }).expect(201)).body.key as string;
+      const [ka, kb] = [await keyOf(A), await keyOf(B)];
+      const body = { integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS };
+      const ofA = (await as(pg.raw().post('/integrated-accounts'), ka).send(body).expect(201)).body;
+      const ofB = (await as(pg.raw().post('/integrated-accounts'), kb).send({ ...body, name: B_NAME }).expect(201)).body;
+      expect([ofA.tenant_id, ofB.tenant_id]).toEqual([A, B]);
+      expect((await as(pg.raw().post('/integrated-accounts'), ka).send(body).expect(409)).body.details.existing_account_id).toBe(ofA.id);
+      await waitForLatestRun(pg, ofA.id);
+      await waitForLatestRun(pg, ofB.id);
+      const list = await as(pg.raw().get('/integrated-accounts'), ka).expect(200);
+      expect(list.body.result.map((x: Json) => x.id)).toEqual([ofA.id]);
+      expect((await pg.get(`/integrated-accounts?tenant_id=${B}`).expect(200)).body.result.map((x: Json) => x.id)).toEqual([ofB.id]);
+      const hidden = await as(pg.raw().get(`/unified/user-directory/users?integrated_account_id=${ofB.id}`), ka).expect(404);
+      expect(hidden.body.details).toEqual({ code: 'ACCOUNT_NOT_FOUND' });
+      const people = await as(pg.raw().get('/unified/user-directory/people?limit=200'), ka).expect(200);
+      expect(people.body.result.length).toBeGreaterThan(0);
+      expect(people.text).not.toContain(ofB.id);
+      expect(new Set((people.body.result as Json[]).flatMap((p) => p.accounts.map((x: Json) => x.integrated_account_id)))).toEqual(new Set([ofA.id]));
+    });
+  });
 });
+

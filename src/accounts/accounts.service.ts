@@ -59,7 +59,7 @@ export class AccountsService {
       tenant_id: tenantId,
     };
     await this.accounts.insert(row);
-    this.logger.log(`connected ${row.integration} account ${id} (${access.organization.name ?? access.organization.id})`);
+    this.logger.log(`connected ${row.integration} account ${id} (${access.organization.name ?? access.organization.id})${tenantId === null ? '' : ` in tenant ${tenantId}`}`);
     // Awaited: the first sync is registered before the connect answers (a first read then waits for it).
     await this.events.emitAsync(ACCOUNT_CREATED, { accountId: id } satisfies AccountCreatedEvent);
     return row;
