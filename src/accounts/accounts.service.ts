@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Viewer } from '../auth/principal';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { NO_TENANT, tenantToRead, Viewer } from '../auth/principal';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Redactor, withRedaction } from '../common/redaction';
@@ -149,9 +149,9 @@ export class AccountsService {
     const position = cursor ? this.cursors.decode(cursor, bound) : null;
     const after = position?.k ?? null;
     const limit = pageLimit(requestedLimit, position);
-    // A tenant key asking for another tenant sees nothing there, as if it had no accounts.
-    if (viewer.tenantId !== null && tenantFilter !== undefined && tenantFilter !== viewer.tenantId) return { result: [], next_cursor: null, result_count: 0 };
-    const rows = await this.accounts.page(after, limit, viewer.tenantId ?? tenantFilter);
+    const tenant = tenantToRead(viewer, tenantFilter);
+    if (tenant === NO_TENANT) return { result: [], next_cursor: null, result_count: 0 };
+    const rows = await this.accounts.page(after, limit, tenant);
     const page = rows.slice(0, limit);
     const more = rows.length > limit;
     return {

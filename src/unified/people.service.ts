@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Viewer } from '../auth/principal';
+import { NO_TENANT, tenantToRead, Viewer } from '../auth/principal';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Page, pageLimit } from '../common/list-query.dto';
@@ -30,8 +30,8 @@ export class PeopleService {
     const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, bound) : null;
     const after = cursor?.k ?? null;
     const limit = pageLimit(query.limit, cursor);
-    const tenant = joinedTenant(viewer, query.tenant_id);
-    if (tenant === NOTHING) return { result: [], next_cursor: null, result_count: 0 };
+    const tenant = tenantToRead(viewer, query.tenant_id);
+    if (tenant === NO_TENANT) return { result: [], next_cursor: null, result_count: 0 };
     const emails = await this.people.emails(after, limit, query.email?.toLowerCase(), tenant);
     const page = emails.slice(0, limit);
     const result = toPeople(await this.people.entries(page, tenant), this.config.syncIntervalMs);
@@ -44,21 +44,12 @@ export class PeopleService {
   }
 
   async get(email: string, viewer: Viewer, tenantFilter?: string): Promise<PersonView> {
-    const tenant = joinedTenant(viewer, tenantFilter);
-    const entries = tenant === NOTHING ? [] : await this.people.entries([email.trim().toLowerCase()], tenant);
+    const tenant = tenantToRead(viewer, tenantFilter);
+    const entries = tenant === NO_TENANT ? [] : await this.people.entries([email.trim().toLowerCase()], tenant);
     const [person] = toPeople(entries, this.config.syncIntervalMs);
     if (!person) throw new HubError('PERSON_NOT_FOUND', `No person with the email ${JSON.stringify(email)} in any integrated account`);
     return person;
   }
-}
-
-/** A tenant key asking for another tenant's people: nothing, as if that tenant had none. */
-const NOTHING = Symbol('nothing');
-
-/** Whose accounts are joined: the key's tenant, else the filter's, else every account (undefined). */
-function joinedTenant(viewer: Viewer, filter: string | undefined): string | undefined | typeof NOTHING {
-  if (viewer.tenantId === null) return filter;
-  return filter === undefined || filter === viewer.tenantId ? viewer.tenantId : NOTHING;
 }
 
 /** Entries (ordered by email, then account) grouped into one view per person. */
