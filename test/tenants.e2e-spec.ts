@@ -326,12 +326,16 @@ describe('tenants', () => {
       ['/integrated-accounts/{id}', 'get'],
       ['/integrated-accounts/{id}/sync', 'post'],
       ['/unified/user-directory/people/{email}', 'get'],
+      ['/unified/user-directory/users', 'get'],
     ]) {
       const op = doc.paths[path][method];
       expect(op.responses['404'].description).toMatch(/another tenant answers 404 with the same status, code and message as an id that does not exist/);
       expect(op['x-hub-tenant-scoped']).toBe(true);
     }
     expect(doc.paths['/api-keys'].post['x-hub-untenanted-only']).toBe(true);
+    // Lists are scoped too, and never 404.
+    expect(doc.paths['/integrated-accounts'].get['x-hub-tenant-scoped']).toBe(true);
+    expect(doc.paths['/integrated-accounts'].get.responses['404']).toBeUndefined();
     expect(doc.info.description).toMatch(/Tenant rule: .* answers 404 .* \(never 403\)/);
     expect(doc.components.schemas.CreateAccountDto.properties.tenant_id).toBeDefined();
     expect(doc.components.schemas.AccountView.properties.tenant_id).toBeDefined();

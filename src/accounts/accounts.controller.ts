@@ -9,18 +9,19 @@ import { AccountsService, toAccountView } from './accounts.service';
 
 @ApiTags('Integrated accounts')
 @ApiBearerAuth()
-@TenantScoped()
 @Controller('integrated-accounts')
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post()
   @RequiresScope('admin')
+  @TenantScoped({ notFound: false })
   @ApiOperation({
     summary: 'Connect an account',
     description:
       'Tests the credentials upstream; stores them encrypted only when they work, then starts the initial sync. ' +
-      'An organization that is connected already (same integration and organization id) is refused with 409 unless allow_duplicate is true.',
+      'An organization that is connected already in the same tenant (same integration and organization id) is refused with 409 unless allow_duplicate is true. ' +
+      'A tenant key connects into its own tenant; another tenant_id is 403 FORBIDDEN_TENANT.',
   })
   @ApiCreatedResponse({ type: AccountView })
   @ApiConflictResponse({
@@ -33,6 +34,7 @@ export class AccountsController {
   }
 
   @Get()
+  @TenantScoped({ notFound: false })
   @ApiOperation({ summary: 'The accounts this key sees (a tenant key: its tenant\'s only), ordered by id' })
   @ApiOkResponse({ type: AccountPage })
   list(@Query() query: AccountListQuery, @Caller() caller: Principal) {
@@ -40,12 +42,14 @@ export class AccountsController {
   }
 
   @Get(':id')
+  @TenantScoped()
   @ApiOkResponse({ type: AccountView })
   async get(@Param('id') id: string, @Caller() caller: Principal): Promise<AccountView> {
     return toAccountView(await this.accounts.get(id, caller));
   }
 
   @Patch(':id')
+  @TenantScoped()
   @RequiresScope('admin')
   @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
   @ApiOkResponse({ type: AccountView })
@@ -54,6 +58,7 @@ export class AccountsController {
   }
 
   @Delete(':id')
+  @TenantScoped()
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete the account, its credentials and its synced data' })
@@ -63,6 +68,7 @@ export class AccountsController {
   }
 
   @Post(':id/test')
+  @TenantScoped()
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the stored credentials against the upstream' })

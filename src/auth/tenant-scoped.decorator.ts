@@ -7,14 +7,19 @@ export const TENANT_404_RULE =
   '(never 403), and lists leave other tenants out.';
 
 /**
- * Documents (OpenAPI `x-hub-tenant-scoped` and a 404 answer) that a controller's routes read
- * integrated accounts through the caller's tenant. The enforcement is the Viewer every account
- * lookup takes (AccountsService.get and the lists), not this decorator.
+ * Documents (OpenAPI `x-hub-tenant-scoped`, and the 404 answer unless `notFound` is false, for lists
+ * that never answer 404) that routes read integrated accounts through the caller's tenant. The
+ * enforcement is the Viewer every account lookup takes (AccountsService.get and the lists), not this
+ * decorator.
  */
-export const TenantScoped = (): ClassDecorator & MethodDecorator =>
+export const TenantScoped = (options: { notFound?: boolean } = {}): ClassDecorator & MethodDecorator =>
   applyDecorators(
     ApiExtension('x-hub-tenant-scoped', true),
-    ApiNotFoundResponse({
-      description: `ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. ${TENANT_404_RULE}`,
-    }),
+    ...(options.notFound === false
+      ? []
+      : [
+          ApiNotFoundResponse({
+            description: `ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. ${TENANT_404_RULE}`,
+          }),
+        ]),
   );

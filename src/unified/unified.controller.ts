@@ -25,7 +25,6 @@ const FRESHNESS_HEADERS = {
 
 @ApiTags('Unified User Directory')
 @ApiBearerAuth()
-@TenantScoped()
 @Controller('unified/user-directory')
 export class UnifiedController {
   constructor(
@@ -35,6 +34,7 @@ export class UnifiedController {
   ) {}
 
   @Get('users')
+  @TenantScoped()
   @ApiOperation({ summary: 'People with their licenses, status, groups and last activity, ordered by id' })
   @ApiOkResponse({ type: UserPage })
   users(@Query() query: DirectoryListQuery, @Res() res: Response, @Caller() caller: Principal) {
@@ -42,6 +42,7 @@ export class UnifiedController {
   }
 
   @Get('users/:id')
+  @TenantScoped()
   @ApiOperation({
     summary: 'One user by id',
     description:
@@ -55,6 +56,7 @@ export class UnifiedController {
   }
 
   @Get('groups')
+  @TenantScoped()
   @ApiOperation({ summary: 'Groups (JetBrains teams) with member counts' })
   @ApiOkResponse({ type: GroupPage })
   groups(@Query() query: DirectoryListQuery, @Res() res: Response, @Caller() caller: Principal) {
@@ -62,6 +64,7 @@ export class UnifiedController {
   }
 
   @Get('people')
+  @TenantScoped({ notFound: false })
   @ApiOperation({ summary: 'People across every integrated account, by email', description: PEOPLE_RULES })
   @ApiOkResponse({ type: PeoplePage })
   people(@Query() query: PeopleQuery, @Caller() caller: Principal) {
@@ -69,6 +72,7 @@ export class UnifiedController {
   }
 
   @Get('people/:email')
+  @TenantScoped()
   @ApiOperation({ summary: 'Everything one person holds, in every integrated account (email in any letter case)', description: PEOPLE_RULES })
   @ApiOkResponse({ type: PersonView })
   person(@Param('email') email: string, @Query() query: PersonQuery, @Caller() caller: Principal) {
@@ -76,6 +80,7 @@ export class UnifiedController {
   }
 
   @Get('reclaimable-seats')
+  @TenantScoped()
   @ApiOperation({ summary: 'Seats that can be reclaimed: never used or inactive for inactive_days, never-used first', description: RECLAIM_RULES })
   @ApiOkResponse({ type: ReclaimableSeatPage })
   reclaimableSeats(@Query() query: ReclaimableSeatsQuery, @Res() res: Response, @Caller() caller: Principal) {
@@ -83,6 +88,7 @@ export class UnifiedController {
   }
 
   @Get('licenses')
+  @TenantScoped()
   @ApiOperation({ summary: 'Plans and seats: one row per product x team x subscription pack' })
   @ApiOkResponse({ type: LicensePlanPage })
   licenses(@Query() query: LicensesQuery, @Res() res: Response, @Caller() caller: Principal) {
