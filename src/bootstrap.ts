@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { findPublicRoutes, PublicRoute } from './auth/public-routes';
+import { TENANT_404_RULE } from './auth/tenant-scoped.decorator';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
 
 /**
@@ -26,7 +27,7 @@ export function configureHttp(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Integration hub')
-      .setDescription('Unified User Directory over SaaS license APIs (JetBrains first), with a 1-to-1 proxy.')
+      .setDescription(`Unified User Directory over SaaS license APIs (JetBrains first), with a 1-to-1 proxy.\n\n${TENANT_404_RULE}`)
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'HUB_API_KEY, or a key from POST /api-keys (scope admin or read)' })
       .build(),

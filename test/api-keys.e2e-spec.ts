@@ -202,7 +202,11 @@ describe('API keys', () => {
       [{ name: 'k', scope: 'write' }, /scope must be "admin" or "read"/],
       [{ name: 'k', scope: 'read', expires_at: 'next tuesday' }, /expires_at must be an ISO 8601 date/],
       [{ name: 'k', scope: 'read', expires_at: '2020-01-01T00:00:00Z' }, /expires_at must be in the future/],
-      [{ name: 'k', scope: 'read', tenant_id: 't1' }, /property tenant_id should not exist/],
+      [{ name: 'k', scope: 'read', tenant_id: '' }, /tenant_id must be 1 to 100 characters/],
+      [{ name: 'k', scope: 'read', tenant_id: 'acme corp' }, /tenant_id must be 1 to 100 characters/],
+      [{ name: 'k', scope: 'read', tenant_id: 't/../b' }, /tenant_id must be 1 to 100 characters/],
+      [{ name: 'k', scope: 'read', tenant_id: 'x'.repeat(101) }, /tenant_id must be 1 to 100 characters/],
+      [{ name: 'k', scope: 'read', tenant_id: 7 }, /tenant_id must be 1 to 100 characters/],
     ])('refuses %o with 400 and a message', async (body, message) => {
       const res = await hub.post('/api-keys', body).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, details: { code: 'VALIDATION_FAILED' } });

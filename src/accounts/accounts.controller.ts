@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Caller } from '../auth/caller.decorator';
+import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
-import { PageQuery } from '../common/list-query.dto';
-import { DEFAULT_LIMIT } from '../common/list-query.dto';
-import { AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
+import { TenantScoped } from '../auth/tenant-scoped.decorator';
+import { AccountListQuery, AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
 
 @ApiTags('Integrated accounts')
@@ -14,11 +15,13 @@ export class AccountsController {
 
   @Post()
   @RequiresScope('admin')
+  @TenantScoped({ notFound: false })
   @ApiOperation({
     summary: 'Connect an account',
     description:
       'Tests the credentials upstream; stores them encrypted only when they work, then starts the initial sync. ' +
-      'An organization that is connected already (same integration and organization id) is refused with 409 unless allow_duplicate is true.',
+      'An organization that is connected already in the same tenant (same integration and organization id) is refused with 409 unless allow_duplicate is true. ' +
+      'A tenant key connects into its own tenant; another tenant_id is 403 FORBIDDEN_TENANT.',
   })
   @ApiCreatedResponse({ type: AccountView })
   @ApiConflictResponse({
@@ -26,45 +29,51 @@ export class AccountsController {
       'ACCOUNT_ALREADY_CONNECTED: this organization is connected already; details.existing_account_id names that account ' +
       '(PATCH it to change its credentials, or send allow_duplicate: true to connect a second account)',
   })
-  async create(@Body() dto: CreateAccountDto): Promise<AccountView> {
-    return toAccountView(await this.accounts.create(dto));
+  async create(@Body() dto: CreateAccountDto, @Caller() caller: Principal): Promise<AccountView> {
+    return toAccountView(await this.accounts.create(dto, caller));
   }
 
   @Get()
+  @TenantScoped({ notFound: false })
+  @ApiOperation({ summary: 'The accounts this key sees (a tenant key: its tenant\'s only), ordered by id' })
   @ApiOkResponse({ type: AccountPage })
-  list(@Query() query: PageQuery) {
-    return this.accounts.list(query.limit, query.next_cursor);
+  list(@Query() query: AccountListQuery, @Caller() caller: Principal) {
+    return this.accounts.list(query.limit, query.next_cursor, caller, query.tenant_id);
   }
 
   @Get(':id')
+  @TenantScoped()
   @ApiOkResponse({ type: AccountView })
-  async get(@Param('id') id: string): Promise<AccountView> {
-    return toAccountView(await this.accounts.get(id));
+  async get(@Param('id') id: string, @Caller() caller: Principal): Promise<AccountView> {
+    return toAccountView(await this.accounts.get(id, caller));
   }
 
   @Patch(':id')
+  @TenantScoped()
   @RequiresScope('admin')
   @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
   @ApiOkResponse({ type: AccountView })
-  async update(@Param('id') id: string, @Body() dto: UpdateAccountDto): Promise<AccountView> {
-    return toAccountView(await this.accounts.update(id, dto));
+  async update(@Param('id') id: string, @Body() dto: UpdateAccountDto, @Caller() caller: Principal): Promise<AccountView> {
+    return toAccountView(await this.accounts.update(id, dto, caller));
   }
 
   @Delete(':id')
+  @TenantScoped()
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete the account, its credentials and its synced data' })
-  async delete(@Param('id') id: string): Promise<{ id: string }> {
-    await this.accounts.delete(id);
+  async delete(@Param('id') id: string, @Caller() caller: Principal): Promise<{ id: string }> {
+    await this.accounts.delete(id, caller);
     return { id };
   }
 
   @Post(':id/test')
+  @TenantScoped()
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the stored credentials against the upstream' })
-  async test(@Param('id') id: string) {
-    const { account, access } = await this.accounts.test(id);
+  async test(@Param('id') id: string, @Caller() caller: Principal) {
+    const { account, access } = await this.accounts.test(id, caller);
     return { ok: true, account: toAccountView(account), access };
   }
 }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { TENANT_ID_PATTERN, TENANT_ID_RULE } from '../auth/principal';
+import { PageQuery } from '../common/list-query.dto';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'jetbrains', description: 'Connector id from GET /integrations' })
@@ -30,6 +32,29 @@ export class CreateAccountDto {
   @IsOptional()
   @IsBoolean({ message: 'allow_duplicate must be true or false' })
   allow_duplicate?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'acme',
+    pattern: TENANT_ID_PATTERN.source,
+    description:
+      'The tenant the account belongs to. A key without tenant may set any (left out: no tenant, seen by keys without tenant only); ' +
+      "a tenant key's accounts always go to its own tenant: another tenant_id is refused with 403 FORBIDDEN_TENANT",
+  })
+  @IsOptional()
+  @IsString({ message: TENANT_ID_RULE })
+  @Matches(TENANT_ID_PATTERN, { message: TENANT_ID_RULE })
+  tenant_id?: string;
+}
+
+export class AccountListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    example: 'acme',
+    description: "Only this tenant's accounts. A tenant key sees its own tenant's only, whatever this says (another tenant: an empty list)",
+  })
+  @IsOptional()
+  @IsString({ message: TENANT_ID_RULE })
+  @Matches(TENANT_ID_PATTERN, { message: TENANT_ID_RULE })
+  tenant_id?: string;
 }
 
 export class UpdateAccountDto {
@@ -60,6 +85,8 @@ export class AccountView {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'jetbrains' }) integration: string;
   @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The tenant it belongs to; null: none (seen by keys without tenant only)' })
+  tenant_id: string | null;
   @ApiProperty({ enum: ['active', 'needs_reauth'] }) status: string;
   @ApiProperty({ type: AccountAccessView }) access: AccountAccessView;
   @ApiProperty({ nullable: true, type: String }) last_synced_at: string | null;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { NO_TENANT, tenantToRead, Viewer } from '../auth/principal';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Redactor, withRedaction } from '../common/redaction';
@@ -30,12 +31,16 @@ export class AccountsService {
     private readonly events: EventEmitter2,
   ) {}
 
-  /** Tests the credentials upstream, stores the account only when they work, then has its first sync started. */
-  async create(dto: CreateAccountDto): Promise<AccountRow> {
+  /**
+   * Tests the credentials upstream, stores the account only when they work, then has its first sync
+   * started. The account goes to the caller's tenant (a tenant key), or to the one asked for.
+   */
+  async create(dto: CreateAccountDto, viewer: Viewer): Promise<AccountRow> {
+    const tenantId = tenantForNewAccount(dto.tenant_id, viewer);
     const connector = this.registry.get(dto.integration);
     const submitted = validateCredentials(connector.entry, dto.credentials);
     const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
-    if (dto.allow_duplicate !== true) await this.refuseDuplicate(connector.entry.id, access);
+    if (dto.allow_duplicate !== true) await this.refuseDuplicate(connector.entry.id, access, tenantId);
     const now = new Date().toISOString();
     const id = sortableId();
     const row: AccountRow = {
@@ -51,9 +56,10 @@ export class AccountsService {
       last_sync_status: null,
       created_at: now,
       updated_at: now,
+      tenant_id: tenantId,
     };
     await this.accounts.insert(row);
-    this.logger.log(`connected ${row.integration} account ${id} (${access.organization.name ?? access.organization.id})`);
+    this.logger.log(`connected ${row.integration} account ${id} (${access.organization.name ?? access.organization.id})${tenantId === null ? '' : ` in tenant ${tenantId}`}`);
     // Awaited: the first sync is registered before the connect answers (a first read then waits for it).
     await this.events.emitAsync(ACCOUNT_CREATED, { accountId: id } satisfies AccountCreatedEvent);
     return row;
@@ -63,10 +69,12 @@ export class AccountsService {
    * Connecting an organization twice is almost always a mistake (a second account syncs the same
    * people again and doubles every count); checked after the credentials are tested, since only the
    * upstream says which organization they open. Few accounts per integration: read and compared here.
+   * Within the new account's tenant only: another tenant's accounts are invisible to this one, so
+   * the answer must not depend on them (a 409 would reveal that another tenant has the organization).
    */
-  private async refuseDuplicate(integration: string, access: AuthenticationResult): Promise<void> {
+  private async refuseDuplicate(integration: string, access: AuthenticationResult, tenantId: string | null): Promise<void> {
     const organizationId = access.organization.id;
-    for (const other of await this.accounts.accessOf(integration)) {
+    for (const other of await this.accounts.accessOf(integration, tenantId)) {
       const otherAccess = JSON.parse(other.access) as AuthenticationResult;
       if (otherAccess.organization?.id !== organizationId) continue;
       throw new HubError(
@@ -78,8 +86,8 @@ export class AccountsService {
     }
   }
 
-  async update(id: string, dto: UpdateAccountDto): Promise<AccountRow> {
-    const row = await this.get(id);
+  async update(id: string, dto: UpdateAccountDto, viewer: Viewer): Promise<AccountRow> {
+    const row = await this.get(id, viewer);
     const changes: Partial<AccountRow> = { updated_at: new Date().toISOString() };
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.credentials !== undefined) {
@@ -101,8 +109,8 @@ export class AccountsService {
   }
 
   /** Re-tests the stored credentials; a success clears `needs_reauth`. */
-  async test(id: string): Promise<{ account: AccountRow; access: AuthenticationResult }> {
-    const row = await this.get(id);
+  async test(id: string, viewer: Viewer): Promise<{ account: AccountRow; access: AuthenticationResult }> {
+    const row = await this.get(id, viewer);
     const connector = this.registry.get(row.integration);
     let access: AuthenticationResult;
     try {
@@ -122,30 +130,42 @@ export class AccountsService {
     await this.accounts.update(id, { status: 'needs_reauth', updated_at: new Date().toISOString() });
   }
 
-  async get(id: string): Promise<AccountRow> {
+  /**
+   * The account, if `viewer` may see it. An account of another tenant gets the very answer of an id
+   * that does not exist (OWASP API1): a tenant key cannot tell the two apart.
+   */
+  async get(id: string, viewer: Viewer): Promise<AccountRow> {
     const row = await this.accounts.findById(id);
-    if (!row) {
+    if (!row || !isVisible(row, viewer)) {
       throw new HubError('ACCOUNT_NOT_FOUND', `No integrated account with id "${id}"; list them with GET /integrated-accounts`);
     }
     return row;
   }
 
-  async list(requestedLimit: number | undefined, cursor?: string): Promise<Page<AccountView>> {
-    const position = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'integrated-accounts' }) : null;
+  /**
+   * A page of the accounts `viewer` sees, of one tenant when `tenantFilter` is given. The cursor is
+   * signed with the viewer's tenant and the filter, so it is refused for another tenant's key.
+   */
+  async list(requestedLimit: number | undefined, cursor: string | undefined, viewer: Viewer, tenantFilter?: string): Promise<Page<AccountView>> {
+    const resource = tenantFilter === undefined ? 'integrated-accounts' : `integrated-accounts?tenant_id=${tenantFilter}`;
+    const bound = { account: '*', resource, tenant: viewer.tenantId };
+    const position = cursor ? this.cursors.decode(cursor, bound) : null;
     const after = position?.k ?? null;
     const limit = pageLimit(requestedLimit, position);
-    const rows = await this.accounts.page(after, limit);
+    const tenant = tenantToRead(viewer, tenantFilter);
+    if (tenant === NO_TENANT) return { result: [], next_cursor: null, result_count: 0 };
+    const rows = await this.accounts.page(after, limit, tenant);
     const page = rows.slice(0, limit);
     const more = rows.length > limit;
     return {
       result: page.map(toAccountView),
-      next_cursor: more ? this.cursors.encode({ a: '*', r: 'integrated-accounts', k: page[page.length - 1]!.id, l: limit }) : null,
+      next_cursor: more ? this.cursors.encode({ a: '*', r: resource, t: viewer.tenantId, k: page[page.length - 1]!.id, l: limit }) : null,
       result_count: page.length,
     };
   }
 
-  async delete(id: string): Promise<void> {
-    const row = await this.get(id);
+  async delete(id: string, viewer: Viewer): Promise<void> {
+    const row = await this.get(id, viewer);
     await this.accounts.delete(id);
     if (row.current_snapshot_id) await this.directory.deleteSnapshot(row.current_snapshot_id);
     this.logger.log(`deleted account ${id}`);
@@ -219,6 +239,7 @@ export function toAccountView(row: AccountRow): AccountView {
     id: row.id,
     integration: row.integration,
     name: row.name,
+    tenant_id: row.tenant_id ?? null,
     status: row.status,
     access: JSON.parse(row.access),
     last_synced_at: row.last_synced_at,
@@ -242,4 +263,25 @@ function refuseOrganizationChange(row: AccountRow, access: AuthenticationResult)
       `organization ${before}: connect the other organization as a new account (POST /integrated-accounts).`,
     { details: { organization_id: access.organization.id, account_organization_id: before } },
   );
+}
+
+/** Whether `viewer` may see the account: an untenanted viewer sees every account, a tenant key its tenant's. */
+export function isVisible(row: AccountRow, viewer: Viewer): boolean {
+  return viewer.tenantId === null || row.tenant_id === viewer.tenantId;
+}
+
+/**
+ * The tenant a new account goes to. A tenant key connects into its own tenant only: naming another
+ * is refused (403, not silently replaced, so a script that means another tenant learns it at once).
+ */
+function tenantForNewAccount(requested: string | undefined, viewer: Viewer): string | null {
+  if (viewer.tenantId === null) return requested ?? null;
+  if (requested !== undefined && requested !== viewer.tenantId) {
+    throw new HubError(
+      'FORBIDDEN_TENANT',
+      `This API key belongs to tenant "${viewer.tenantId}": it connects accounts to that tenant only; leave out tenant_id or send "${viewer.tenantId}"`,
+      { details: { tenant_id: viewer.tenantId } },
+    );
+  }
+  return viewer.tenantId;
 }

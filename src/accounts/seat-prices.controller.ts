@@ -1,6 +1,9 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Caller } from '../auth/caller.decorator';
+import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
+import { TenantScoped } from '../auth/tenant-scoped.decorator';
 import { SeatPrices, validateSeatPrices } from '../seats/seat-prices';
 import { AccountsRepository } from '../store/accounts.repository';
 import { AccountsService } from './accounts.service';
@@ -10,6 +13,7 @@ const EXAMPLE = { currency: 'EUR', prices: { II: { amount: 59.9, per: 'month' },
 /** Optional prices per product of one account; reclaimable seats then carry their monthly cost. */
 @ApiTags('Integrated accounts')
 @ApiBearerAuth()
+@TenantScoped()
 @Controller('integrated-accounts/:id/seat-prices')
 export class SeatPricesController {
   constructor(
@@ -20,8 +24,8 @@ export class SeatPricesController {
   @Get()
   @ApiOperation({ summary: 'The seat prices set for this account ({ currency: null, prices: {} } when none)' })
   @ApiOkResponse({ schema: { example: EXAMPLE } })
-  async get(@Param('id') id: string): Promise<SeatPrices | { currency: null; prices: Record<string, never> }> {
-    const row = await this.accounts.get(id);
+  async get(@Param('id') id: string, @Caller() caller: Principal): Promise<SeatPrices | { currency: null; prices: Record<string, never> }> {
+    const row = await this.accounts.get(id, caller);
     return row.seat_prices ? (JSON.parse(row.seat_prices) as SeatPrices) : { currency: null, prices: {} };
   }
 
@@ -35,8 +39,8 @@ export class SeatPricesController {
   })
   @ApiBody({ schema: { example: EXAMPLE } })
   @ApiOkResponse({ schema: { example: EXAMPLE } })
-  async put(@Param('id') id: string, @Body() body: unknown): Promise<SeatPrices> {
-    await this.accounts.get(id);
+  async put(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal): Promise<SeatPrices> {
+    await this.accounts.get(id, caller);
     const prices = validateSeatPrices(body);
     await this.rows.update(id, { seat_prices: JSON.stringify(prices), updated_at: new Date().toISOString() });
     return prices;

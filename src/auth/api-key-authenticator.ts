@@ -7,6 +7,7 @@ import { HUB_CONFIG } from '../config/config.token';
 import { ApiKeyRow, ApiKeysRepository } from '../store/api-keys.repository';
 import { bearerToken, digestMatchesKey, sha256 } from './api-key';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { principalOf, rememberPrincipal } from './caller.decorator';
 import { KEY_MARK } from './key-material';
 import { KeyScope, Principal, ROOT_PRINCIPAL } from './principal';
 
@@ -32,7 +33,6 @@ export const WRONG_KEY_MESSAGE = 'Missing or wrong API key: send Authorization: 
 @Injectable()
 export class ApiKeyAuthenticator {
   private readonly logger = new Logger('ApiKeys');
-  private readonly principals = new WeakMap<Request, Principal>();
   private readonly byHash = new Map<string, { row: ApiKeyRow; at: number }>();
   /** When this process last wrote each key's last_used_at (or read it, whichever is later). */
   private readonly lastUsed = new Map<string, number>();
@@ -49,7 +49,7 @@ export class ApiKeyAuthenticator {
   ) {}
 
   async authenticate(req: Request): Promise<Principal> {
-    const known = this.principals.get(req);
+    const known = principalOf(req);
     if (known) return known;
     const address = clientAddress(req);
     const token = bearerToken(req.headers.authorization);
@@ -58,7 +58,7 @@ export class ApiKeyAuthenticator {
     const principal = digestMatchesKey(digest, this.config.apiKey)
       ? ROOT_PRINCIPAL
       : await this.storedKey(token.startsWith(KEY_MARK) ? digest.toString('hex') : null, address);
-    this.principals.set(req, principal);
+    rememberPrincipal(req, principal);
     return principal;
   }
 

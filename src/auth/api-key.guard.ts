@@ -4,12 +4,12 @@ import type { Request } from 'express';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import type { KeyScope } from './principal';
 import { IS_PUBLIC } from './public.decorator';
-import { REQUIRED_SCOPE } from './scope.decorator';
-import { assertScope, requiredScope } from './scope-policy';
+import { REQUIRED_SCOPE, UNTENANTED_ONLY } from './scope.decorator';
+import { assertScope, assertUntenanted, requiredScope } from './scope-policy';
 
 /**
  * Every route needs an API key (HUB_API_KEY or one from POST /api-keys) unless marked @Public(),
- * and a key whose scope allows it: see scope-policy.ts. apiKeyMiddleware already refused requests
+ * and a key whose scope allows it (and, for key management, no tenant): see scope-policy.ts. apiKeyMiddleware already refused requests
  * without a valid key before routing; this stays for apps wired without it, and checks the scope.
  */
 @Injectable()
@@ -26,6 +26,7 @@ export class ApiKeyGuard implements CanActivate {
     const principal = await this.authenticator.authenticate(request);
     const declared = this.reflector.getAllAndOverride<KeyScope | undefined>(REQUIRED_SCOPE, targets);
     assertScope(principal, requiredScope(request.method, declared), request.method, request.path);
+    if (this.reflector.getAllAndOverride<boolean>(UNTENANTED_ONLY, targets)) assertUntenanted(principal, request.method, request.path);
     return true;
   }
 }

@@ -5,10 +5,13 @@ import { ApiKeyPage, ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './ap
 import { ApiKeysService } from './api-keys.service';
 import { RequiresScope } from './scope.decorator';
 
-/** Managing keys needs an admin key (HUB_API_KEY or a stored admin key), even to list them. */
+/**
+ * Managing keys needs an admin key without a tenant (HUB_API_KEY or a stored untenanted admin key),
+ * even to list them: a tenant key that could issue keys could issue itself an untenanted one.
+ */
 @ApiTags('API keys')
 @ApiBearerAuth()
-@RequiresScope('admin')
+@RequiresScope('admin', { untenanted: true })
 @Controller('api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, ValidateBy } from 'class-validator';
-import { KEY_SCOPES, KeyScope } from './principal';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
+import { KEY_SCOPES, KeyScope, TENANT_ID_PATTERN, TENANT_ID_RULE } from './principal';
 
 /** An ISO 8601 date later than now (checked when the request is validated). */
 const IsInTheFuture = () =>
@@ -27,13 +27,25 @@ export class CreateApiKeyDto {
   @IsISO8601({ strict: true }, { message: 'expires_at must be an ISO 8601 date such as 2027-06-30T00:00:00Z' })
   @IsInTheFuture()
   expires_at?: string;
+
+  @ApiPropertyOptional({
+    example: 'acme',
+    pattern: TENANT_ID_PATTERN.source,
+    description:
+      'Confine the key to this tenant (a name you choose): it sees only accounts of that tenant and what hangs from them, ' +
+      'connects accounts into it only, and cannot manage keys. Left out: the key sees every tenant',
+  })
+  @IsOptional()
+  @IsString({ message: TENANT_ID_RULE })
+  @Matches(TENANT_ID_PATTERN, { message: TENANT_ID_RULE })
+  tenant_id?: string;
 }
 
 export class ApiKeyView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: KEY_SCOPES }) scope: KeyScope;
-  @ApiProperty({ nullable: true, type: String, description: 'Always null until tenants exist' }) tenant_id: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The tenant the key is confined to; null: every tenant' }) tenant_id: string | null;
   @ApiProperty({ example: 'hub_Xk3vQ9aB', description: 'The first characters of the key, to recognise it' }) prefix: string;
   @ApiProperty() created_at: string;
   @ApiProperty({ nullable: true, type: String }) expires_at: string | null;

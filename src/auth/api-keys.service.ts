@@ -26,7 +26,7 @@ export class ApiKeysService {
       id: sortableId(),
       name: dto.name,
       scope: dto.scope,
-      tenant_id: null,
+      tenant_id: dto.tenant_id ?? null,
       prefix: displayPrefix(key),
       key_hash: sha256(key).toString('hex'),
       created_at: new Date().toISOString(),
@@ -35,7 +35,7 @@ export class ApiKeysService {
       revoked_at: null,
     };
     await this.keys.insert(row);
-    this.logger.log(`API key ${row.id} created (scope ${row.scope}${row.expires_at ? `, expires ${row.expires_at}` : ''})`);
+    this.logger.log(`API key ${row.id} created (scope ${row.scope}${row.tenant_id ? `, tenant ${row.tenant_id}` : ''}${row.expires_at ? `, expires ${row.expires_at}` : ''})`);
     return { ...toApiKeyView(row), key };
   }
 

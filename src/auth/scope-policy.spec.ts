@@ -1,7 +1,7 @@
 import { HubError } from '../common/errors';
 import type { Principal } from './principal';
 import { ROOT_PRINCIPAL } from './principal';
-import { assertScope, requiredScope } from './scope-policy';
+import { assertScope, assertUntenanted, requiredScope } from './scope-policy';
 
 const read: Principal = { id: 'k1', root: false, scope: 'read', tenantId: null };
 const admin: Principal = { id: 'k2', root: false, scope: 'admin', tenantId: null };
@@ -31,5 +31,14 @@ describe('scope policy', () => {
     expect(write).toMatchObject({ code: 'FORBIDDEN_SCOPE', status: 403, details: { scope: 'read', required_scope: 'admin' } });
     expect(write.message).toBe('This API key has the read scope: it may only GET and HEAD, and POST /proxy/customer/licenses/assign needs an admin key');
     expect(refuse('GET').message).toBe('This API key has the read scope: GET /proxy/customer/licenses/assign needs an admin key');
+  });
+
+  it('refuses a tenant key on routes for untenanted keys only with 403 FORBIDDEN_TENANT, naming only its own tenant', () => {
+    for (const who of [ROOT_PRINCIPAL, admin, read]) expect(() => assertUntenanted(who, 'POST', '/api-keys')).not.toThrow();
+    const tenantAdmin: Principal = { ...admin, tenantId: 'acme' };
+    expect(() => assertScope(tenantAdmin, 'admin', 'POST', '/api-keys')).not.toThrow();
+    expect(() => assertUntenanted(tenantAdmin, 'POST', '/api-keys')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN_TENANT', status: 403, details: { tenant_id: 'acme' } }),
+    );
   });
 });

@@ -10,7 +10,6 @@ export function requiredScope(method: string, declared: KeyScope | undefined): K
 
 /** Throws 403 FORBIDDEN_SCOPE when the principal's scope is below what the request needs. */
 export function assertScope(principal: Principal, needed: KeyScope, method: string, path: string): void {
-  // Later: a key with a tenant will not manage keys or reach other tenants' accounts.
   if (principal.scope === 'admin' || needed === 'read') return;
   const why = SAFE_METHODS.has(method)
     ? `${method} ${path} needs an admin key`
@@ -18,4 +17,19 @@ export function assertScope(principal: Principal, needed: KeyScope, method: stri
   throw new HubError('FORBIDDEN_SCOPE', `This API key has the read scope: ${why}`, {
     details: { scope: principal.scope, required_scope: needed },
   });
+}
+
+/**
+ * Throws 403 FORBIDDEN_TENANT when a key confined to a tenant calls a route for untenanted keys only
+ * (managing keys: a tenant key could otherwise issue itself an untenanted one). The message names
+ * only the caller's own tenant.
+ */
+export function assertUntenanted(principal: Principal, method: string, path: string): void {
+  if (principal.tenantId === null) return;
+  throw new HubError(
+    'FORBIDDEN_TENANT',
+    `This API key belongs to tenant "${principal.tenantId}": ${method} ${path} needs an admin key without a tenant ` +
+      '(HUB_API_KEY, or an admin key created without tenant_id)',
+    { details: { tenant_id: principal.tenantId } },
+  );
 }

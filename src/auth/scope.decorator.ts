@@ -3,18 +3,30 @@ import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
 import type { KeyScope } from './principal';
 
 export const REQUIRED_SCOPE = 'hub:required-scope';
+export const UNTENANTED_ONLY = 'hub:untenanted-only';
 
 const FORBIDDEN = 'The API key\'s scope does not allow this (FORBIDDEN_SCOPE)';
 
 /**
  * The scope a route needs, enforced by the guard and shown in the OpenAPI document
  * (`x-hub-scope`). Routes without it need `read` for GET and HEAD and `admin` for anything else.
+ * `untenanted`: only keys without a tenant may call it (`x-hub-untenanted-only`); a tenant key
+ * gets 403 FORBIDDEN_TENANT.
  */
-export const RequiresScope = (scope: KeyScope): MethodDecorator & ClassDecorator =>
+export const RequiresScope = (scope: KeyScope, options: { untenanted?: boolean } = {}): MethodDecorator & ClassDecorator =>
   applyDecorators(
     SetMetadata(REQUIRED_SCOPE, scope),
     ApiExtension('x-hub-scope', scope),
-    ...(scope === 'admin' ? [ApiForbiddenResponse({ description: `${FORBIDDEN}: needs an admin key` })] : []),
+    ...(options.untenanted ? [SetMetadata(UNTENANTED_ONLY, true), ApiExtension('x-hub-untenanted-only', true)] : []),
+    ...(scope === 'admin'
+      ? [
+          ApiForbiddenResponse({
+            description: options.untenanted
+              ? `${FORBIDDEN}: needs an admin key; or FORBIDDEN_TENANT: the key belongs to a tenant, and only keys without one may call this`
+              : `${FORBIDDEN}: needs an admin key`,
+          }),
+        ]
+      : []),
   );
 
 /** Documents the default rule on a route that takes any method (the proxy): read for GET and HEAD, admin otherwise. */

@@ -48,3 +48,24 @@ describe('CursorCodec page size', () => {
     }
   });
 });
+
+describe('CursorCodec tenant binding', () => {
+  const codec = new CursorCodec(Buffer.alloc(32, 1));
+  const decode = (cursor: string, tenant?: string | null) => () => codec.decode(cursor, { account: '*', resource: 'people', tenant });
+
+  it('accepts a cursor only for the tenant it was issued to (absent and null: no tenant)', () => {
+    const ofA = codec.encode({ a: '*', r: 'people', t: 'tenant-a', k: 'x' });
+    const untenanted = codec.encode({ a: '*', r: 'people', k: 'x' });
+    expect(decode(ofA, 'tenant-a')().k).toBe('x');
+    expect(decode(untenanted)().k).toBe('x');
+    expect(decode(untenanted, null)().k).toBe('x');
+    for (const [cursor, tenant] of [[ofA, 'tenant-b'], [ofA, null], [untenanted, 'tenant-a']] as const) {
+      expect(decode(cursor, tenant)).toThrow(/issued to an API key of another tenant/);
+    }
+  });
+
+  it('refuses a tenant that is not a string', () => {
+    const odd = codec.encode({ a: '*', r: 'people', t: 5 as unknown as string, k: 'x' });
+    expect(decode(odd, 'tenant-a')).toThrow(/malformed/);
+  });
+});

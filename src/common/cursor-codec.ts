@@ -16,6 +16,11 @@ export interface CursorPayload {
   k: string;
   /** page size the cursor was issued with, so the next page keeps it when the caller sends no `limit` */
   l?: number;
+  /**
+   * tenant of the key the cursor was issued to, on lists that span accounts (accounts, people):
+   * a cursor of one tenant is refused for another, and for keys without tenant. Absent: null.
+   */
+  t?: string | null;
 }
 
 export class CursorCodec {
@@ -30,8 +35,8 @@ export class CursorCodec {
     return `${body}.${this.sign(body)}`;
   }
 
-  /** Verifies and decodes a cursor for the expected account and resource; 400 otherwise. */
-  decode(cursor: string, expected: { account: string; resource: string }): CursorPayload {
+  /** Verifies and decodes a cursor for the expected account, resource and tenant (absent: null); 400 otherwise. */
+  decode(cursor: string, expected: { account: string; resource: string; tenant?: string | null }): CursorPayload {
     const [body, signature, extra] = cursor.split('.');
     if (!body || !signature || extra !== undefined || !this.verify(body, signature)) {
       throw invalid('next_cursor is not a cursor this hub issued (it is malformed or was altered)');
@@ -44,9 +49,14 @@ export class CursorCodec {
     }
     if (
       typeof payload?.k !== 'string' || typeof payload.a !== 'string' || typeof payload.r !== 'string' ||
-      (payload.l !== undefined && !(Number.isInteger(payload.l) && payload.l >= 1 && payload.l <= MAX_LIMIT))
+      (payload.l !== undefined && !(Number.isInteger(payload.l) && payload.l >= 1 && payload.l <= MAX_LIMIT)) ||
+      (payload.t !== undefined && payload.t !== null && typeof payload.t !== 'string')
     ) {
       throw invalid('next_cursor is malformed');
+    }
+    // Checked before the account: the message then names nothing of what the other tenant paged through.
+    if ((payload.t ?? null) !== (expected.tenant ?? null)) {
+      throw invalid('next_cursor was issued to an API key of another tenant; pass the cursor only with the key and query that produced it');
     }
     if (payload.a !== expected.account || payload.r !== expected.resource) {
       throw invalid(

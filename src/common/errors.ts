@@ -14,6 +14,11 @@ export const ErrorCodes = {
   API_KEY_EXPIRED: HttpStatus.UNAUTHORIZED,
   /** The key is valid but its scope does not allow this route or method. */
   FORBIDDEN_SCOPE: HttpStatus.FORBIDDEN,
+  /**
+   * A tenant key asked for what only untenanted keys may do (manage keys, connect into another
+   * tenant). Never used for another tenant's objects: those answer 404 as if they did not exist.
+   */
+  FORBIDDEN_TENANT: HttpStatus.FORBIDDEN,
   API_KEY_NOT_FOUND: HttpStatus.NOT_FOUND,
   /** The key made more than HUB_RATE_LIMIT requests in the last minute. */
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,

@@ -1,6 +1,9 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Caller } from '../auth/caller.decorator';
+import type { Principal } from '../auth/principal';
 import { ScopeByMethod } from '../auth/scope.decorator';
+import { TenantScoped } from '../auth/tenant-scoped.decorator';
 import type { Request, Response } from 'express';
 import { HubError } from '../common/errors';
 import { AccountsService } from '../accounts/accounts.service';
@@ -20,6 +23,7 @@ import { ProxySlots } from './proxy-slots';
  */
 @ApiTags('Proxy')
 @ApiBearerAuth()
+@TenantScoped()
 @Controller('proxy')
 export class ProxyController {
   private readonly slots: ProxySlots;
@@ -35,11 +39,11 @@ export class ProxyController {
   @ScopeByMethod()
   @ApiOperation({ summary: 'Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body)' })
   @ApiQuery({ name: 'integrated_account_id', required: true })
-  async forward(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async forward(@Req() req: Request, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
     assertProxyMethod(req.method, res);
     const target = parseProxyTarget(req.originalUrl);
     if (!target.accountId) throw new HubError('VALIDATION_FAILED', 'integrated_account_id is required');
-    const row = await this.accounts.get(target.accountId);
+    const row = await this.accounts.get(target.accountId, caller);
     const { connector, account } = this.accounts.connectorAccount(row);
     assertUnderBase(connector.baseUrl, target.path);
     const release = this.slots.acquire(account.id);

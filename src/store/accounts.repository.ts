@@ -37,16 +37,25 @@ export class AccountsRepository {
     return row;
   }
 
-  /** Keyset page ordered by id; returns one extra row so the caller knows whether more follow. */
-  async page(afterId: string | null, limit: number): Promise<AccountRow[]> {
+  /**
+   * Keyset page ordered by id, of one tenant's accounts when `tenantId` is given (else of all);
+   * returns one extra row so the caller knows whether more follow.
+   */
+  async page(afterId: string | null, limit: number, tenantId?: string): Promise<AccountRow[]> {
     let query = this.db.selectFrom('accounts').selectAll().orderBy('id').limit(limit + 1);
     if (afterId !== null) query = query.where('id', '>', afterId);
+    if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
     return query.execute();
   }
 
-  /** Accounts of one integration, oldest first, with what their credentials gave access to. */
-  async accessOf(integration: string): Promise<Pick<AccountRow, 'id' | 'access'>[]> {
-    return this.db.selectFrom('accounts').select(['id', 'access']).where('integration', '=', integration).orderBy('id').execute();
+  /**
+   * Accounts of one integration in one tenant (null: the untenanted ones), oldest first, with what
+   * their credentials gave access to.
+   */
+  async accessOf(integration: string, tenantId: string | null): Promise<Pick<AccountRow, 'id' | 'access'>[]> {
+    let query = this.db.selectFrom('accounts').select(['id', 'access']).where('integration', '=', integration);
+    query = tenantId === null ? query.where('tenant_id', 'is', null) : query.where('tenant_id', '=', tenantId);
+    return query.orderBy('id').execute();
   }
 
   async all(): Promise<AccountRow[]> {

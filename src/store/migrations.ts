@@ -124,6 +124,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_tenants': {
+    async up(db: Kysely<any>) {
+      // The tenant an account belongs to; keys with the same api_keys.tenant_id see it, and only
+      // them among tenant keys. Null for accounts connected without one (and every account before
+      // tenants), which only untenanted keys see. The index serves a tenant's keyset pages.
+      await db.schema.alterTable('accounts').addColumn('tenant_id', 'text').execute();
+      await db.schema.createIndex('accounts_by_tenant').on('accounts').columns(['tenant_id', 'id']).execute();
+    },
+  },
   '0007_change_feed': {
     async up(db: Kysely<any>) {
       const byteOrder = byteOrderCollation(db);

@@ -20,7 +20,8 @@ export interface PersonEntry {
 
 /**
  * The people index: per snapshot, one row per person (lowercased email) and user. Reads join every
- * account's current snapshot, so a person is matched across every integrated account.
+ * account's current snapshot, so a person is matched across every integrated account; or across
+ * one tenant's accounts only, when `tenantId` is given.
  */
 @Injectable()
 export class PeopleRepository {
@@ -31,7 +32,7 @@ export class PeopleRepository {
   }
 
   /** Distinct emails after `after` in byte order, one extra to tell whether more follow. */
-  async emails(after: string | null, limit: number, exact?: string): Promise<string[]> {
+  async emails(after: string | null, limit: number, exact?: string, tenantId?: string): Promise<string[]> {
     let query = this.db
       .selectFrom('people')
       .innerJoin('accounts', 'accounts.current_snapshot_id', 'people.snapshot_id')
@@ -41,13 +42,14 @@ export class PeopleRepository {
       .limit(limit + 1);
     if (after !== null) query = query.where('people.email', '>', after);
     if (exact !== undefined) query = query.where('people.email', '=', exact);
+    if (tenantId !== undefined) query = query.where('accounts.tenant_id', '=', tenantId);
     return (await query.execute()).map((r) => r.email);
   }
 
   /** Every account's entry for these people, by email then account. */
-  async entries(emails: string[]): Promise<PersonEntry[]> {
+  async entries(emails: string[], tenantId?: string): Promise<PersonEntry[]> {
     if (emails.length === 0) return [];
-    return this.db
+    let query = this.db
       .selectFrom('people')
       .innerJoin('accounts', 'accounts.current_snapshot_id', 'people.snapshot_id')
       .select([
@@ -59,10 +61,8 @@ export class PeopleRepository {
         'accounts.last_sync_status',
         'accounts.last_synced_at',
       ])
-      .where('people.email', 'in', emails)
-      .orderBy('people.email')
-      .orderBy('accounts.id')
-      .orderBy('people.user_id')
-      .execute();
+      .where('people.email', 'in', emails);
+    if (tenantId !== undefined) query = query.where('accounts.tenant_id', '=', tenantId);
+    return query.orderBy('people.email').orderBy('accounts.id').orderBy('people.user_id').execute();
   }
 }

@@ -16,6 +16,8 @@ export interface AccountsTable {
   updated_at: string;
   /** JSON of SeatPrices ({ currency, prices }), or null when none were set. */
   seat_prices?: string | null;
+  /** The tenant the account belongs to (chosen at connect); null: untenanted, seen by untenanted keys only. */
+  tenant_id?: string | null;
 }
 
 export interface SyncRunsTable {
@@ -94,7 +96,7 @@ export interface ApiKeysTable {
   name: string;
   /** `admin` (everything) or `read` (GET and HEAD only). */
   scope: string;
-  /** Null: the key is not confined to a tenant (tenants come later). */
+  /** Null: the key is not confined to a tenant (it sees every tenant's accounts). */
   tenant_id: string | null;
   /** The first characters of the key (`hub_` and 8 more), to recognise it in a list. */
   prefix: string;

@@ -1,6 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Caller } from '../auth/caller.decorator';
+import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
+import { TenantScoped } from '../auth/tenant-scoped.decorator';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { pageLimit, PageQuery } from '../common/list-query.dto';
@@ -11,6 +14,7 @@ import { SyncRunView, toSyncRunView } from './sync-run.view';
 
 @ApiTags('Sync runs')
 @ApiBearerAuth()
+@TenantScoped()
 @Controller('integrated-accounts/:id')
 export class SyncController {
   constructor(
@@ -25,14 +29,16 @@ export class SyncController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a sync now; when one is already running, that run is returned' })
   @ApiAcceptedResponse({ type: SyncRunView })
-  async start(@Param('id') id: string): Promise<SyncRunView> {
+  async start(@Param('id') id: string, @Caller() caller: Principal): Promise<SyncRunView> {
+    // Checked here: SyncService starts runs for the hub itself too (scheduler, first sync) and sees every tenant.
+    await this.accounts.get(id, caller);
     return this.view(await this.sync.start(id, 'manual'));
   }
 
   @Get('syncs')
   @ApiOperation({ summary: 'Sync runs, newest first' })
-  async list(@Param('id') id: string, @Query() query: PageQuery) {
-    await this.accounts.get(id);
+  async list(@Param('id') id: string, @Query() query: PageQuery, @Caller() caller: Principal) {
+    await this.accounts.get(id, caller);
     const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: id, resource: 'syncs' }) : null;
     const before = position?.k ?? null;
     const limit = pageLimit(query.limit, position);
@@ -47,8 +53,8 @@ export class SyncController {
 
   @Get('syncs/:runId')
   @ApiOkResponse({ type: SyncRunView })
-  async get(@Param('id') id: string, @Param('runId') runId: string): Promise<SyncRunView> {
-    await this.accounts.get(id);
+  async get(@Param('id') id: string, @Param('runId') runId: string, @Caller() caller: Principal): Promise<SyncRunView> {
+    await this.accounts.get(id, caller);
     const row = await this.runs.find(id, runId);
     if (!row) throw new HubError('RUN_NOT_FOUND', `No sync run "${runId}" for integrated account ${id}`);
     return this.view(row);

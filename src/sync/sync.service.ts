@@ -4,6 +4,7 @@ import { HUB_CONFIG } from '../config/config.token';
 import { HubError, isHubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
+import { SYSTEM } from '../auth/principal';
 import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../connector-kit/connector.contract';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { PeopleRepository } from '../store/people.repository';
@@ -89,7 +90,7 @@ export class SyncService implements OnApplicationBootstrap {
     this.running.set(accountId, entry);
     let account: AccountRow;
     try {
-      account = await this.accountsService.get(accountId);
+      account = await this.accountsService.get(accountId, SYSTEM);
       await this.runs.insert(run);
     } catch (error) {
       this.running.delete(accountId);

@@ -3,6 +3,7 @@ import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { pageLimit } from '../common/list-query.dto';
 import { AccountsService } from '../accounts/accounts.service';
+import type { Viewer } from '../auth/principal';
 import { ChangesRepository } from '../store/changes.repository';
 import type { ChangePage, ChangesQuery, ChangeView } from './changes.dto';
 
@@ -15,8 +16,8 @@ export class ChangesService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async list(query: ChangesQuery): Promise<ChangePage> {
-    const account = await this.accounts.get(query.integrated_account_id);
+  async list(query: ChangesQuery, viewer: Viewer): Promise<ChangePage> {
+    const account = await this.accounts.get(query.integrated_account_id, viewer);
     const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: account.id, resource: 'changes' }) : null;
     const limit = pageLimit(query.limit, cursor);
     const after = await this.startAfter(account.id, cursor?.k ?? null, query.since);

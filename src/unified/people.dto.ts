@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsEmail, IsOptional, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { TENANT_ID_PATTERN, TENANT_ID_RULE } from '../auth/principal';
 import { PageQuery } from '../common/list-query.dto';
 
 export const PEOPLE_RULES =
   'One row per person across every integrated account, matched by email (case-insensitive). Accounts whose ' +
   'upstream hides the email (Atlassian does for some accounts) cannot be matched and are not listed; bots (app) ' +
-  'and portal customers are not people. Closed accounts are listed, with their status (they hold no seats).';
+  'and portal customers are not people. Closed accounts are listed, with their status (they hold no seats). A key ' +
+  'with a tenant joins only the accounts of its tenant; a key without one joins every account, or one tenant\'s with tenant_id.';
 
 class EmailFilter {
   @ApiPropertyOptional({ description: 'Only this person (exact email, any letter case)', example: 'ada@example.com' })
@@ -15,7 +17,16 @@ class EmailFilter {
   email?: string;
 }
 
-export class PeopleQuery extends IntersectionType(PageQuery, EmailFilter) {}
+/** `tenant_id`: join only that tenant's accounts (a tenant key joins its own tenant's whatever this says). */
+export class PersonQuery {
+  @ApiPropertyOptional({ example: 'acme', description: "Join only this tenant's accounts (a tenant key: only its own tenant's, whatever this says)" })
+  @IsOptional()
+  @IsString({ message: TENANT_ID_RULE })
+  @Matches(TENANT_ID_PATTERN, { message: TENANT_ID_RULE })
+  tenant_id?: string;
+}
+
+export class PeopleQuery extends IntersectionType(PageQuery, EmailFilter, PersonQuery) {}
 
 class PersonLicenseView {
   @ApiProperty({ example: 'II' }) product_code: string;

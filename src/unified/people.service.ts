@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { NO_TENANT, tenantToRead, Viewer } from '../auth/principal';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Page, pageLimit } from '../common/list-query.dto';
@@ -22,23 +23,30 @@ export class PeopleService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async list(query: PeopleQuery): Promise<Page<PersonView>> {
-    const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: ALL_ACCOUNTS, resource: 'people' }) : null;
+  /** People of the accounts `viewer` sees (one tenant's: joined within it); the cursor is bound to the viewer's tenant. */
+  async list(query: PeopleQuery, viewer: Viewer): Promise<Page<PersonView>> {
+    const resource = query.tenant_id === undefined ? 'people' : `people?tenant_id=${query.tenant_id}`;
+    const bound = { account: ALL_ACCOUNTS, resource, tenant: viewer.tenantId };
+    const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, bound) : null;
     const after = cursor?.k ?? null;
     const limit = pageLimit(query.limit, cursor);
-    const emails = await this.people.emails(after, limit, query.email?.toLowerCase());
+    const tenant = tenantToRead(viewer, query.tenant_id);
+    if (tenant === NO_TENANT) return { result: [], next_cursor: null, result_count: 0 };
+    const emails = await this.people.emails(after, limit, query.email?.toLowerCase(), tenant);
     const page = emails.slice(0, limit);
-    const result = toPeople(await this.people.entries(page), this.config.syncIntervalMs);
+    const result = toPeople(await this.people.entries(page, tenant), this.config.syncIntervalMs);
     const last = page[page.length - 1];
     return {
       result,
-      next_cursor: emails.length > limit && last ? this.cursors.encode({ a: ALL_ACCOUNTS, r: 'people', k: last, l: limit }) : null,
+      next_cursor: emails.length > limit && last ? this.cursors.encode({ a: ALL_ACCOUNTS, r: resource, t: viewer.tenantId, k: last, l: limit }) : null,
       result_count: result.length,
     };
   }
 
-  async get(email: string): Promise<PersonView> {
-    const [person] = toPeople(await this.people.entries([email.trim().toLowerCase()]), this.config.syncIntervalMs);
+  async get(email: string, viewer: Viewer, tenantFilter?: string): Promise<PersonView> {
+    const tenant = tenantToRead(viewer, tenantFilter);
+    const entries = tenant === NO_TENANT ? [] : await this.people.entries([email.trim().toLowerCase()], tenant);
+    const [person] = toPeople(entries, this.config.syncIntervalMs);
     if (!person) throw new HubError('PERSON_NOT_FOUND', `No person with the email ${JSON.stringify(email)} in any integrated account`);
     return person;
   }

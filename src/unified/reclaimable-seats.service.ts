@@ -3,6 +3,7 @@ import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { pageLimit } from '../common/list-query.dto';
 import { AccountsService } from '../accounts/accounts.service';
+import type { Viewer } from '../auth/principal';
 import { monthlyPrice, roundMoney, SeatPrices } from '../seats/seat-prices';
 import { daysInactive, DEFAULT_INACTIVE_DAYS, inactivityCutoff, reclaimReason } from '../seats/seat-rules';
 import type { AccountRow } from '../store/accounts.repository';
@@ -28,8 +29,8 @@ export class ReclaimableSeatsService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async list(query: ReclaimableSeatsQuery, now = Date.now()): Promise<Buffer> {
-    const account = await this.accounts.get(query.integrated_account_id);
+  async list(query: ReclaimableSeatsQuery, viewer: Viewer, now = Date.now()): Promise<Buffer> {
+    const account = await this.accounts.get(query.integrated_account_id, viewer);
     const { id: snapshot, freshness } = await this.unified.served(account);
     const inactiveDays = query.inactive_days ?? DEFAULT_INACTIVE_DAYS;
     const filter: SeatFilter = {

@@ -1,11 +1,14 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Caller } from '../auth/caller.decorator';
+import type { Principal } from '../auth/principal';
+import { TenantScoped } from '../auth/tenant-scoped.decorator';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, LicensesQuery, UnifiedUserView, UserPage } from './unified.dto';
 import { UnifiedService } from './unified.service';
 import { RECLAIM_RULES, ReclaimableSeatPage, ReclaimableSeatsQuery } from './reclaimable-seats.dto';
 import { ReclaimableSeatsService } from './reclaimable-seats.service';
-import { PEOPLE_RULES, PeoplePage, PeopleQuery, PersonView } from './people.dto';
+import { PEOPLE_RULES, PeoplePage, PeopleQuery, PersonQuery, PersonView } from './people.dto';
 import { PeopleService } from './people.service';
 import { ChangePage, ChangesQuery, FEED_RULES } from './changes.dto';
 import { ChangesService } from './changes.service';
@@ -34,13 +37,15 @@ export class UnifiedController {
   ) {}
 
   @Get('users')
+  @TenantScoped()
   @ApiOperation({ summary: 'People with their licenses, status, groups and last activity, ordered by id' })
   @ApiOkResponse({ type: UserPage })
-  users(@Query() query: DirectoryListQuery, @Res() res: Response) {
-    return json(res, this.unified.list('users', query));
+  users(@Query() query: DirectoryListQuery, @Res() res: Response, @Caller() caller: Principal) {
+    return json(res, this.unified.list('users', query, caller));
   }
 
   @Get('users/:id')
+  @TenantScoped()
   @ApiOperation({
     summary: 'One user by id',
     description:
@@ -48,51 +53,56 @@ export class UnifiedController {
       'Which snapshot answered, and whether it is stale, is in the X-Hub-Synced-At and X-Hub-Stale headers (the lists carry synced_at and stale).',
   })
   @ApiOkResponse({ type: UnifiedUserView, headers: FRESHNESS_HEADERS })
-  async user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res() res: Response) {
-    const { body, freshness } = await this.unified.getUser(id, query);
+  async user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res() res: Response, @Caller() caller: Principal) {
+    const { body, freshness } = await this.unified.getUser(id, query, caller);
     return json(res, Promise.resolve(body), freshnessHeaders(freshness));
   }
 
   @Get('groups')
+  @TenantScoped()
   @ApiOperation({ summary: 'Groups (JetBrains teams) with member counts' })
   @ApiOkResponse({ type: GroupPage })
-  groups(@Query() query: DirectoryListQuery, @Res() res: Response) {
-    return json(res, this.unified.list('groups', query));
+  groups(@Query() query: DirectoryListQuery, @Res() res: Response, @Caller() caller: Principal) {
+    return json(res, this.unified.list('groups', query, caller));
   }
 
   @Get('changes')
   @ApiOperation({ summary: 'The change feed: who joined, left or changed at each sync, and seats that turned reclaimable', description: FEED_RULES })
   @ApiOkResponse({ type: ChangePage })
-  changes(@Query() query: ChangesQuery) {
-    return this.changeFeed.list(query);
+  changes(@Query() query: ChangesQuery, @Caller() caller: Principal) {
+    return this.changeFeed.list(query, caller);
   }
 
   @Get('people')
+  @TenantScoped({ notFound: false })
   @ApiOperation({ summary: 'People across every integrated account, by email', description: PEOPLE_RULES })
   @ApiOkResponse({ type: PeoplePage })
-  people(@Query() query: PeopleQuery) {
-    return this.peopleService.list(query);
+  people(@Query() query: PeopleQuery, @Caller() caller: Principal) {
+    return this.peopleService.list(query, caller);
   }
 
   @Get('people/:email')
+  @TenantScoped()
   @ApiOperation({ summary: 'Everything one person holds, in every integrated account (email in any letter case)', description: PEOPLE_RULES })
   @ApiOkResponse({ type: PersonView })
-  person(@Param('email') email: string) {
-    return this.peopleService.get(email);
+  person(@Param('email') email: string, @Query() query: PersonQuery, @Caller() caller: Principal) {
+    return this.peopleService.get(email, caller, query.tenant_id);
   }
 
   @Get('reclaimable-seats')
+  @TenantScoped()
   @ApiOperation({ summary: 'Seats that can be reclaimed: never used or inactive for inactive_days, never-used first', description: RECLAIM_RULES })
   @ApiOkResponse({ type: ReclaimableSeatPage })
-  reclaimableSeats(@Query() query: ReclaimableSeatsQuery, @Res() res: Response) {
-    return json(res, this.reclaimable.list(query));
+  reclaimableSeats(@Query() query: ReclaimableSeatsQuery, @Res() res: Response, @Caller() caller: Principal) {
+    return json(res, this.reclaimable.list(query, caller));
   }
 
   @Get('licenses')
+  @TenantScoped()
   @ApiOperation({ summary: 'Plans and seats: one row per product x team x subscription pack' })
   @ApiOkResponse({ type: LicensePlanPage })
-  licenses(@Query() query: LicensesQuery, @Res() res: Response) {
-    return json(res, this.unified.list('licenses', query));
+  licenses(@Query() query: LicensesQuery, @Res() res: Response, @Caller() caller: Principal) {
+    return json(res, this.unified.list('licenses', query, caller));
   }
 }
 

@@ -5,6 +5,7 @@ import type { Page } from '../common/list-query.dto';
 import { pageLimit } from '../common/list-query.dto';
 import type { HubConfig } from '../config/hub-config';
 import { AccountsService } from '../accounts/accounts.service';
+import { SYSTEM, Viewer } from '../auth/principal';
 import { HUB_CONFIG } from '../config/config.token';
 import type { ConnectorPage } from '../connector-kit/connector.contract';
 import type { DirectoryResource } from '../connector-kit/unified.types';
@@ -58,8 +59,8 @@ export class UnifiedService {
    * (no parse and re-serialise on the hot path), and a rendered page is kept for repeats, without
    * the freshness fields: those are added per request (see closeEnvelope).
    */
-  async list(resource: DirectoryResource, query: DirectoryListQuery): Promise<Buffer> {
-    const account = await this.accounts.get(query.integrated_account_id);
+  async list(resource: DirectoryResource, query: DirectoryListQuery, viewer: Viewer): Promise<Buffer> {
+    const account = await this.accounts.get(query.integrated_account_id, viewer);
     if (query.source === 'live') return Buffer.from(JSON.stringify({ ...(await this.listLive(resource, account, query)), ...LIVE }));
     const overlay = overlayFor(resource, query);
     // A cursor of the outdated-inclusive list is not valid for the default one, and the other way round.
@@ -132,8 +133,8 @@ export class UnifiedService {
     };
   }
 
-  async getUser(requestedId: string, query: DirectoryOptions): Promise<ServedItem> {
-    const account = await this.accounts.get(query.integrated_account_id);
+  async getUser(requestedId: string, query: DirectoryOptions, viewer: Viewer): Promise<ServedItem> {
+    const account = await this.accounts.get(query.integrated_account_id, viewer);
     const { id: snapshot, freshness } = await this.served(account);
     const connector = this.accounts.connectorOf(account).implementation;
     const id = connector.normalizeUserId ? connector.normalizeUserId(requestedId) : requestedId;
@@ -156,7 +157,8 @@ export class UnifiedService {
     if (hasSnapshot(account)) return serve(account);
     if (this.sync.isRunning(account.id)) {
       await this.sync.waitForRun(account.id, this.config.firstSyncWaitMs);
-      const fresh = await this.accounts.get(account.id);
+      // The caller was checked against this account already: re-read as the hub.
+      const fresh = await this.accounts.get(account.id, SYSTEM);
       if (hasSnapshot(fresh)) return serve(fresh);
       account = fresh;
     }
