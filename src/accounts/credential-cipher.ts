@@ -25,6 +25,15 @@ export class CredentialCipher {
     this.currentKeyId = keyId(currentKey);
   }
 
+  /** The ids of every configured key, the current one first. */
+  get keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  hasKey(kid: string): boolean {
+    return this.keys.has(kid);
+  }
+
   seal(plaintext: string, accountId: string): string {
     const key = this.keys.get(this.currentKeyId)!;
     const iv = randomBytes(12);
