@@ -3,6 +3,7 @@ import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from './accounts.repository';
 import { ApiKeysRepository } from './api-keys.repository';
+import { AuditEventsRepository } from './audit-events.repository';
 import { HubDatabase, openDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
@@ -29,7 +30,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     SeatsRepository,
     PeopleRepository,
     ApiKeysRepository,
+    AuditEventsRepository,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository, AuditEventsRepository],
 })
 export class StoreModule {}

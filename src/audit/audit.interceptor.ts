@@ -1,0 +1,96 @@
+import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor, RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import type { Request, Response } from 'express';
+import { catchError, from, mergeMap, Observable } from 'rxjs';
+import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { codeForStatus } from '../common/error-response';
+import { HubError } from '../common/errors';
+import { AuditedRoute, AUDITED_ROUTES, AuditSubject, unlistedWrite } from './audited-routes';
+import { AuditLog, Outcome } from './audit-log';
+
+/** Methods that write nothing: never audited. */
+const NOT_WRITES = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Global: every write that reaches a route (past the key and scope checks) gets one audit row,
+ * success or failure, written before the answer leaves (a streamed proxy answer: once it is sent).
+ * What a route's row says comes from AUDITED_ROUTES, found by the route's declared path.
+ */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  private readonly routes = new WeakMap<object, { key: string; entry: AuditedRoute }>();
+
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly log: AuditLog,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<Request>();
+    if (NOT_WRITES.has(req.method)) return next.handle();
+    const { entry } = this.routeOf(context);
+    if (entry.methods && !entry.methods.includes(req.method)) return next.handle();
+    const res = context.switchToHttp().getResponse<Response>();
+    // Who, before the handler runs: a key revoking itself is still found by name.
+    const actor = await this.log.actorOf(await this.authenticator.authenticate(req));
+    const subject = (result: unknown): AuditSubject => ({
+      method: req.method,
+      path: req.path,
+      params: req.params ?? {},
+      query: (req.query ?? {}) as Record<string, unknown>,
+      body: req.body,
+      result,
+    });
+    const write = (outcome: Outcome, result: unknown) => this.log.record({ entry, actor, subject: subject(result), outcome, clientIp: req.ip ?? null });
+
+    return next.handle().pipe(
+      mergeMap(async (result) => {
+        // A handler that answered itself (the proxy) has sent its status; the others' is about to be.
+        const status = res.headersSent ? res.statusCode : this.declaredStatus(context, req.method);
+        const complete = !res.headersSent || res.writableFinished;
+        await write({ status, errorCode: complete ? null : 'CLIENT_CLOSED', upstream: res.headersSent }, result);
+        return result;
+      }),
+      catchError((error: unknown) => from(write(failureOf(error), undefined).then(() => Promise.reject(error)))),
+    );
+  }
+
+  /** The route's key (`POST /integrated-accounts/:id/test`) and its entry, worked out once per handler. */
+  routeOf(context: ExecutionContext): { key: string; entry: AuditedRoute } {
+    const handler = context.getHandler();
+    let found = this.routes.get(handler);
+    if (!found) {
+      const key = routeKey(context.getClass(), handler);
+      found = { key, entry: AUDITED_ROUTES[key] ?? unlistedWrite(key) };
+      this.routes.set(handler, found);
+    }
+    return found;
+  }
+
+  private declaredStatus(context: ExecutionContext, method: string): number {
+    return (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (method === 'POST' ? 201 : 200);
+  }
+}
+
+/** `METHOD /controller-path/handler-path` as declared (`ALL /proxy/*path`). */
+export function routeKey(controller: object, handler: object): string {
+  const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod] ?? 'ALL';
+  const parts = [Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, handler)]
+    .map((p) => String(Array.isArray(p) ? p[0] : p ?? ''))
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean);
+  return `${method} /${parts.join('/')}`;
+}
+
+/** The status and code the exception filter will answer with (see common/http-exception.filter.ts). */
+function failureOf(error: unknown): Outcome {
+  if (error instanceof HubError) return { status: error.status, errorCode: error.code, upstream: false };
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const payload = error.getResponse() as { message?: unknown } | string;
+    const validation = typeof payload === 'object' && Array.isArray(payload.message);
+    return { status, errorCode: validation ? 'VALIDATION_FAILED' : codeForStatus(status), upstream: false };
+  }
+  return { status: 500, errorCode: 'INTERNAL', upstream: false };
+}
