@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
@@ -6,6 +7,7 @@ import { routeKey } from '../src/audit/audit.interceptor';
 import { AUDITED_ROUTES } from '../src/audit/audited-routes';
 import type { HubDatabase } from '../src/store/database';
 import { HUB_DATABASE } from '../src/store/database.token';
+import { listen, send } from './support/raw-http';
 import { connectSynced, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, TestHub, useFixture, walkIds } from './support/fixture';
 
 /**
@@ -169,6 +171,29 @@ describe('audit trail', () => {
     await retained.close();
     const again = await fx.hub({ HUB_DATA_DIR: retained.dataDir, HUB_AUDIT_RETENTION: '1h' });
     await eventually(async () => expect(await ids(again)).toEqual([]));
+  });
+
+  it('records a proxied write the hub cut (504) or the client left (CLIENT_CLOSED), by status and code', async () => {
+    const { hub: timed } = await fx.jetbrains({ dataset: 'tiny' }, { HUB_PROXY_TIMEOUT: '1s' });
+    const { id } = await connectSynced(timed);
+    const port = await listen(timed.app);
+    const path = (ms: number) => `/proxy/__sim/slow?ms=${ms}&integrated_account_id=${id}`;
+    const newest = async () => (await timed.get('/audit-events?action=proxy.write&limit=1').expect(200)).body.result[0];
+
+    expect((await send(port, 'POST', path(5000), { body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(504);
+    expect(await newest()).toMatchObject({ outcome: 'failure', status: 504, error_code: 'UPSTREAM_TIMEOUT', details: { method: 'POST', path: '/__sim/slow' } });
+    expect((await newest()).details.upstream_status).toBeUndefined();
+
+    await new Promise<void>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: path(800), agent: false, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', 'content-length': '2' } });
+      req.on('error', () => undefined);
+      req.end('{}');
+      setTimeout(() => (req.destroy(), resolve()), 200);
+    });
+    await eventually(async () => expect(await newest()).toMatchObject({ outcome: 'failure', status: 499, error_code: 'CLIENT_CLOSED' }));
+
+    expect((await send(port, 'POST', path(0), { body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    expect(await newest()).toMatchObject({ outcome: 'success', status: 200, error_code: null, details: { upstream_status: 200 } });
   });
 
   it('knows every write route of the hub by name (a new one must be added to AUDITED_ROUTES)', () => {

@@ -46,10 +46,7 @@ export class AuditInterceptor implements NestInterceptor {
 
     return next.handle().pipe(
       mergeMap(async (result) => {
-        // A handler that answered itself (the proxy) has sent its status; the others' is about to be.
-        const status = res.headersSent ? res.statusCode : this.declaredStatus(context, req.method);
-        const complete = !res.headersSent || res.writableFinished;
-        await write({ status, errorCode: complete ? null : 'CLIENT_CLOSED', upstream: res.headersSent }, result);
+        await write(this.outcomeOf(context, req, res), result);
         return result;
       }),
       catchError((error: unknown) => from(write(failureOf(error), undefined).then(() => Promise.reject(error)))),
@@ -68,8 +65,14 @@ export class AuditInterceptor implements NestInterceptor {
     return found;
   }
 
-  private declaredStatus(context: ExecutionContext, method: string): number {
-    return (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? (method === 'POST' ? 201 : 200);
+  /** How a handler that returned went: it may have answered itself (the proxy), or its client may be gone. */
+  private outcomeOf(context: ExecutionContext, req: Request, res: Response): Outcome {
+    // The proxy has sent the upstream's status; CLIENT_CLOSED when the client left before the whole body.
+    if (res.headersSent) return { status: res.statusCode, errorCode: res.writableFinished ? null : 'CLIENT_CLOSED', upstream: true };
+    // The client left before any answer (499, as proxies log it): the write may or may not have happened upstream.
+    if (res.destroyed) return { status: 499, errorCode: 'CLIENT_CLOSED', upstream: false };
+    const declared = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined;
+    return { status: declared ?? (req.method === 'POST' ? 201 : 200), errorCode: null, upstream: false };
   }
 }
 
