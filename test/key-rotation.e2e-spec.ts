@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { keyId } from '../src/accounts/credential-cipher';
-import { ATLASSIAN_CREDENTIALS, eventually, HubProcess, JETBRAINS_CREDENTIALS, tempDataDir, TEST_API_KEY, useFixture } from './support/fixture';
+import { ATLASSIAN_CREDENTIALS, connectSynced, eventually, HubProcess, JETBRAINS_CREDENTIALS, tempDataDir, TEST_API_KEY, useFixture } from './support/fixture';
 
 /**
  * Rotating HUB_ENCRYPTION_KEY with real hub processes on one data dir: the old key as previous
@@ -118,6 +118,20 @@ describe('encryption-key rotation (hub processes)', () => {
     expect(wrong.stderr + wrong.stdout).not.toContain(KEY_C);
     expect(wrong.stdout).not.toMatch(/listening/);
   }, 180_000);
+
+  it('a replica that lacks the key another one re-sealed with says so (ENCRYPTION_KEY_MISSING), not a bare 500', async () => {
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const base = { HUB_DATA_DIR: tempDataDir(), JETBRAINS_BASE_URL: sim.baseUrl };
+    const stale = await fx.hub({ ...base, HUB_ENCRYPTION_KEY: KEY_A });
+    const { id } = await connectSynced(stale);
+    const rotated = await fx.hub({ ...base, HUB_ENCRYPTION_KEY: KEY_B, HUB_ENCRYPTION_KEYS_PREVIOUS: KEY_A });
+    await eventually(async () => expect((await rotated.get('/admin/encryption').expect(200)).body.pending_reseal).toBe(0));
+    await rotated.post(`/integrated-accounts/${id}/test`).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the stale replica's account cache lives 1 s
+    const refused = await stale.post(`/integrated-accounts/${id}/test`).expect(500);
+    expect(refused.body.details).toEqual({ code: 'ENCRYPTION_KEY_MISSING', key_id: kid(KEY_B) });
+    expect(refused.body.message).toMatch(new RegExp(`encryption key id ${kid(KEY_B)}.*HUB_ENCRYPTION_KEYS_PREVIOUS`));
+  });
 
   it('a wrong HUB_ENCRYPTION_KEYS_PREVIOUS stops the boot naming the variable, never the key', async () => {
     const result = await bootMain({ HUB_DATA_DIR: tempDataDir(), HUB_ENCRYPTION_KEY: KEY_A, HUB_ENCRYPTION_KEYS_PREVIOUS: `${KEY_B},not-a-key` });
