@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { keyId } from '../src/accounts/credential-cipher';
+import { freshSchema, postgresEnabled } from './support/postgres';
 import { ATLASSIAN_CREDENTIALS, connectSynced, eventually, HubProcess, JETBRAINS_CREDENTIALS, tempDataDir, TEST_API_KEY, useFixture } from './support/fixture';
 
 /**
@@ -132,6 +133,24 @@ describe('encryption-key rotation (hub processes)', () => {
     expect(refused.body.details).toEqual({ code: 'ENCRYPTION_KEY_MISSING', key_id: kid(KEY_B) });
     expect(refused.body.message).toMatch(new RegExp(`encryption key id ${kid(KEY_B)}.*HUB_ENCRYPTION_KEYS_PREVIOUS`));
   });
+
+  (postgresEnabled() ? it : it.skip)('re-seals, reports and audits the same way on PostgreSQL', async () => {
+    const schema = await freshSchema();
+    fx.onClose(schema.drop);
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const base = { HUB_DATABASE_URL: schema.url, JETBRAINS_BASE_URL: sim.baseUrl };
+    const before = await fx.hub({ ...base, HUB_ENCRYPTION_KEY: KEY_A });
+    const ids = [(await connectSynced(before)).id, (await connectSynced(before)).id];
+    await before.close();
+    const after = await fx.hub({ ...base, HUB_ENCRYPTION_KEY: KEY_B, HUB_ENCRYPTION_KEYS_PREVIOUS: KEY_A });
+    await eventually(async () => expect((await after.get('/admin/encryption').expect(200)).body.sealed_values).toEqual({ [kid(KEY_B)]: 2, [kid(KEY_A)]: 0 }));
+    for (const id of ids) await after.post(`/integrated-accounts/${id}/test`).expect(200);
+    const tested = (await after.get('/audit-events?action=integrated_account.tested').expect(200)).body.result;
+    expect(tested.map((e: { target: { id: string } }) => e.target.id).sort()).toEqual([...ids].sort());
+    const created = (await after.get('/audit-events?action=integrated_account.created&limit=1').expect(200)).body;
+    expect(created.result[0]).toMatchObject({ status: 201, outcome: 'success', actor: { key_id: 'root' } });
+    expect((await after.get(`/audit-events?action=integrated_account.created&next_cursor=${encodeURIComponent(created.next_cursor)}`).expect(200)).body.result).toHaveLength(1);
+  }, 60_000);
 
   it('a wrong HUB_ENCRYPTION_KEYS_PREVIOUS stops the boot naming the variable, never the key', async () => {
     const result = await bootMain({ HUB_DATA_DIR: tempDataDir(), HUB_ENCRYPTION_KEY: KEY_A, HUB_ENCRYPTION_KEYS_PREVIOUS: `${KEY_B},not-a-key` });

@@ -25,15 +25,14 @@ export class AuditInterceptor implements NestInterceptor {
     private readonly log: AuditLog,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // Reads pass straight through: no promise, no lookup on the hot path.
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<Request>();
     if (NOT_WRITES.has(req.method)) return next.handle();
     const { entry } = this.routeOf(context);
     if (entry.methods && !entry.methods.includes(req.method)) return next.handle();
     const res = context.switchToHttp().getResponse<Response>();
-    // Who, before the handler runs: a key revoking itself is still found by name.
-    const actor = await this.log.actorOf(await this.authenticator.authenticate(req));
     const subject = (result: unknown): AuditSubject => ({
       method: req.method,
       path: req.path,
@@ -42,14 +41,18 @@ export class AuditInterceptor implements NestInterceptor {
       body: req.body,
       result,
     });
-    const write = (outcome: Outcome, result: unknown) => this.log.record({ entry, actor, subject: subject(result), outcome, clientIp: req.ip ?? null });
-
-    return next.handle().pipe(
-      mergeMap(async (result) => {
-        await write(this.outcomeOf(context, req, res), result);
-        return result;
+    // Who, before the handler runs: a key revoking itself is still found by name.
+    return from(this.authenticator.authenticate(req).then((principal) => this.log.actorOf(principal))).pipe(
+      mergeMap((actor) => {
+        const write = (outcome: Outcome, result: unknown) => this.log.record({ entry, actor, subject: subject(result), outcome, clientIp: req.ip ?? null });
+        return next.handle().pipe(
+          mergeMap(async (result) => {
+            await write(this.outcomeOf(context, req, res), result);
+            return result;
+          }),
+          catchError((error: unknown) => from(write(failureOf(error), undefined).then(() => Promise.reject(error)))),
+        );
       }),
-      catchError((error: unknown) => from(write(failureOf(error), undefined).then(() => Promise.reject(error)))),
     );
   }
 
