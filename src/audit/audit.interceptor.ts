@@ -47,7 +47,7 @@ export class AuditInterceptor implements NestInterceptor {
         const write = (outcome: Outcome, result: unknown) => this.log.record({ entry, actor, subject: subject(result), outcome, clientIp: req.ip ?? null });
         return next.handle().pipe(
           mergeMap(async (result) => {
-            await write(this.outcomeOf(context, req, res), result);
+            await write(this.outcomeOf(context, entry, req, res), result);
             return result;
           }),
           catchError((error: unknown) => from(write(failureOf(error), undefined).then(() => Promise.reject(error)))),
@@ -68,12 +68,15 @@ export class AuditInterceptor implements NestInterceptor {
     return found;
   }
 
-  /** How a handler that returned went: it may have answered itself (the proxy), or its client may be gone. */
-  private outcomeOf(context: ExecutionContext, req: Request, res: Response): Outcome {
-    // The proxy has sent the upstream's status; CLIENT_CLOSED when the client left before the whole body.
-    if (res.headersSent) return { status: res.statusCode, errorCode: res.writableFinished ? null : 'CLIENT_CLOSED', upstream: true };
-    // The client left before any answer (499, as proxies log it): the write may or may not have happened upstream.
-    if (res.destroyed) return { status: 499, errorCode: 'CLIENT_CLOSED', upstream: false };
+  /** How a handler that returned went. */
+  private outcomeOf(context: ExecutionContext, entry: AuditedRoute, req: Request, res: Response): Outcome {
+    if (entry.passesOn) {
+      // The upstream's status, passed on; its answer may have been cut (client gone, upstream cut the body).
+      if (res.headersSent) return { status: res.statusCode, errorCode: res.writableFinished ? null : 'ANSWER_INCOMPLETE', upstream: true };
+      // The client left before any answer (499, as proxies log it): whether the upstream acted is unknown.
+      return { status: 499, errorCode: 'CLIENT_CLOSED', upstream: false };
+    }
+    // The handler's write is done; its status is applied by Nest right after this (a client gone meanwhile changes nothing).
     const declared = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined;
     return { status: declared ?? (req.method === 'POST' ? 201 : 200), errorCode: null, upstream: false };
   }

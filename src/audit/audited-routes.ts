@@ -26,6 +26,8 @@ export interface AuditedRoute {
   details?(subject: AuditSubject): Record<string, unknown>;
   /** Only these methods are audited (for a route that takes every method: the proxy). */
   methods?: readonly string[];
+  /** The handler answers itself with the upstream's status (the proxy), instead of returning a value. */
+  passesOn?: boolean;
 }
 
 const param = (name: string) => (s: AuditSubject) => stringField(s.params, name);
@@ -76,6 +78,7 @@ const PROXY_WRITES: Record<string, AuditedRoute> = {
   'ALL /proxy/*path': {
     action: 'proxy.write',
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    passesOn: true,
     targetType: 'integrated_account',
     targetId: (s) => (typeof s.query.integrated_account_id === 'string' ? s.query.integrated_account_id : null),
     // The upstream path and the names of the query parameters: their values may be personal data.
