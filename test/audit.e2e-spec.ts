@@ -78,6 +78,10 @@ describe('audit trail', () => {
 
     const run = (await hub.post(`/integrated-accounts/${id}/sync`).expect(202)).body;
     expect(await latest('sync_run.started')).toMatchObject({ target: { type: 'integrated_account', id }, status: 202, details: { sync_run_id: run.id, trigger: 'manual' } });
+    await hub.post('/integrated-accounts/no-such-account/sync').expect(404);
+    expect(await latest('sync_run.started')).toMatchObject({ target: { id: 'no-such-account' }, outcome: 'failure', status: 404, error_code: 'ACCOUNT_NOT_FOUND', details: { sync_run_id: null } });
+    await hub.raw().put(`/integrated-accounts/${id}/seat-prices`).set('Authorization', `Bearer ${TEST_API_KEY}`).send({ currency: 'euros', prices: {} }).expect(400);
+    expect(await latest('seat_prices.set')).toMatchObject({ outcome: 'failure', status: 400, error_code: 'VALIDATION_FAILED', details: { currency: null } });
 
     // A proxied write the upstream refuses: its status is passed on and recorded; path and query names only.
     await hub.raw().post(`/proxy/customer/licenses/assign?integrated_account_id=${id}&note=${QUERY_MARKER}`)
@@ -112,7 +116,7 @@ describe('audit trail', () => {
     const rows = await hub.app.get<HubDatabase>(HUB_DATABASE).selectFrom('audit_events').selectAll().execute();
     expect(rows.length).toBeGreaterThan(15);
     const table = JSON.stringify(rows);
-    for (const secret of [JETBRAINS_CREDENTIALS.api_key, WRONG_API_KEY, PATCHED_API_KEY, TEST_API_KEY, BODY_MARKER, QUERY_MARKER, ...keys, ...keys.map((k) => k.slice(12))]) {
+    for (const secret of [JETBRAINS_CREDENTIALS.api_key, JETBRAINS_CREDENTIALS.customer_code, WRONG_API_KEY, PATCHED_API_KEY, TEST_API_KEY, BODY_MARKER, QUERY_MARKER, ...keys, ...keys.map((k) => k.slice(12))]) {
       expect(table).not.toContain(secret);
     }
   });
