@@ -2,6 +2,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiConventionsModule } from './common/api-conventions.module';
 import { HUB_CONFIG } from './config/config.token';
@@ -53,6 +54,7 @@ export class HubModule {
         SyncModule,
         UnifiedDirectoryModule,
         ProxyModule,
+        AuditModule,
       ],
       providers: [
         { provide: HUB_CONFIG, useValue: config },

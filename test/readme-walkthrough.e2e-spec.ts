@@ -84,7 +84,7 @@ describe('README walkthrough', () => {
     // The second users page kept limit=90: the last 8 of 98 people; the looked-up user exists.
     expect(output).toMatch(/"next_cursor":null,"result_count":8[,}]/);
     expect(output).toContain('"id":"ada.obrien@corp.example"');
-    // Step 10 stopped everything it started.
+    // The last step stopped everything it started.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const port of [hubPort, jetbrainsPort, atlassianPort]) expect([port, await answers(port)]).toEqual([port, false]);
   }, 300_000);

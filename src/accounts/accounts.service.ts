@@ -13,7 +13,7 @@ import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import { ACCOUNT_CREATED, ACCOUNT_CREDENTIALS_CHANGED, AccountCreatedEvent } from './account-events';
 import type { AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
-import { CredentialCipher } from './credential-cipher';
+import { CredentialCipher, MissingKeyError } from './credential-cipher';
 import { credentialLabels, validateCredentials } from './credentials-validation';
 
 /** Integrated accounts: connect (test, then store encrypted), read, update, delete. */
@@ -199,10 +199,28 @@ export class AccountsService {
   private credentialsOf(row: AccountRow): Credentials {
     let credentials = this.opened.get(row);
     if (!credentials) {
-      credentials = Object.freeze(JSON.parse(this.cipher.open(row.credentials, row.id)) as Credentials);
+      credentials = Object.freeze(JSON.parse(this.openSealed(row)) as Credentials);
       this.opened.set(row, credentials);
     }
     return credentials;
+  }
+
+  /**
+   * The boot check makes this rare: another replica re-sealed with a key this process lacks (a
+   * rotation rolled out in the wrong order). Said plainly instead of a bare 500.
+   */
+  private openSealed(row: AccountRow): string {
+    try {
+      return this.cipher.open(row.credentials, row.id);
+    } catch (error) {
+      if (!(error instanceof MissingKeyError)) throw error;
+      throw new HubError(
+        'ENCRYPTION_KEY_MISSING',
+        `The credentials of integrated account ${row.id} are sealed with encryption key id ${error.kid}, which this hub process is not configured with: ` +
+          'give every replica that key (HUB_ENCRYPTION_KEY or HUB_ENCRYPTION_KEYS_PREVIOUS) and restart it.',
+        { details: { key_id: error.kid } },
+      );
+    }
   }
 
   /** Tests credentials (submitted or stored) in their redaction scope, like every upstream call. */

@@ -27,5 +27,8 @@ describe('CredentialCipher', () => {
     expect(rotated.open(old, 'acc')).toBe('x');
     expect(JSON.parse(rotated.seal('x', 'acc')).kid).toBe(keyId(Buffer.alloc(32, 4)));
     expect(() => new CredentialCipher(Buffer.alloc(32, 4)).open(old, 'acc')).toThrow(/no key with id/);
+    expect(rotated.keyIds).toEqual([keyId(Buffer.alloc(32, 4)), keyId(key)]);
+    expect(rotated.hasKey(keyId(key))).toBe(true);
+    expect(rotated.hasKey('0000000000000000')).toBe(false);
   });
 });

@@ -25,6 +25,15 @@ export class CredentialCipher {
     this.currentKeyId = keyId(currentKey);
   }
 
+  /** The ids of every configured key, the current one first. */
+  get keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  hasKey(kid: string): boolean {
+    return this.keys.has(kid);
+  }
+
   seal(plaintext: string, accountId: string): string {
     const key = this.keys.get(this.currentKeyId)!;
     const iv = randomBytes(12);
@@ -44,11 +53,19 @@ export class CredentialCipher {
   open(stored: string, accountId: string): string {
     const sealed = JSON.parse(stored) as SealedValue;
     const key = this.keys.get(sealed.kid);
-    if (!key) throw new Error(`no key with id ${sealed.kid} is configured; cannot decrypt credentials`);
+    if (!key) throw new MissingKeyError(sealed.kid);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
     decipher.setAAD(Buffer.from(accountId, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]).toString('utf8');
+  }
+}
+
+/** A value sealed with a key this process does not have (another replica rotated, or a wrong key). */
+export class MissingKeyError extends Error {
+  constructor(readonly kid: string) {
+    super(`no key with id ${kid} is configured; cannot decrypt credentials`);
+    this.name = 'MissingKeyError';
   }
 }
 

@@ -36,7 +36,7 @@ import { KeyRateLimitGuard } from './key-rate-limit.guard';
     ApiKeyAuthenticator,
     AuthFailureLimiter,
     ApiKeysService,
-    { provide: CursorCodec, useFactory: (c: HubConfig) => new CursorCodec(c.encryptionKey), inject: [HUB_CONFIG] },
+    { provide: CursorCodec, useFactory: (c: HubConfig) => new CursorCodec(c.encryptionKey, c.previousEncryptionKeys), inject: [HUB_CONFIG] },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyRateLimitGuard },
   ],

@@ -33,6 +33,22 @@ describe('CursorCodec', () => {
   });
 });
 
+describe('CursorCodec across a key rotation', () => {
+  const [oldKey, newKey] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+  const scope = { account: 'acc', resource: 'users' };
+
+  it('accepts cursors signed with a previous key while it is configured, and signs new ones with the current key', () => {
+    const issuedBefore = new CursorCodec(oldKey).encode({ a: 'acc', r: 'users', k: 'x' });
+    const rotated = new CursorCodec(newKey, [oldKey]);
+    expect(rotated.decode(issuedBefore, scope).k).toBe('x');
+    const issuedAfter = rotated.encode({ a: 'acc', r: 'users', k: 'y' });
+    expect(new CursorCodec(newKey).decode(issuedAfter, scope).k).toBe('y');
+    expect(() => new CursorCodec(oldKey).decode(issuedAfter, scope)).toThrow(HubError);
+    // Once the old key is removed, its cursors are refused.
+    expect(() => new CursorCodec(newKey).decode(issuedBefore, scope)).toThrow(/not a cursor this hub issued/);
+  });
+});
+
 describe('CursorCodec page size', () => {
   const codec = new CursorCodec(Buffer.alloc(32, 1));
   const scope = { account: 'acc', resource: 'users' };

@@ -24,10 +24,15 @@ export interface CursorPayload {
 }
 
 export class CursorCodec {
-  private readonly key: Buffer;
+  /** Signing keys derived from the current secret, then from each previous one (verify only). */
+  private readonly keys: Buffer[];
 
-  constructor(secret: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'hub-cursor-signing', 32));
+  /**
+   * `previous`: older encryption keys still configured. A cursor signed with one stays valid while
+   * it is (a client walking pages across a key rotation is not cut off); new cursors use `secret`.
+   */
+  constructor(secret: Buffer, previous: Buffer[] = []) {
+    this.keys = [secret, ...previous].map((k) => Buffer.from(hkdfSync('sha256', k, Buffer.alloc(0), 'hub-cursor-signing', 32)));
   }
 
   encode(payload: CursorPayload): string {
@@ -67,14 +72,16 @@ export class CursorCodec {
     return payload;
   }
 
-  private sign(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
+  private sign(body: string, key = this.keys[0]!): string {
+    return createHmac('sha256', key).update(body).digest('base64url');
   }
 
   private verify(body: string, signature: string): boolean {
-    const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(signature);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return this.keys.some((key) => {
+      const expected = Buffer.from(this.sign(body, key));
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
   }
 }
 

@@ -61,6 +61,8 @@ export const ErrorCodes = {
   HUB_RESTARTED: HttpStatus.SERVICE_UNAVAILABLE,
   SYNC_PENDING: HttpStatus.SERVICE_UNAVAILABLE,
   SYNC_FAILED: HttpStatus.SERVICE_UNAVAILABLE,
+  /** Stored credentials are sealed with a key this hub process is not configured with. */
+  ENCRYPTION_KEY_MISSING: HttpStatus.INTERNAL_SERVER_ERROR,
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 } as const;
 

@@ -9,6 +9,7 @@ export const HUB_ENV_KEYS = [
   'PORT', 'HUB_HOST', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_CHANGES_RETENTION', 'HUB_LOG_LEVEL',
   'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY', 'HUB_RATE_LIMIT',
+  'HUB_ENCRYPTION_KEYS_PREVIOUS', 'HUB_AUDIT_RETENTION',
 ] as const;
 
 const SIZE = /^\d+(b|kb|mb|gb)?$/i;
@@ -50,6 +51,15 @@ export class HubEnv {
   @IsOptional()
   @IsString()
   HUB_ENCRYPTION_KEY?: string;
+
+  /** Older keys still accepted for reading (comma-separated); each is checked in hub-config.ts. */
+  @IsOptional()
+  @IsString()
+  HUB_ENCRYPTION_KEYS_PREVIOUS?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_AUDIT_RETENTION must be a duration such as 365d, 90d or 12h' })
+  HUB_AUDIT_RETENTION?: string;
 
   @IsOptional()
   @Matches(DURATION, { message: 'HUB_SYNC_INTERVAL must be a duration such as 6h, 30m or 90s' })

@@ -69,6 +69,26 @@ describe('loadHubConfig', () => {
     expect(config).toMatchObject({ proxyConcurrency: 4, proxyTimeoutMs: 120_000, proxyUploadTimeoutMs: 500, upstreamMaxBodyBytes: 512 * 1024 });
   });
 
+  it('reads previous encryption keys (the current one repeated there is dropped) and the audit retention', () => {
+    const [current, old1, old2] = [1, 2, 3].map((n) => Buffer.alloc(32, n));
+    const config = loadHubConfig({
+      HUB_DATA_DIR: dir(),
+      HUB_ENCRYPTION_KEY: current!.toString('base64'),
+      HUB_ENCRYPTION_KEYS_PREVIOUS: ` ${old1!.toString('base64')}, ${current!.toString('base64')},${old2!.toString('base64')},`,
+      HUB_AUDIT_RETENTION: '90d',
+    });
+    expect(config.previousEncryptionKeys).toEqual([old1, old2]);
+    expect(config.auditRetentionMs).toBe(90 * 86_400_000);
+    const defaults = loadHubConfig({ HUB_DATA_DIR: dir() });
+    expect(defaults.previousEncryptionKeys).toEqual([]);
+    expect(defaults.auditRetentionMs).toBe(365 * 86_400_000);
+  });
+
+  it('never quotes a wrong previous key in its message', () => {
+    const wrong = 'c2VjcmV0LWJ1dC10b28tc2hvcnQ=';
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ENCRYPTION_KEYS_PREVIOUS: wrong })).toThrow(/entry 1 is not$/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer/],
@@ -94,6 +114,9 @@ describe('loadHubConfig', () => {
     [{ HUB_UPSTREAM_MAX_BODY: '10' }, /HUB_UPSTREAM_MAX_BODY must be at least 1024 bytes/],
     [{ HUB_RATE_LIMIT: 'lots' }, /HUB_RATE_LIMIT must be an integer between 0/],
     [{ HUB_RATE_LIMIT: '-1' }, /HUB_RATE_LIMIT must be an integer between 0/],
+    [{ HUB_ENCRYPTION_KEYS_PREVIOUS: `${Buffer.alloc(32, 1).toString('base64')},short` }, /HUB_ENCRYPTION_KEYS_PREVIOUS must be .*entry 2 is not/],
+    [{ HUB_AUDIT_RETENTION: 'a year' }, /HUB_AUDIT_RETENTION must be a duration/],
+    [{ HUB_AUDIT_RETENTION: '10m' }, /HUB_AUDIT_RETENTION must be at least/],
   ])('stops on %o naming the variable', (env, message) => {
     expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), ...env }, ['jetbrains'])).toThrow(message);
   });

@@ -15,7 +15,12 @@ export interface HubConfig {
   dataDir: string;
   database: DatabaseConfig;
   apiKey: string;
+  /** Seals new values and signs new cursors. */
   encryptionKey: Buffer;
+  /** Older keys (HUB_ENCRYPTION_KEYS_PREVIOUS): still open sealed values and verify cursors, never used to write. */
+  previousEncryptionKeys: Buffer[];
+  /** How long audit events are kept (HUB_AUDIT_RETENTION). */
+  auditRetentionMs: number;
   syncIntervalMs: number;
   firstSyncWaitMs: number;
   upstreamTimeoutMs: number;
@@ -89,6 +94,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     });
   }
   const encryptionKey = decodeKey(encryptionKeyText);
+  const previousEncryptionKeys = previousKeys(parsed.HUB_ENCRYPTION_KEYS_PREVIOUS, encryptionKey);
   for (const message of looseModeWarnings(dataDir, ['api-key', 'encryption-key'])) notices.push({ level: 'warn', message });
 
   const baseUrlOverrides: Record<string, string> = {};
@@ -109,6 +115,8 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
       : { kind: 'sqlite', file: resolve(dataDir, 'hub.sqlite') },
     apiKey,
     encryptionKey,
+    previousEncryptionKeys,
+    auditRetentionMs: duration(parsed.HUB_AUDIT_RETENTION, '365d', 'HUB_AUDIT_RETENTION', 3_600_000),
     syncIntervalMs: duration(parsed.HUB_SYNC_INTERVAL, '6h', 'HUB_SYNC_INTERVAL', 1000),
     firstSyncWaitMs: duration(parsed.HUB_FIRST_SYNC_WAIT, '10s', 'HUB_FIRST_SYNC_WAIT', 0),
     upstreamTimeoutMs: duration(parsed.HUB_UPSTREAM_TIMEOUT, '30s', 'HUB_UPSTREAM_TIMEOUT', 100),
@@ -154,13 +162,37 @@ function size(value: string | undefined, fallback: string, name: string, minimum
 }
 
 function decodeKey(text: string): Buffer {
-  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
-  if (key.length !== 32) {
+  const key = base64Key(text);
+  if (!key) {
     throw new ConfigError(
       'Invalid configuration:\n  - HUB_ENCRYPTION_KEY must be 32 bytes encoded in base64 (e.g. `openssl rand -base64 32`)',
     );
   }
   return key;
+}
+
+/**
+ * HUB_ENCRYPTION_KEYS_PREVIOUS: comma-separated, each like HUB_ENCRYPTION_KEY. A wrong entry is
+ * named by its position, never quoted (it is a key). The current key repeated there is dropped.
+ */
+function previousKeys(text: string | undefined, current: Buffer): Buffer[] {
+  const keys: Buffer[] = [];
+  (text ?? '').split(',').forEach((entry, index) => {
+    if (entry.trim() === '') return;
+    const key = base64Key(entry.trim());
+    if (!key) {
+      throw new ConfigError(
+        `Invalid configuration:\n  - HUB_ENCRYPTION_KEYS_PREVIOUS must be a comma-separated list of keys of 32 bytes in base64; entry ${index + 1} is not`,
+      );
+    }
+    if (!key.equals(current) && !keys.some((k) => k.equals(key))) keys.push(key);
+  });
+  return keys;
+}
+
+function base64Key(text: string): Buffer | null {
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
+  return key.length === 32 ? key : null;
 }
 
 function isHttpUrl(value: string): boolean {

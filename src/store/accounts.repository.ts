@@ -99,4 +99,44 @@ export class AccountsRepository {
     this.cache.delete(id);
     return Number(result.numDeletedRows) > 0;
   }
+
+  /** How many accounts' credentials each key id seals. */
+  async countByKeyId(): Promise<{ key_id: string; count: number }[]> {
+    const rows = await this.db
+      .selectFrom('accounts')
+      .select(['credentials_key_id as key_id', (eb) => eb.fn.countAll<string | number>().as('count')])
+      .groupBy('credentials_key_id')
+      .orderBy('credentials_key_id')
+      .execute();
+    return rows.map((r) => ({ key_id: r.key_id, count: Number(r.count) }));
+  }
+
+  /** A keyset batch (by id) of the sealed credentials not sealed with `keyId`. */
+  async sealedWithOtherKeys(keyId: string, afterId: string | null, limit: number): Promise<Pick<AccountRow, 'id' | 'credentials' | 'credentials_key_id'>[]> {
+    let query = this.db
+      .selectFrom('accounts')
+      .select(['id', 'credentials', 'credentials_key_id'])
+      .where('credentials_key_id', '<>', keyId)
+      .orderBy('id')
+      .limit(limit);
+    if (afterId !== null) query = query.where('id', '>', afterId);
+    return query.execute();
+  }
+
+  /**
+   * Compare-and-set of the sealed credentials: written only if the row still holds `expected`, so a
+   * replica resealing at the same time, or a PATCH with new credentials, is never overwritten.
+   * Returns whether this call wrote.
+   */
+  async replaceSealed(id: string, expected: string, sealed: string, keyId: string): Promise<boolean> {
+    this.cache.delete(id);
+    const result = await this.db
+      .updateTable('accounts')
+      .set({ credentials: sealed, credentials_key_id: keyId })
+      .where('id', '=', id)
+      .where('credentials', '=', expected)
+      .executeTakeFirst();
+    this.cache.delete(id);
+    return Number(result.numUpdatedRows) > 0;
+  }
 }

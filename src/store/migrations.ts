@@ -133,6 +133,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('accounts_by_tenant').on('accounts').columns(['tenant_id', 'id']).execute();
     },
   },
+  '0006_audit_events': {
+    async up(db: Kysely<any>) {
+      const byteOrder = byteOrderCollation(db);
+      // Append only: one row per write the hub made or passed on (see src/audit). Never a secret,
+      // a body or a query value. Ids sort by time, so pages are newest first by id; occurred_at is
+      // indexed for the retention prune; tenant_id is null until tenants exist.
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('occurred_at', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.modifyEnd(byteOrder))
+        .addColumn('actor_key_id', 'text', (c) => c.notNull())
+        .addColumn('actor_name', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('target_type', 'text')
+        .addColumn('target_id', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('client_ip', 'text')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_events_by_time').on('audit_events').columns(['occurred_at']).execute();
+      await db.schema.createIndex('audit_events_by_tenant').on('audit_events').columns(['tenant_id', 'id']).execute();
+      await db.schema.createIndex('audit_events_by_action').on('audit_events').columns(['action', 'id']).execute();
+    },
+  },
   '0007_change_feed': {
     async up(db: Kysely<any>) {
       const byteOrder = byteOrderCollation(db);

@@ -122,6 +122,31 @@ export interface ChangesTable {
   data: string;
 }
 
+/** One write the hub made or passed on (src/audit). Holds no secret, body or query value. */
+export interface AuditEventsTable {
+  id: string;
+  occurred_at: string;
+  /** The tenant the write belongs to; null until tenants exist (and for hub-wide writes). */
+  tenant_id: string | null;
+  /** 'root' (HUB_API_KEY) or the id of the stored API key. */
+  actor_key_id: string;
+  /** 'root', or the key's name when the write was made. */
+  actor_name: string;
+  /** e.g. integrated_account.created, proxy.write, api_key.revoked */
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** success | failure */
+  outcome: string;
+  /** The HTTP status answered. */
+  status: number;
+  /** The hub's error code when the hub itself failed the write. */
+  error_code: string | null;
+  client_ip: string | null;
+  /** JSON: facts about the write (credentials changed yes/no, proxied method and path, …). */
+  details: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sync_runs: SyncRunsTable;
@@ -131,4 +156,5 @@ export interface Database {
   people: PeopleTable;
   api_keys: ApiKeysTable;
   changes: ChangesTable;
+  audit_events: AuditEventsTable;
 }

@@ -3,6 +3,7 @@ import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from './accounts.repository';
 import { ApiKeysRepository } from './api-keys.repository';
+import { AuditEventsRepository } from './audit-events.repository';
 import { HubDatabase, openDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
@@ -33,7 +34,18 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     ApiKeysRepository,
     ChangesRepository,
     SnapshotDiffRepository,
+    AuditEventsRepository,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository, ChangesRepository, SnapshotDiffRepository],
+  exports: [
+    AccountsRepository,
+    SyncRunsRepository,
+    DirectoryRepository,
+    SeatsRepository,
+    PeopleRepository,
+    ApiKeysRepository,
+    ChangesRepository,
+    SnapshotDiffRepository,
+    AuditEventsRepository,
+  ],
 })
 export class StoreModule {}

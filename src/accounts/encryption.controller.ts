@@ -1,0 +1,45 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { RequiresScope } from '../auth/scope.decorator';
+import { assertUntenanted } from '../auth/untenanted';
+import { EncryptionStatus, KeyRotation } from './key-rotation';
+
+class EncryptionStatusView implements EncryptionStatus {
+  @ApiProperty({ example: '3f2a9c0d1e4b5a67', description: 'Id of HUB_ENCRYPTION_KEY (a fingerprint, never the key)' })
+  current_key_id: string;
+  @ApiProperty({ type: [String], description: 'Ids of the keys in HUB_ENCRYPTION_KEYS_PREVIOUS' })
+  previous_key_ids: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { '3f2a9c0d1e4b5a67': 12, '9be01c77a2d34f10': 0 },
+    description: 'Per key id, how many stored values it still seals',
+  })
+  sealed_values: Record<string, number>;
+  @ApiProperty({ description: 'Values still sealed with a previous key; at 0, the previous keys can be removed' })
+  pending_reseal: number;
+}
+
+@ApiTags('Admin')
+@ApiBearerAuth()
+@RequiresScope('admin')
+@Controller('admin/encryption')
+export class EncryptionController {
+  constructor(
+    private readonly rotation: KeyRotation,
+    private readonly authenticator: ApiKeyAuthenticator,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Which encryption keys are configured, and how many stored values each key id seals',
+    description: 'Root key or an admin key of no tenant. After a rotation, pending_reseal falls to 0 as the hub re-seals in the background.',
+  })
+  @ApiOkResponse({ type: EncryptionStatusView })
+  async status(@Req() req: Request): Promise<EncryptionStatus> {
+    assertUntenanted(await this.authenticator.authenticate(req), req.method, req.path);
+    return this.rotation.status();
+  }
+}
