@@ -6,6 +6,7 @@ const DURATION = /^\d+(ms|s|m|h|d)?$/;
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LOG_LEVEL',
+  'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX',
 ] as const;
 
 /**
@@ -66,6 +67,22 @@ export class HubEnv {
   @Min(1, { message: 'HUB_SYNC_CONCURRENCY must be an integer between 1 and 64' })
   @Max(64, { message: 'HUB_SYNC_CONCURRENCY must be an integer between 1 and 64' })
   HUB_SYNC_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_SYNC_LEASE must be a duration such as 30s' })
+  HUB_SYNC_LEASE?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'HUB_REPLICA_ID must be 1-64 letters, digits or ._:- (leave it unset to use host and process id)' })
+  HUB_REPLICA_ID?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'HUB_REDIS_URL must be a redis://host:port URL (leave it unset for the embedded queue)' })
+  HUB_REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'HUB_REDIS_PREFIX must be 1-64 letters, digits or ._:-' })
+  HUB_REDIS_PREFIX?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

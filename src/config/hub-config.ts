@@ -22,6 +22,12 @@ export interface HubConfig {
   /** Sync runs reading upstreams at once, across accounts; more wait as `queued`. */
   syncConcurrency: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** How long a replica's claim on a sync run holds without renewal; then other replicas reclaim it. */
+  syncLeaseMs: number;
+  /** This replica's name in sync runs it owns (HUB_REPLICA_ID), or null to derive one from host and pid. */
+  replicaId: string | null;
+  /** Cluster mode: sync jobs on BullMQ in this Redis, keys under `prefix`; null for the embedded queue. */
+  redis: { url: string; prefix: string } | null;
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
   /** Lines to show once at boot (a generated API key, a generated-key warning). */
@@ -44,6 +50,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     const lines = [...new Set(errors.flatMap((e) => Object.values(e.constraints ?? {})))];
     throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
   }
+  if (parsed.HUB_REDIS_URL) requireClusterSecrets(parsed);
   const dataDir = resolve(parsed.HUB_DATA_DIR ?? './data');
   ensureDataDir(dataDir);
   const notices: HubConfig['notices'] = [];
@@ -96,6 +103,9 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     syncBudgetMs: duration(parsed.HUB_SYNC_BUDGET, '30m', 'HUB_SYNC_BUDGET', 1000),
     syncConcurrency: parsed.HUB_SYNC_CONCURRENCY ?? 4,
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
+    syncLeaseMs: duration(parsed.HUB_SYNC_LEASE, '30s', 'HUB_SYNC_LEASE', 1000),
+    replicaId: parsed.HUB_REPLICA_ID ?? null,
+    redis: parsed.HUB_REDIS_URL ? { url: parsed.HUB_REDIS_URL, prefix: parsed.HUB_REDIS_PREFIX ?? 'hub' } : null,
     baseUrlOverrides,
     notices,
   };
@@ -103,6 +113,17 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
 
 export function baseUrlVariable(connectorId: string): string {
   return `${connectorId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BASE_URL`;
+}
+
+/**
+ * Replicas of a cluster must share one API key and one encryption key: a key generated into one
+ * replica's data dir would be unknown to the others (401s, credentials nobody else can open).
+ */
+function requireClusterSecrets(parsed: HubEnv): void {
+  const missing = (['HUB_API_KEY', 'HUB_ENCRYPTION_KEY'] as const).filter((name) => !parsed[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(`HUB_REDIS_URL is set (cluster mode): set ${missing.join(' and ')} in the environment, the same on every replica`);
+  }
 }
 
 function pick(env: Env, keys: readonly string[]): Record<string, string> {

@@ -48,6 +48,11 @@ export class AccountsRepository {
     this.cache.delete(id);
   }
 
+  /** Drops the cached row, after a write made elsewhere (a transaction over several tables). */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
   async delete(id: string): Promise<boolean> {
     this.cache.delete(id);
     const result = await this.db.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();

@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../config/config.token';
 import { StoreModule } from '../store/store.module';
+import { EmbeddedSyncQueue } from './embedded-sync-queue';
 import { InitialSyncListener } from './initial-sync.listener';
+import { RunLeases } from './run-leases';
 import { SyncController } from './sync.controller';
+import { SYNC_QUEUE } from './sync-queue';
 import { SyncScheduler } from './sync.scheduler';
 import { SyncService } from './sync.service';
 
@@ -10,7 +15,13 @@ import { SyncService } from './sync.service';
 @Module({
   imports: [StoreModule, AccountsModule],
   controllers: [SyncController],
-  providers: [SyncService, SyncScheduler, InitialSyncListener],
+  providers: [
+    { provide: SYNC_QUEUE, useFactory: (c: HubConfig) => new EmbeddedSyncQueue(c.syncConcurrency), inject: [HUB_CONFIG] },
+    RunLeases,
+    SyncService,
+    SyncScheduler,
+    InitialSyncListener,
+  ],
   exports: [SyncService],
 })
 export class SyncModule {}
