@@ -21,6 +21,19 @@ type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<Connecto
 
 /** Guard against a connector whose cursors never end. */
 const MAX_PAGES_PER_LIST = 100_000;
+/**
+ * A manual ask this long after the running run started gets a follow-up run. Asks closer to the
+ * start belong to the same burst (several clients, or one sent to every replica) and the run's
+ * reads began about then anyway; the margin also absorbs clock differences between replicas.
+ */
+const FOLLOW_UP_AFTER_MS = 1_000;
+/**
+ * How long a replaced snapshot stays after the switch. Other replicas cache the account row for up
+ * to a second (AccountsRepository), so they may still read the old snapshot briefly; deleting it
+ * at once would serve them empty pages. A process that dies first leaves the rows to the orphan
+ * cleanup at the next boot.
+ */
+const REPLACED_SNAPSHOT_GRACE_MS = 5_000;
 /** How often a replica looks whether another replica's run of an account has finished. */
 const REMOTE_RUN_POLL_MS = 250;
 
@@ -44,6 +57,7 @@ interface LocalRun {
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SyncService');
   private readonly local = new Map<string, LocalRun>();
+  private readonly pendingDeletes = new Set<NodeJS.Timeout>();
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -62,16 +76,18 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Replaced snapshots not deleted yet are orphans now: the next boot removes them.
+    for (const timer of this.pendingDeletes) clearTimeout(timer);
     await this.queue.close();
   }
 
   /**
    * Registers a run and queues it, or returns the one already queued or going for this account
-   * (on any replica). A manual run asked for after that one started reading gets one more run
-   * after it, so what changed meanwhile is seen; asked for several times, still one.
+   * (on any replica). A manual run asked for while that one reads (FOLLOW_UP_AFTER_MS after its
+   * start) gets one more run after it, so what changed meanwhile is seen; asked several times, still one.
    */
   async start(accountId: string, trigger: Trigger): Promise<SyncRunRow> {
-    const askedAt = new Date().toISOString();
+    const askedAt = Date.now();
     await this.accountsService.get(accountId);
     const held = this.queue.holdsQueuedRuns;
     const run: SyncRunRow = {
@@ -79,7 +95,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       account_id: accountId,
       trigger,
       status: 'queued',
-      queued_at: askedAt,
+      queued_at: new Date(askedAt).toISOString(),
       started_at: null,
       finished_at: null,
       stats: JSON.stringify(emptyStats()),
@@ -92,7 +108,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     for (;;) {
       const existing = await this.runs.insertUnfinished(run);
       if (!existing) break;
-      const startedBeforeAsked = existing.status === 'running' && existing.started_at !== null && existing.started_at < askedAt;
+      const startedBeforeAsked = existing.status === 'running' && existing.started_at !== null && Date.parse(existing.started_at) + FOLLOW_UP_AFTER_MS < askedAt;
       if (trigger !== 'manual' || !startedBeforeAsked) return existing;
       if (await this.runs.requestFollowUp(existing.id, trigger)) return existing;
       // It finished between the two statements: register ours after all.
@@ -168,6 +184,15 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  private deleteLater(snapshotId: string): void {
+    const timer = setTimeout(() => {
+      this.pendingDeletes.delete(timer);
+      this.directory.deleteSnapshot(snapshotId).catch((error) => this.logger.warn(`could not delete replaced snapshot ${snapshotId}: ${(error as Error).message}`));
+    }, REPLACED_SNAPSHOT_GRACE_MS);
+    timer.unref();
+    this.pendingDeletes.add(timer);
+  }
+
   private track(run: SyncRunRow): LocalRun {
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
@@ -219,7 +244,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         await this.directory.deleteSnapshot(run.id);
         return null;
       }
-      if (previous) await this.directory.deleteSnapshot(previous);
+      if (previous) this.deleteLater(previous);
       this.logger.log(
         `sync ${run.id} of ${row.integration} account ${row.id} succeeded in ${Date.now() - started} ms: ` +
           `${stats.users} users (+${stats.users_added} -${stats.users_removed} ~${stats.users_changed}), ${stats.pages} pages, ${stats.retries} retries`,
