@@ -1,21 +1,31 @@
 import type { Env } from '../src/config/hub-config';
 import { eventually, HubProcess, JETBRAINS_CREDENTIALS, useFixture, walkIds } from './support/fixture';
 import { freshSchema, postgresEnabled } from './support/postgres';
+import { freshRedisPrefix, REDIS_URL, syncQueueAt } from './support/redis';
 
 /**
  * Several hub processes on one PostgreSQL schema, as a cluster runs them: the database guard and
- * the leases decide which replica runs what (embedded queues here; no Redis).
+ * the leases decide which replica runs what, with each replica's embedded queue, or with BullMQ
+ * jobs in Redis (under a key prefix of the test's own).
  */
 const describeWithPostgres = postgresEnabled() ? describe : describe.skip;
 
-describeWithPostgres('hub replicas on one PostgreSQL database', () => {
+const modes = [
+  { name: 'embedded queues', redis: false },
+  { name: 'BullMQ', redis: true },
+];
+
+describeWithPostgres.each(modes)('hub replicas on one PostgreSQL database ($name)', (mode) => {
   const fx = useFixture();
 
-  /** A fresh schema, dropped after the hubs of the test are gone (teardowns run newest first). */
+  /** A fresh schema (and Redis prefix), dropped after the hubs of the test are gone (teardowns run newest first). */
   async function database(): Promise<Env> {
     const schema = await freshSchema();
     fx.onClose(schema.drop);
-    return { HUB_DATABASE_URL: schema.url };
+    if (!mode.redis) return { HUB_DATABASE_URL: schema.url };
+    const redis = freshRedisPrefix();
+    fx.onClose(redis.drop);
+    return { HUB_DATABASE_URL: schema.url, HUB_REDIS_URL: REDIS_URL, HUB_REDIS_PREFIX: redis.prefix };
   }
 
   it('runs one sync when every replica is asked at once, and never two of one account at a time', async () => {
@@ -62,6 +72,29 @@ describeWithPostgres('hub replicas on one PostgreSQL database', () => {
     expectNoOverlap(all);
   }, 120_000);
 
+  it('syncs on schedule across the replicas, one run at a time, from one schedule', async () => {
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const env: Env = { ...(await database()), JETBRAINS_BASE_URL: sim.baseUrl, HUB_SYNC_INTERVAL: '2s' };
+    const hubs = await Promise.all([fx.spawnHub(env), fx.spawnHub(env), fx.spawnHub(env)]);
+    const id = await connectOn(hubs[0]!);
+    sim.faults.update({ latencyMs: 100 });
+    const runs = await eventually(async () => {
+      const list = (await hubs[0]!.json(`/integrated-accounts/${id}/syncs`)).result.filter((r: { status: string }) => r.status === 'succeeded');
+      if (list.filter((r: { trigger: string }) => r.trigger === 'scheduled').length < 3) throw new Error('not enough scheduled runs yet');
+      return list;
+    }, 30_000, 200);
+    expectNoOverlap(runs);
+    if (mode.redis) {
+      // Every replica upserted the same job scheduler: the cluster has one tick, not three.
+      const queue = syncQueueAt(env.HUB_REDIS_PREFIX!);
+      try {
+        expect(await queue.getJobSchedulersCount()).toBe(1);
+      } finally {
+        await queue.close();
+      }
+    }
+  }, 60_000);
+
   it('leaves a sync of another replica alone when a replica boots, and that sync completes', async () => {
     const sim = await fx.jetbrainsSimulator({ dataset: '10k' });
     const env = { ...(await database()), JETBRAINS_BASE_URL: sim.baseUrl };
@@ -89,7 +122,7 @@ describeWithPostgres('hub replicas on one PostgreSQL database', () => {
   it('reclaims the run of a killed replica once its lease expires, and keeps serving the previous snapshot', async () => {
     const sim = await fx.jetbrainsSimulator({ dataset: '10k' });
     const env = { ...(await database()), JETBRAINS_BASE_URL: sim.baseUrl, HUB_SYNC_LEASE: '2s' };
-    // An explicit replica id: B cannot see that A's process is gone, only that its lease ran out.
+    // Explicit replica ids: neither can see that the other's process is gone, only that its lease ran out.
     const a = await fx.spawnHub({ ...env, HUB_REPLICA_ID: 'replica-a' });
     const b = await fx.spawnHub({ ...env, HUB_REPLICA_ID: 'replica-b' });
     const id = await connectOn(a);
@@ -98,30 +131,34 @@ describeWithPostgres('hub replicas on one PostgreSQL database', () => {
 
     sim.faults.update({ latencyMs: 400 });
     const run = await a.json(`/integrated-accounts/${id}/sync`, { method: 'POST' });
-    await eventually(async () => {
-      const one = await a.json(`/integrated-accounts/${id}/syncs/${run.id}`);
-      if (one.status !== 'running' || one.stats.progress.pages_done < 1) throw new Error('not reading yet');
+    // Whichever replica's worker took it (with BullMQ, either may) shows its progress.
+    const [runner, survivor] = await eventually(async () => {
+      for (const [hub, other] of [[a, b], [b, a]] as const) {
+        const one = await hub.json(`/integrated-accounts/${id}/syncs/${run.id}`);
+        if (one.status === 'running' && one.stats.progress?.pages_done >= 1) return [hub, other];
+      }
+      throw new Error('not reading yet');
     });
-    // Held by A for a while: B renews nothing of it and leaves it alone as long as A renews.
+    // Held by the runner for longer than a lease: the other leaves it alone while it renews.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect((await b.json(`/integrated-accounts/${id}/syncs/${run.id}`)).status).toBe('running');
-    await a.kill('SIGKILL');
+    expect((await survivor.json(`/integrated-accounts/${id}/syncs/${run.id}`)).status).toBe('running');
+    await runner.kill('SIGKILL');
     const killedAt = Date.now();
 
     const failed = await eventually(async () => {
-      const one = await b.json(`/integrated-accounts/${id}/syncs/${run.id}`);
+      const one = await survivor.json(`/integrated-accounts/${id}/syncs/${run.id}`);
       if (one.status !== 'failed') throw new Error(one.status);
       return one;
     }, 15_000, 100);
-    // Lease (2 s) plus one heartbeat of B (2 s / 3), with room for a loaded machine.
+    // Lease (2 s) plus one heartbeat of the survivor (2 s / 3), with room for a loaded machine.
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     expect(failed.error.code).toBe('HUB_RESTARTED');
-    expect(await walkOver(b, id)).toEqual(before);
-    // The account can sync again at once, on the surviving replica.
+    expect(await walkOver(survivor, id)).toEqual(before);
+    // The account syncs again, on the surviving replica.
     sim.faults.update({ latencyMs: 0 });
-    const again = await b.json(`/integrated-accounts/${id}/sync`, { method: 'POST' });
+    const again = await survivor.json(`/integrated-accounts/${id}/sync`, { method: 'POST' });
     expect(again.id).not.toBe(run.id);
-    expect((await latestRun(b, id, 'succeeded')).id).toBe(again.id);
+    expect((await latestRun(survivor, id, 'succeeded')).id).toBe(again.id);
   }, 120_000);
 });
 

@@ -59,7 +59,7 @@ describe.each(backends)('sync run guard on $name', (backend) => {
     expect(results.find((r) => r !== null)!.id).toBe(winner);
     expect((await a.unfinished()).map((r) => r.id)).toEqual([winner]);
     // A plain insert of a second unfinished run is refused by the index itself.
-    await expect(a.insert(run('r-c', 'A', 'x'))).rejects.toThrow();
+    await expect(a.insert(run('r-c', 'A', 'x'))).rejects.toMatchObject({ code: expect.stringMatching(/^(23505|SQLITE_CONSTRAINT_UNIQUE)$/) });
     // Once the run is finished, the next one registers.
     await a.update(winner, { status: 'succeeded' });
     expect(await b.insertUnfinished(run('r-d', 'B', 'x'))).toBeNull();

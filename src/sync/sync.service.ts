@@ -124,8 +124,14 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     return run;
   }
 
+  /** A run of the account is queued or going on this replica. */
   isRunning(accountId: string): boolean {
     return this.local.has(accountId);
+  }
+
+  /** A run of the account is queued or going on any replica. */
+  async hasUnfinishedRun(accountId: string): Promise<boolean> {
+    return this.local.has(accountId) || (await this.runs.unfinishedOf(accountId)) !== undefined;
   }
 
   /** Live progress of a run executing on this replica, merged into its stored record. */

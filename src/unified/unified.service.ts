@@ -101,13 +101,13 @@ export class UnifiedService {
    */
   async snapshotOf(account: AccountRow): Promise<string> {
     if (account.current_snapshot_id) return account.current_snapshot_id;
-    if (this.sync.isRunning(account.id)) {
+    if (await this.sync.hasUnfinishedRun(account.id)) {
       await this.sync.waitForRun(account.id, this.config.firstSyncWaitMs);
       const fresh = await this.accounts.get(account.id);
       if (fresh.current_snapshot_id) return fresh.current_snapshot_id;
       account = fresh;
     }
-    if (this.sync.isRunning(account.id)) {
+    if (await this.sync.hasUnfinishedRun(account.id)) {
       throw new HubError('SYNC_PENDING', 'The first sync of this account is still running; try again shortly.', {
         retryAfterSeconds: PENDING_RETRY_AFTER,
       });
