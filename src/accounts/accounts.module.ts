@@ -7,6 +7,7 @@ import { StoreModule } from '../store/store.module';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { CredentialCipher } from './credential-cipher';
+import { CredentialKeyCheck } from './credential-key-check';
 import { SeatPricesController } from './seat-prices.controller';
 
 /**
@@ -18,6 +19,7 @@ import { SeatPricesController } from './seat-prices.controller';
   controllers: [AccountsController, SeatPricesController],
   providers: [
     AccountsService,
+    CredentialKeyCheck,
     { provide: CredentialCipher, useFactory: (c: HubConfig) => new CredentialCipher(c.encryptionKey), inject: [HUB_CONFIG] },
     { provide: CursorCodec, useFactory: (c: HubConfig) => new CursorCodec(c.encryptionKey), inject: [HUB_CONFIG] },
   ],

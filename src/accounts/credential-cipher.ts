@@ -25,6 +25,11 @@ export class CredentialCipher {
     this.currentKeyId = keyId(currentKey);
   }
 
+  /** True when a value sealed with key `kid` can be opened. */
+  hasKey(kid: string): boolean {
+    return this.keys.has(kid);
+  }
+
   seal(plaintext: string, accountId: string): string {
     const key = this.keys.get(this.currentKeyId)!;
     const iv = randomBytes(12);

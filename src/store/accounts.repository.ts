@@ -48,6 +48,16 @@ export class AccountsRepository {
     this.cache.delete(id);
   }
 
+  /** The key ids credentials are sealed with, and how many accounts use each. */
+  async credentialKeyIds(): Promise<{ keyId: string; accounts: number }[]> {
+    const rows = await this.db
+      .selectFrom('accounts')
+      .select((eb) => ['credentials_key_id', eb.fn.countAll<number | string>().as('accounts')])
+      .groupBy('credentials_key_id')
+      .execute();
+    return rows.map((r) => ({ keyId: r.credentials_key_id, accounts: Number(r.accounts) }));
+  }
+
   /** Drops the cached row, after a write made elsewhere (a transaction over several tables). */
   forget(id: string): void {
     this.cache.delete(id);
