@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Env } from '../src/config/hub-config';
 import { eventually, HubProcess, JETBRAINS_CREDENTIALS, useFixture, walkIds } from './support/fixture';
 import { freshSchema, postgresEnabled } from './support/postgres';
@@ -93,6 +94,32 @@ describeWithPostgres.each(modes)('hub replicas on one PostgreSQL database ($name
         await queue.close();
       }
     }
+  }, 60_000);
+
+  (mode.redis ? it : it.skip)('queues again a run whose job was lost with the Redis data', async () => {
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const env: Env = { ...(await database()), JETBRAINS_BASE_URL: sim.baseUrl, HUB_SYNC_INTERVAL: '2s' };
+    const hub = await fx.spawnHub(env);
+    const id = await connectOn(hub);
+    await latestRun(hub, id, 'succeeded');
+    // A run registered minutes ago whose job is gone (as after a Redis flush): it blocks the account.
+    const db = new Client({ connectionString: env.HUB_DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(
+        `insert into sync_runs (id, account_id, trigger, status, queued_at, stats) values ('0stranded', $1, 'manual', 'queued', $2, '{}')`,
+        [id, new Date(Date.now() - 10 * 60_000).toISOString()],
+      );
+    } finally {
+      await db.end();
+    }
+    expect((await hub.json(`/integrated-accounts/${id}/sync`, { method: 'POST' })).id).toBe('0stranded');
+    const run = await eventually(async () => {
+      const one = await hub.json(`/integrated-accounts/${id}/syncs/0stranded`);
+      if (one.status !== 'succeeded') throw new Error(one.status);
+      return one;
+    }, 20_000, 200);
+    expect(run.stats.users).toBeGreaterThan(0);
   }, 60_000);
 
   it('leaves a sync of another replica alone when a replica boots, and that sync completes', async () => {

@@ -37,6 +37,7 @@ export class SyncScheduler implements OnApplicationBootstrap {
     this.ticking = true;
     let started = 0;
     try {
+      await this.sync.requeueStranded(now);
       for (const account of await this.accounts.all()) {
         if (account.status !== 'active' || this.sync.isRunning(account.id)) continue;
         const last = account.last_synced_at ? Date.parse(account.last_synced_at) : 0;

@@ -34,6 +34,11 @@ const FOLLOW_UP_AFTER_MS = 1_000;
  * cleanup at the next boot.
  */
 const REPLACED_SNAPSHOT_GRACE_MS = 5_000;
+/**
+ * A run waiting this long in a shared queue is handed to it again: its job may have been lost with
+ * Redis's data (a flush, a failover without persistence), and the account would stay blocked.
+ */
+const STRANDED_AFTER_MS = 2 * 60_000;
 /** How often a replica looks whether another replica's run of an account has finished. */
 const REMOTE_RUN_POLL_MS = 250;
 
@@ -158,6 +163,23 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       await new Promise((resolve) => setTimeout(resolve, REMOTE_RUN_POLL_MS));
     }
     return true;
+  }
+
+  /**
+   * Queues again the runs that have waited in a shared queue for longer than STRANDED_AFTER_MS.
+   * Harmless when their job is still there: the queue deduplicates per account, and a worker
+   * claims a run only while it is queued.
+   */
+  async requeueStranded(now = Date.now()): Promise<number> {
+    if (this.queue.holdsQueuedRuns) return 0;
+    let requeued = 0;
+    for (const run of await this.runs.unfinished()) {
+      if (run.status !== 'queued' || run.owner !== null || now - Date.parse(run.queued_at) < STRANDED_AFTER_MS) continue;
+      await this.queue.enqueue({ runId: run.id, accountId: run.account_id });
+      requeued += 1;
+    }
+    if (requeued > 0) this.logger.warn(`queued ${requeued} sync run(s) again that had waited more than ${STRANDED_AFTER_MS / 60_000} min`);
+    return requeued;
   }
 
   /** A queued run reaches a worker: claim it for this replica, execute it, then its follow-up if one was asked for. */
