@@ -32,6 +32,8 @@ export const ErrorCodes = {
   HUB_RESTARTED: HttpStatus.SERVICE_UNAVAILABLE,
   SYNC_PENDING: HttpStatus.SERVICE_UNAVAILABLE,
   SYNC_FAILED: HttpStatus.SERVICE_UNAVAILABLE,
+  /** GET /health/ready: the database (or Redis, in cluster mode) does not answer. */
+  NOT_READY: HttpStatus.SERVICE_UNAVAILABLE,
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 } as const;
 

@@ -3,6 +3,7 @@ import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from './accounts.repository';
 import { HubDatabase, openDatabase } from './database';
+import { DatabasePing } from './database-ping';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
 import { SeatsRepository } from './seats.repository';
@@ -25,7 +26,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     SyncRunsRepository,
     DirectoryRepository,
     SeatsRepository,
+    DatabasePing,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, DatabasePing],
 })
 export class StoreModule {}

@@ -33,6 +33,10 @@ export class EmbeddedSyncQueue implements SyncQueue {
     this.timer = setInterval(() => void tick(), everyMs);
   }
 
+  async ping(): Promise<void> {
+    // In this process: up as long as the process is.
+  }
+
   /** Runs going are not waited for (one may take HUB_SYNC_BUDGET); their leases expire with the process. */
   async close(): Promise<void> {
     this.closed = true;

@@ -26,6 +26,8 @@ export interface SyncQueue {
   process(worker: (job: SyncJob) => Promise<void>): Promise<void>;
   /** Calls `tick` every `everyMs`, once per cluster. */
   schedule(everyMs: number, tick: () => Promise<unknown>): Promise<void>;
+  /** Resolves when the queue's backing store answers (Redis for BullMQ; nothing to ask for the embedded one). */
+  ping(): Promise<void>;
   /** Stops taking jobs and ticks. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../../config/config.token';
 import type { SyncJob, SyncQueue } from '../sync-queue';
 import { redisLabel } from './redis-connection';
+import { redisErrorLog } from './redis-error-log';
 
 /** The BullMQ queue of sync jobs (its keys: `<HUB_REDIS_PREFIX>:hub-sync:*`). */
 export const SYNC_JOBS = 'hub-sync';
@@ -35,6 +36,7 @@ export class BullMqSyncQueue implements SyncQueue, OnModuleInit {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.queue.on('error', redisErrorLog(this.logger, 'sync queue: Redis'));
   }
 
   /** Fails the boot with a clear line when Redis cannot be reached (ioredis would retry forever). */
@@ -82,6 +84,11 @@ export class BullMqSyncQueue implements SyncQueue, OnModuleInit {
       return;
     }
     await this.runJob!(job.data as SyncJob);
+  }
+
+  /** One small round trip (a ZCARD); while Redis is away it waits, so callers bound it in time. */
+  async ping(): Promise<void> {
+    await this.queue.getJobSchedulersCount();
   }
 
   async close(): Promise<void> {

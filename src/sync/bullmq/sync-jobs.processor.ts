@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../../config/config.token';
 import { BullMqSyncQueue, SYNC_JOBS } from './bullmq-sync-queue';
+import { redisErrorLog } from './redis-error-log';
 
 /**
  * This replica's BullMQ worker: HUB_SYNC_CONCURRENCY sync jobs at once, each handed to the queue
@@ -23,6 +24,7 @@ export class SyncJobsProcessor extends WorkerHost implements OnApplicationBootst
   }
 
   onApplicationBootstrap(): void {
+    this.worker.on('error', redisErrorLog(this.logger, 'sync worker: Redis'));
     Object.assign(this.worker.opts, { lockDuration: this.config.syncLeaseMs, stalledInterval: this.config.syncLeaseMs });
     this.worker.concurrency = this.config.syncConcurrency;
     this.worker.run().catch((error) => this.logger.error(`the sync worker stopped: ${(error as Error).message}`));
