@@ -96,6 +96,24 @@ describeWithPostgres.each(modes)('hub replicas on one PostgreSQL database ($name
     }
   }, 60_000);
 
+  (mode.redis ? it : it.skip)('splits the work by HUB_ROLE: api replicas register runs, worker replicas run them', async () => {
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const env: Env = { ...(await database()), JETBRAINS_BASE_URL: sim.baseUrl };
+    const api = await fx.spawnHub({ ...env, HUB_ROLE: 'api', HUB_REPLICA_ID: 'api-1' });
+    const worker = await fx.spawnHub({ ...env, HUB_ROLE: 'worker', HUB_REPLICA_ID: 'worker-1' });
+    const id = await connectOn(api);
+    expect((await latestRun(api, id, 'succeeded')).replica).toBe('worker-1');
+    const manual = await api.json(`/integrated-accounts/${id}/sync`, { method: 'POST' });
+    const done = await latestRun(api, id, 'succeeded');
+    expect(done).toMatchObject({ id: manual.id, replica: 'worker-1' });
+    expect((await walkOver(api, id)).length).toBeGreaterThan(0);
+    // The worker answers health checks, and sends API calls elsewhere.
+    expect((await worker.call('/health/ready')).status).toBe(200);
+    const refused = await worker.call('/integrated-accounts');
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/HUB_ROLE=worker/);
+  }, 60_000);
+
   (mode.redis ? it : it.skip)('queues again a run whose job was lost with the Redis data', async () => {
     const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
     const env: Env = { ...(await database()), JETBRAINS_BASE_URL: sim.baseUrl, HUB_SYNC_INTERVAL: '2s' };

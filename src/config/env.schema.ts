@@ -6,7 +6,7 @@ const DURATION = /^\d+(ms|s|m|h|d)?$/;
 export const HUB_ENV_KEYS = [
   'PORT', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LOG_LEVEL',
-  'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX',
+  'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE',
 ] as const;
 
 /**
@@ -83,6 +83,10 @@ export class HubEnv {
   @IsOptional()
   @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'HUB_REDIS_PREFIX must be 1-64 letters, digits or ._:-' })
   HUB_REDIS_PREFIX?: string;
+
+  @IsOptional()
+  @IsIn(['all', 'api', 'worker'], { message: 'HUB_ROLE must be one of all, api, worker' })
+  HUB_ROLE?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

@@ -45,6 +45,14 @@ describe('loadHubConfig', () => {
     expect(loadHubConfig({ HUB_DATA_DIR: dir() })).toMatchObject({ redis: null, syncLeaseMs: 30_000, replicaId: null });
   });
 
+  it('splits replicas by HUB_ROLE only in cluster mode', () => {
+    const cluster = { HUB_REDIS_URL: 'redis://127.0.0.1:6379', HUB_API_KEY: 'k'.repeat(24), HUB_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(loadHubConfig({ HUB_DATA_DIR: dir() }).role).toBe('all');
+    expect(loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ROLE: 'worker', ...cluster }).role).toBe('worker');
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ROLE: 'api' })).toThrow(/^HUB_ROLE=api needs HUB_REDIS_URL/);
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ROLE: 'boss', ...cluster })).toThrow(/HUB_ROLE must be one of all, api, worker/);
+  });
+
   it.each([
     [{ HUB_REDIS_URL: 'localhost:6379' }, /HUB_REDIS_URL must be a redis:\/\/host:port URL/],
     [{ HUB_SYNC_LEASE: 'long' }, /HUB_SYNC_LEASE must be a duration/],

@@ -26,6 +26,8 @@ export interface HubConfig {
   syncLeaseMs: number;
   /** This replica's name in sync runs it owns (HUB_REPLICA_ID), or null to derive one from host and pid. */
   replicaId: string | null;
+  /** What this replica does: `all`; `api` (HTTP API, no sync jobs, no schedule); `worker` (sync jobs and schedule, only /health over HTTP). */
+  role: 'all' | 'api' | 'worker';
   /** Cluster mode: sync jobs on BullMQ in this Redis, keys under `prefix`; null for the embedded queue. */
   redis: { url: string; prefix: string } | null;
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
@@ -51,6 +53,9 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
   }
   if (parsed.HUB_REDIS_URL) requireClusterSecrets(parsed);
+  if (parsed.HUB_ROLE && parsed.HUB_ROLE !== 'all' && !parsed.HUB_REDIS_URL) {
+    throw new ConfigError(`HUB_ROLE=${parsed.HUB_ROLE} needs HUB_REDIS_URL: api and worker replicas share their sync jobs through Redis (leave HUB_ROLE unset for a single hub)`);
+  }
   const dataDir = resolve(parsed.HUB_DATA_DIR ?? './data');
   ensureDataDir(dataDir);
   const notices: HubConfig['notices'] = [];
@@ -105,6 +110,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     syncLeaseMs: duration(parsed.HUB_SYNC_LEASE, '30s', 'HUB_SYNC_LEASE', 1000),
     replicaId: parsed.HUB_REPLICA_ID ?? null,
+    role: (parsed.HUB_ROLE ?? 'all') as HubConfig['role'],
     redis: parsed.HUB_REDIS_URL ? { url: parsed.HUB_REDIS_URL, prefix: parsed.HUB_REDIS_PREFIX ?? 'hub' } : null,
     baseUrlOverrides,
     notices,

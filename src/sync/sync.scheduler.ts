@@ -29,6 +29,7 @@ export class SyncScheduler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.role === 'api') return;
     await this.queue.schedule(Math.min(this.config.syncIntervalMs, 60_000), () => this.tick());
   }
 

@@ -77,7 +77,8 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     this.leases.onFollowUp = (accountId, trigger) => void this.startFollowUp(accountId, trigger);
-    await this.queue.process((job) => this.runJob(job));
+    // An api replica only registers runs; worker replicas take them from the shared queue.
+    if (this.config.role !== 'api') await this.queue.process((job) => this.runJob(job));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -27,6 +27,7 @@ export class SyncJobsProcessor extends WorkerHost implements OnApplicationBootst
     this.worker.on('error', redisErrorLog(this.logger, 'sync worker: Redis'));
     Object.assign(this.worker.opts, { lockDuration: this.config.syncLeaseMs, stalledInterval: this.config.syncLeaseMs });
     this.worker.concurrency = this.config.syncConcurrency;
+    if (this.config.role === 'api') return;
     this.worker.run().catch((error) => this.logger.error(`the sync worker stopped: ${(error as Error).message}`));
   }
 
