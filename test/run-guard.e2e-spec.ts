@@ -74,7 +74,7 @@ describe.each(backends)('sync run guard on $name', (backend) => {
     expect(await b.claim('r1', 'B', 'x', 'y')).toBeUndefined();
     const seen = (await b.unfinished())[0]!;
     // A renews after B looked: B's reclaim (made on what it saw) does nothing.
-    expect(await a.renewLeases('A', '2026-01-01T00:00:30.000Z')).toEqual(['r1']);
+    expect(await a.renewLeases('A', ['r1'], '2026-01-01T00:00:30.000Z')).toEqual(['r1']);
     expect(await b.reclaim(seen, { error_code: 'HUB_RESTARTED' })).toBe(false);
     // A stops renewing: B reclaims what it sees now.
     const stale = (await b.unfinished())[0]!;
@@ -82,7 +82,7 @@ describe.each(backends)('sync run guard on $name', (backend) => {
     // A wakes up and tries to finish either way: nothing changes.
     expect(await a.commitSuccess('r1', 'A', { finished_at: 'f' }, 'acc', { current_snapshot_id: 'r1' })).toBe(false);
     expect(await a.finishOwned('r1', 'A', { error_code: 'INTERNAL' })).toBe(false);
-    expect(await a.renewLeases('A', 'later')).toEqual([]);
+    expect(await a.renewLeases('A', ['r1'], 'later')).toEqual([]);
     expect(await a.find('acc', 'r1')).toMatchObject({ status: 'failed', error_code: 'HUB_RESTARTED' });
     expect((await new AccountsRepository(one).findById('acc'))!.current_snapshot_id).toBeNull();
   });

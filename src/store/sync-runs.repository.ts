@@ -46,21 +46,6 @@ export class SyncRunsRepository {
   }
 
   /**
-   * Changes a run only while `owner` still holds it unfinished; false when it was reclaimed (or
-   * finished) meanwhile, so a replica that lost its lease never overwrites what another decided.
-   */
-  async updateOwned(id: string, owner: string, changes: RunChanges, status: readonly string[] = UNFINISHED): Promise<boolean> {
-    const result = await this.db
-      .updateTable('sync_runs')
-      .set(changes)
-      .where('id', '=', id)
-      .where('owner', '=', owner)
-      .where('status', 'in', status)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
-  /**
    * The switch of a successful run, in one transaction: the run becomes `succeeded` only if `owner`
    * still holds it, and only then does the account point at its snapshot. Returns the run's
    * follow-up trigger (or null), or false when the run was reclaimed and nothing changed.
@@ -94,11 +79,13 @@ export class SyncRunsRepository {
     return run ? run.follow_up : false;
   }
 
-  /** Extends the lease of every unfinished run `owner` holds; returns their ids. */
-  async renewLeases(owner: string, leaseUntil: string): Promise<string[]> {
+  /** Extends the lease of the runs `ids` that `owner` still holds unfinished; returns their ids. */
+  async renewLeases(owner: string, ids: string[], leaseUntil: string): Promise<string[]> {
+    if (ids.length === 0) return [];
     const rows = await this.db
       .updateTable('sync_runs')
       .set({ lease_until: leaseUntil })
+      .where('id', 'in', ids)
       .where('owner', '=', owner)
       .where('status', 'in', UNFINISHED)
       .returning('id')

@@ -70,7 +70,7 @@ export class RunLeases implements OnApplicationBootstrap, OnApplicationShutdown 
     this.beating = true;
     try {
       if (this.held.size > 0) {
-        const renewed = new Set(await this.runs.renewLeases(this.owner, this.leaseUntil(now)));
+        const renewed = new Set(await this.runs.renewLeases(this.owner, [...this.held.keys()], this.leaseUntil(now)));
         for (const [runId, lost] of this.held) {
           if (renewed.has(runId)) continue;
           this.held.delete(runId);
@@ -104,10 +104,12 @@ export class RunLeases implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private isAbandoned(run: SyncRunRow, nowIso: string): boolean {
-    if (run.owner === this.owner) return false;
+    // Our own run is renewed while this process holds it; one it stopped holding (lost track of
+    // after an error) expires like anyone's.
+    if (run.owner === this.owner && this.held.has(run.id)) return false;
     // No owner and no lease: a run of a hub older than leases; nobody can be running it now.
     if (run.lease_until === null) return run.owner !== null || this.config.redis === null;
     // ISO 8601 UTC strings of one format compare as times.
-    return run.lease_until < nowIso || (run.owner !== null && ownerIsGone(run.owner));
+    return run.lease_until < nowIso || (run.owner !== null && run.owner !== this.owner && ownerIsGone(run.owner));
   }
 }

@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { HubConfig } from '../config/hub-config';
 import { BullMqSyncQueue, SYNC_JOBS } from './bullmq/bullmq-sync-queue';
 import { redisConnection } from './bullmq/redis-connection';
-import { SyncJobsProcessor } from './bullmq/sync-jobs.processor';
+import { SyncWorker } from './bullmq/sync-worker';
 import { EmbeddedSyncQueue } from './embedded-sync-queue';
 import { SYNC_QUEUE } from './sync-queue';
 
@@ -29,7 +29,7 @@ export class SyncQueueModule {
         BullModule.forRoot({ connection: redisConnection(config.redis.url), prefix: config.redis.prefix }),
         BullModule.registerQueue({ name: SYNC_JOBS }),
       ],
-      providers: [BullMqSyncQueue, SyncJobsProcessor, { provide: SYNC_QUEUE, useExisting: BullMqSyncQueue }],
+      providers: [BullMqSyncQueue, SyncWorker, { provide: SYNC_QUEUE, useExisting: BullMqSyncQueue }],
       exports: [SYNC_QUEUE],
     };
   }

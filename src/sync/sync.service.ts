@@ -123,7 +123,8 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await this.queue.enqueue({ runId: run.id, accountId });
     } catch (error) {
-      await this.runs.updateOwned(run.id, run.owner ?? '', { status: 'failed', finished_at: new Date().toISOString(), error_code: 'INTERNAL', error_message: 'The run could not be queued; the hub log has the details.' });
+      // Closed as it was registered (owned here, or by nobody in a shared queue), so the account is not blocked.
+      await this.runs.reclaim(run, { finished_at: new Date().toISOString(), error_code: 'INTERNAL', error_message: 'The run could not be queued; the hub log has the details.' });
       this.untrack(run);
       throw error;
     }
