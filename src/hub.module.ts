@@ -15,6 +15,7 @@ import { HUB_MANIFEST } from './integrations/manifest.token';
 import { ProxyModule } from './proxy/proxy.module';
 import { StoreModule } from './store/store.module';
 import { SyncModule } from './sync/sync.module';
+import { SyncQueueModule } from './sync/sync-queue.module';
 import { UnifiedDirectoryModule } from './unified/unified-directory.module';
 
 export interface HubModuleOptions {
@@ -51,6 +52,7 @@ export class HubModule {
         StoreModule,
         IntegrationsModule,
         AccountsModule,
+        SyncQueueModule.forRoot(config),
         SyncModule,
         UnifiedDirectoryModule,
         ProxyModule,

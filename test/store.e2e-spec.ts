@@ -179,7 +179,7 @@ describe.each(backends)('store on $name', (backend) => {
     const accounts = new AccountsRepository(db);
     const runs = new SyncRunsRepository(db);
     await accounts.insert(account('acc-3'));
-    const run = { account_id: 'acc-3', trigger: 'manual', queued_at: 'q', started_at: null, finished_at: null, stats: '{}', error_code: null, error_message: null };
+    const run = { account_id: 'acc-3', trigger: 'manual', queued_at: 'q', started_at: null, finished_at: null, stats: '{}', error_code: null, error_message: null, owner: null, lease_until: null, follow_up: null };
     await runs.insert({ ...run, id: 'r1', status: 'running' });
     await runs.insert({ ...run, id: 'r2', status: 'succeeded' });
     expect((await runs.unfinished()).map((r) => r.id)).toEqual(['r1']);

@@ -30,6 +30,7 @@ export class CredentialCipher {
     return [...this.keys.keys()];
   }
 
+  /** True when a value sealed with key `kid` can be opened. */
   hasKey(kid: string): boolean {
     return this.keys.has(kid);
   }

@@ -11,11 +11,12 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { KeyRateLimitGuard } from './key-rate-limit.guard';
+import { WorkerRoleGuard } from './worker-role.guard';
 
 /**
  * Every route needs an API key unless it is marked @Public(): the root key (HUB_API_KEY) or a stored
  * scoped one (/api-keys), within its rate limit. The guards run in the order listed: who, may they,
- * how often.
+ * how often. A worker replica (HUB_ROLE=worker) serves only the public routes.
  */
 @Module({
   imports: [
@@ -39,6 +40,7 @@ import { KeyRateLimitGuard } from './key-rate-limit.guard';
     { provide: CursorCodec, useFactory: (c: HubConfig) => new CursorCodec(c.encryptionKey, c.previousEncryptionKeys), inject: [HUB_CONFIG] },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyRateLimitGuard },
+    { provide: APP_GUARD, useClass: WorkerRoleGuard },
   ],
   exports: [ApiKeyAuthenticator],
 })

@@ -63,6 +63,8 @@ export const ErrorCodes = {
   SYNC_FAILED: HttpStatus.SERVICE_UNAVAILABLE,
   /** Stored credentials are sealed with a key this hub process is not configured with. */
   ENCRYPTION_KEY_MISSING: HttpStatus.INTERNAL_SERVER_ERROR,
+  /** GET /health/ready: the database (or Redis, in cluster mode) does not answer. */
+  NOT_READY: HttpStatus.SERVICE_UNAVAILABLE,
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 } as const;
 

@@ -10,6 +10,7 @@ export const HUB_ENV_KEYS = [
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_CHANGES_RETENTION', 'HUB_LOG_LEVEL',
   'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY', 'HUB_RATE_LIMIT',
   'HUB_ENCRYPTION_KEYS_PREVIOUS', 'HUB_AUDIT_RETENTION',
+  'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE',
 ] as const;
 
 const SIZE = /^\d+(b|kb|mb|gb)?$/i;
@@ -121,6 +122,27 @@ export class HubEnv {
   @Min(0, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
   @Max(10_000, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
   HUB_RATE_LIMIT?: number;
+
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_SYNC_LEASE must be a duration such as 30s' })
+  HUB_SYNC_LEASE?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'HUB_REPLICA_ID must be 1-64 letters, digits or ._:- (leave it unset to use host and process id)' })
+  HUB_REPLICA_ID?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'HUB_REDIS_URL must be a redis://host:port URL (leave it unset for the embedded queue)' })
+  HUB_REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'HUB_REDIS_PREFIX must be 1-64 letters, digits or ._:-' })
+  HUB_REDIS_PREFIX?: string;
+
+  @IsOptional()
+  @IsIn(['all', 'api', 'worker'], { message: 'HUB_ROLE must be one of all, api, worker' })
+  HUB_ROLE?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadHubConfig } from './hub-config';
@@ -89,7 +89,33 @@ describe('loadHubConfig', () => {
     expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ENCRYPTION_KEYS_PREVIOUS: wrong })).toThrow(/entry 1 is not$/);
   });
 
+  it('in cluster mode (HUB_REDIS_URL) takes both keys from the environment only, naming the ones missing', () => {
+    const keys = { HUB_API_KEY: 'k'.repeat(24), HUB_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      'HUB_REDIS_URL is set (cluster mode): set HUB_API_KEY and HUB_ENCRYPTION_KEY in the environment, the same on every replica',
+    );
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_REDIS_URL: 'redis://127.0.0.1:6379', HUB_API_KEY: keys.HUB_API_KEY })).toThrow(/: set HUB_ENCRYPTION_KEY in/);
+    const dataDir = dir();
+    const config = loadHubConfig({ HUB_DATA_DIR: dataDir, HUB_REDIS_URL: 'redis://127.0.0.1:6379', HUB_REDIS_PREFIX: 'acme', ...keys });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'acme' });
+    expect(config.notices).toEqual([]);
+    expect(existsSync(join(dataDir, 'api-key'))).toBe(false);
+    expect(loadHubConfig({ HUB_DATA_DIR: dir() })).toMatchObject({ redis: null, syncLeaseMs: 30_000, replicaId: null });
+  });
+
+  it('splits replicas by HUB_ROLE only in cluster mode', () => {
+    const cluster = { HUB_REDIS_URL: 'redis://127.0.0.1:6379', HUB_API_KEY: 'k'.repeat(24), HUB_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(loadHubConfig({ HUB_DATA_DIR: dir() }).role).toBe('all');
+    expect(loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ROLE: 'worker', ...cluster }).role).toBe('worker');
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ROLE: 'api' })).toThrow(/^HUB_ROLE=api needs HUB_REDIS_URL/);
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_ROLE: 'boss', ...cluster })).toThrow(/HUB_ROLE must be one of all, api, worker/);
+  });
+
   it.each([
+    [{ HUB_REDIS_URL: 'localhost:6379' }, /HUB_REDIS_URL must be a redis:\/\/host:port URL/],
+    [{ HUB_SYNC_LEASE: 'long' }, /HUB_SYNC_LEASE must be a duration/],
+    [{ HUB_SYNC_LEASE: '200ms' }, /HUB_SYNC_LEASE must be at least 1000 ms/],
+    [{ HUB_REPLICA_ID: 'has spaces' }, /HUB_REPLICA_ID must be 1-64/],
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer/],
     [{ HUB_HOST: 'http://0.0.0.0' }, /HUB_HOST must be an address or host name/],

@@ -44,6 +44,14 @@ export interface HubConfig {
   /** Requests a minute each API key may make (the root key too); 0: no limit. */
   rateLimitPerMinute: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** How long a replica's claim on a sync run holds without renewal; then other replicas reclaim it. */
+  syncLeaseMs: number;
+  /** This replica's name in sync runs it owns (HUB_REPLICA_ID), or null to derive one from host and pid. */
+  replicaId: string | null;
+  /** What this replica does: `all`; `api` (HTTP API, no sync jobs, no schedule); `worker` (sync jobs and schedule, only /health over HTTP). */
+  role: 'all' | 'api' | 'worker';
+  /** Cluster mode: sync jobs on BullMQ in this Redis, keys under `prefix`; null for the embedded queue. */
+  redis: { url: string; prefix: string } | null;
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
   /** Lines to show once at boot (a generated API key, a generated-key warning). */
@@ -65,6 +73,10 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
   if (errors.length > 0) {
     const lines = [...new Set(errors.flatMap((e) => Object.values(e.constraints ?? {})))];
     throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
+  }
+  if (parsed.HUB_REDIS_URL) requireClusterSecrets(parsed);
+  if (parsed.HUB_ROLE && parsed.HUB_ROLE !== 'all' && !parsed.HUB_REDIS_URL) {
+    throw new ConfigError(`HUB_ROLE=${parsed.HUB_ROLE} needs HUB_REDIS_URL: api and worker replicas share their sync jobs through Redis (leave HUB_ROLE unset for a single hub)`);
   }
   const dataDir = resolve(parsed.HUB_DATA_DIR ?? './data');
   ensureDataDir(dataDir);
@@ -131,6 +143,10 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     upstreamMaxBodyBytes: size(parsed.HUB_UPSTREAM_MAX_BODY, '64mb', 'HUB_UPSTREAM_MAX_BODY', 1024),
     rateLimitPerMinute: parsed.HUB_RATE_LIMIT ?? 600,
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
+    syncLeaseMs: duration(parsed.HUB_SYNC_LEASE, '30s', 'HUB_SYNC_LEASE', 1000),
+    replicaId: parsed.HUB_REPLICA_ID ?? null,
+    role: (parsed.HUB_ROLE ?? 'all') as HubConfig['role'],
+    redis: parsed.HUB_REDIS_URL ? { url: parsed.HUB_REDIS_URL, prefix: parsed.HUB_REDIS_PREFIX ?? 'hub' } : null,
     baseUrlOverrides,
     notices,
   };
@@ -138,6 +154,17 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
 
 export function baseUrlVariable(connectorId: string): string {
   return `${connectorId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BASE_URL`;
+}
+
+/**
+ * Replicas of a cluster must share one API key and one encryption key: a key generated into one
+ * replica's data dir would be unknown to the others (401s, credentials nobody else can open).
+ */
+function requireClusterSecrets(parsed: HubEnv): void {
+  const missing = (['HUB_API_KEY', 'HUB_ENCRYPTION_KEY'] as const).filter((name) => !parsed[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(`HUB_REDIS_URL is set (cluster mode): set ${missing.join(' and ')} in the environment, the same on every replica`);
+  }
 }
 
 function pick(env: Env, keys: readonly string[]): Record<string, string> {

@@ -71,26 +71,6 @@ export class AccountsRepository {
     this.cache.delete(id);
   }
 
-  /**
-   * The switch that ends a successful run, in one transaction: the account serves the run's
-   * snapshot, and the run (with it, the change feed rows it wrote) counts as succeeded. A hub killed
-   * around it leaves both as they were or both done, never a served snapshot whose changes are lost.
-   */
-  async switchSnapshot(id: string, run: { id: string; finishedAt: string; stats: string }): Promise<void> {
-    this.generation++;
-    this.cache.delete(id);
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('accounts')
-        .set({ current_snapshot_id: run.id, last_synced_at: run.finishedAt, last_sync_status: 'succeeded', updated_at: run.finishedAt })
-        .where('id', '=', id)
-        .execute();
-      await trx.updateTable('sync_runs').set({ status: 'succeeded', finished_at: run.finishedAt, stats: run.stats }).where('id', '=', run.id).execute();
-    });
-    this.generation++;
-    this.cache.delete(id);
-  }
-
   async delete(id: string): Promise<boolean> {
     this.generation++;
     this.cache.delete(id);

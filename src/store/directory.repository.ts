@@ -173,14 +173,20 @@ export class DirectoryRepository {
     await this.db.deleteFrom('people').where('snapshot_id', '=', snapshotId).execute();
   }
 
-  /** Removes rows of snapshots no account serves: left by a failed, killed or superseded run. */
+  /**
+   * Removes rows of snapshots no account serves: left by a failed, killed or superseded run. Rows
+   * of unfinished runs stay: another hub replica may be writing them right now.
+   */
   async deleteOrphans(): Promise<number> {
     let deleted = 0;
     for (const table of ['directory_records', 'remote_parts', 'seats', 'people'] as const) {
       const result = await this.db
         .deleteFrom(table)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('accounts').select('accounts.id').whereRef('accounts.current_snapshot_id', '=', `${table}.snapshot_id`))),
+        .where(({ not, exists, selectFrom, and }) =>
+          and([
+            not(exists(selectFrom('accounts').select('accounts.id').whereRef('accounts.current_snapshot_id', '=', `${table}.snapshot_id`))),
+            not(exists(selectFrom('sync_runs').select('sync_runs.id').whereRef('sync_runs.id', '=', `${table}.snapshot_id`).where('sync_runs.status', 'in', ['queued', 'running']))),
+          ]),
         )
         .executeTakeFirst();
       deleted += Number(result.numDeletedRows);

@@ -179,6 +179,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('changes_by_time').on('changes').columns(['account_id', 'occurred_at']).execute();
     },
   },
+  '0008_run_leases': {
+    async up(db: Kysely<any>) {
+      // Who runs a run and until when that claim holds: several hub replicas share one database,
+      // and only a replica whose lease expired has its runs reclaimed by the others.
+      await db.schema.alterTable('sync_runs').addColumn('owner', 'text').execute();
+      await db.schema.alterTable('sync_runs').addColumn('lease_until', 'text').execute();
+      await db.schema.alterTable('sync_runs').addColumn('follow_up', 'text').execute();
+      // Older hubs could leave several unfinished runs of one account (each killed mid-run); the
+      // guard below allows one, so all but the newest are closed the way a restart closed them.
+      await sql`
+        update sync_runs set status = 'failed', finished_at = ${new Date().toISOString()}, error_code = 'HUB_RESTARTED',
+          error_message = 'The hub stopped while this run was in progress; the previous snapshot is still served.'
+        where status in ('queued', 'running')
+          and id not in (select max(id) from sync_runs where status in ('queued', 'running') group by account_id)`.execute(db);
+      // The guard: at most one unfinished run per account, whichever process or path starts it.
+      // Partial unique indexes exist on both SQLite (3.8+) and PostgreSQL.
+      await sql`create unique index sync_runs_one_active on sync_runs (account_id) where status in ('queued', 'running')`.execute(db);
+    },
+  },
 };
 
 /**

@@ -32,6 +32,12 @@ export interface SyncRunsTable {
   stats: string;
   error_code: string | null;
   error_message: string | null;
+  /** The hub replica running (or holding in its queue) this run; null once it is queued in a shared queue. */
+  owner: string | null;
+  /** Until when the owner's claim holds; the owner renews it while the run is unfinished, others reclaim it after. */
+  lease_until: string | null;
+  /** A trigger asked for while this run was going: one more run follows it. */
+  follow_up: string | null;
 }
 
 /** Unified records of one snapshot; a snapshot id is the id of the sync run that wrote it. */

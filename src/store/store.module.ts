@@ -5,6 +5,7 @@ import { AccountsRepository } from './accounts.repository';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AuditEventsRepository } from './audit-events.repository';
 import { HubDatabase, openDatabase } from './database';
+import { DatabasePing } from './database-ping';
 import { HUB_DATABASE } from './database.token';
 import { DirectoryRepository } from './directory.repository';
 import { ChangesRepository } from './changes.repository';
@@ -35,6 +36,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     ChangesRepository,
     SnapshotDiffRepository,
     AuditEventsRepository,
+    DatabasePing,
   ],
   exports: [
     AccountsRepository,
@@ -46,6 +48,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     ChangesRepository,
     SnapshotDiffRepository,
     AuditEventsRepository,
+    DatabasePing,
   ],
 })
 export class StoreModule {}

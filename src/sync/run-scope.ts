@@ -26,6 +26,11 @@ export class SyncRunScope implements RunScope {
     this.timer.unref();
   }
 
+  /** Stops the run as if its budget ran out (its lease was lost: another replica reclaimed it). */
+  cancel(): void {
+    this.budget.abort();
+  }
+
   get signal(): AbortSignal {
     return this.budget.signal;
   }

@@ -30,6 +30,8 @@ export class SyncRunView {
   @ApiProperty({ nullable: true, type: Number }) duration_ms: number | null;
   @ApiProperty({ description: 'upstream requests, pages, records, users added/removed/changed, retries and why; progress while running' })
   stats: SyncStats;
+  @ApiProperty({ nullable: true, type: String, description: 'The hub replica that runs (or ran) it; null while it waits in a shared queue' })
+  replica: string | null;
   @ApiProperty({ nullable: true, example: null, description: '{ code, message } when failed' })
   error: { code: string; message: string } | null;
 }
@@ -46,6 +48,7 @@ export function toSyncRunView(row: SyncRunRow): SyncRunView {
     finished_at: row.finished_at,
     duration_ms: started !== null ? (finished ?? Date.now()) - started : null,
     stats: JSON.parse(row.stats) as SyncStats,
+    replica: row.owner ?? null,
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
   };
 }

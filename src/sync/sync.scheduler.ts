@@ -1,40 +1,36 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from '../store/accounts.repository';
 import { SyncRunsRepository } from '../store/sync-runs.repository';
+import { SYNC_QUEUE, SyncQueue } from './sync-queue';
 import { SyncService } from './sync.service';
 
-const TICK_NAME = 'hub-sync-schedule';
 /** After a failed run, the next scheduled try waits this long (or the interval, if shorter). */
 const RETRY_FAILED_AFTER_MS = 15 * 60_000;
 
 /**
  * Starts a sync for every account whose last sync is older than HUB_SYNC_INTERVAL. Ticks often
  * (at most every minute) rather than once per interval, so a restart or a failed run does not push
- * an account's next sync a whole interval away.
+ * an account's next sync a whole interval away. The tick is the sync queue's: a timer of this
+ * process in embedded mode, one BullMQ job scheduler for the whole cluster otherwise.
  */
 @Injectable()
-export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('SyncScheduler');
   private ticking = false;
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    private readonly registry: SchedulerRegistry,
+    @Inject(SYNC_QUEUE) private readonly queue: SyncQueue,
     private readonly accounts: AccountsRepository,
     private readonly runs: SyncRunsRepository,
     private readonly sync: SyncService,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const every = Math.min(this.config.syncIntervalMs, 60_000);
-    this.registry.addInterval(TICK_NAME, setInterval(() => void this.tick(), every));
-  }
-
-  onApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', TICK_NAME)) this.registry.deleteInterval(TICK_NAME);
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.role === 'api') return;
+    await this.queue.schedule(Math.min(this.config.syncIntervalMs, 60_000), () => this.tick());
   }
 
   async tick(now = Date.now()): Promise<number> {
@@ -42,6 +38,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
     this.ticking = true;
     let started = 0;
     try {
+      await this.sync.requeueStranded(now);
       for (const account of await this.accounts.all()) {
         if (account.status !== 'active' || this.sync.isRunning(account.id)) continue;
         const last = account.last_synced_at ? Date.parse(account.last_synced_at) : 0;

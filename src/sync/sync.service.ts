@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { HubError, isHubError } from '../common/errors';
@@ -14,8 +14,9 @@ import { SeatsRepository } from '../store/seats.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import type { DirectoryResource } from '../connector-kit/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
-import { ConcurrencyGate } from '../connector-kit/http/concurrency-gate';
 import { SyncRunScope } from './run-scope';
+import { RunLeases } from './run-leases';
+import { SYNC_QUEUE, SyncJob, SyncQueue } from './sync-queue';
 import { SnapshotWriter } from './snapshot-writer';
 import type { OverlayKind, UnifiedItem } from '../connector-kit/snapshot-records';
 import type { SyncStats } from './sync-run.view';
@@ -24,16 +25,40 @@ type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<Connecto
 
 /** Guard against a connector whose cursors never end. */
 const MAX_PAGES_PER_LIST = 100_000;
+/**
+ * A manual ask this long after the running run started gets a follow-up run. Asks closer to the
+ * start belong to the same burst (several clients, or one sent to every replica) and the run's
+ * reads began about then anyway; the margin also absorbs clock differences between replicas.
+ */
+const FOLLOW_UP_AFTER_MS = 1_000;
+/**
+ * A run waiting this long in a shared queue is handed to it again: its job may have been lost with
+ * Redis's data (a flush, a failover without persistence), and the account would stay blocked.
+ */
+const STRANDED_AFTER_MS = 2 * 60_000;
+/** How often a replica looks whether another replica's run of an account has finished. */
+const REMOTE_RUN_POLL_MS = 250;
+
+type Trigger = 'initial' | 'scheduled' | 'manual';
+
+/** A run this replica holds: waiting in its embedded queue, or executing here. */
+interface LocalRun {
+  run: SyncRunRow;
+  scope: SyncRunScope;
+  done: Promise<void>;
+  settle: () => void;
+}
 
 /**
  * Sync runs: read everything through the connector, write a new snapshot, switch to it only when
- * the whole read succeeded. One run per account at a time.
+ * the whole read succeeded. One run per account at a time, across every replica on the database:
+ * the run row is registered first (a unique index refuses a second unfinished one), then handed
+ * to the SyncQueue, whose worker (here or on another replica) claims and executes it.
  */
 @Injectable()
-export class SyncService implements OnApplicationBootstrap {
+export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SyncService');
-  private readonly running = new Map<string, { run: SyncRunRow; done: Promise<void>; scope: SyncRunScope }>();
-  private readonly slots: ConcurrencyGate;
+  private readonly local = new Map<string, LocalRun>();
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -45,97 +70,167 @@ export class SyncService implements OnApplicationBootstrap {
     private readonly people: PeopleRepository,
     private readonly changeFeed: ChangeRecorder,
     private readonly retirer: SnapshotRetirer,
-  ) {
-    this.slots = new ConcurrencyGate(config.syncConcurrency);
+    private readonly leases: RunLeases,
+    @Inject(SYNC_QUEUE) private readonly queue: SyncQueue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.leases.onFollowUp = (accountId, trigger) => void this.startFollowUp(accountId, trigger);
+    // An api replica only registers runs; worker replicas take them from the shared queue.
+    if (this.config.role !== 'api') await this.queue.process((job) => this.runJob(job));
   }
 
-  /** A run the process did not finish (killed, crashed) can never finish now: say so, drop its rows. */
-  async onApplicationBootstrap(): Promise<void> {
-    for (const run of await this.runs.unfinished()) {
-      await this.runs.update(run.id, {
-        status: 'failed',
-        finished_at: new Date().toISOString(),
-        error_code: 'HUB_RESTARTED',
-        error_message: 'The hub stopped while this run was in progress; the previous snapshot is still served.',
-      });
-      await this.accounts.update(run.account_id, { last_sync_status: 'failed' });
-    }
-    const orphans = await this.directory.deleteOrphans();
-    if (orphans > 0) this.logger.log(`removed ${orphans} rows of unfinished snapshots`);
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
   }
 
   /**
-   * Starts a run, or returns the one already queued or going for this account. At most
-   * HUB_SYNC_CONCURRENCY runs read upstreams at once; the others wait as `queued`.
+   * Registers a run and queues it, or returns the one already queued or going for this account
+   * (on any replica). A manual run asked for while that one reads (FOLLOW_UP_AFTER_MS after its
+   * start) gets one more run after it, so what changed meanwhile is seen; asked several times, still one.
    */
-  async start(accountId: string, trigger: 'initial' | 'scheduled' | 'manual'): Promise<SyncRunRow> {
-    const current = this.running.get(accountId);
-    if (current) return current.run;
-    const now = new Date().toISOString();
+  async start(accountId: string, trigger: Trigger): Promise<SyncRunRow> {
+    const askedAt = Date.now();
+    await this.accountsService.get(accountId, SYSTEM);
+    const held = this.queue.holdsQueuedRuns;
     const run: SyncRunRow = {
       id: sortableId(),
       account_id: accountId,
       trigger,
       status: 'queued',
-      queued_at: now,
+      queued_at: new Date(askedAt).toISOString(),
       started_at: null,
       finished_at: null,
       stats: JSON.stringify(emptyStats()),
       error_code: null,
       error_message: null,
+      owner: held ? this.leases.owner : null,
+      lease_until: held ? this.leases.leaseUntil() : null,
+      follow_up: null,
     };
-    // Registered before the first await so a concurrent call sees it and never starts a second run.
-    const scope = new SyncRunScope(this.config.syncBudgetMs);
-    const entry = { run, scope, done: Promise.resolve() };
-    this.running.set(accountId, entry);
-    let account: AccountRow;
+    for (;;) {
+      const existing = await this.runs.insertUnfinished(run);
+      if (!existing) break;
+      const startedBeforeAsked = existing.status === 'running' && existing.started_at !== null && Date.parse(existing.started_at) + FOLLOW_UP_AFTER_MS < askedAt;
+      if (trigger !== 'manual' || !startedBeforeAsked) return existing;
+      if (await this.runs.requestFollowUp(existing.id, trigger)) return existing;
+      // It finished between the two statements: register ours after all.
+    }
+    if (held) this.track(run);
     try {
-      account = await this.accountsService.get(accountId, SYSTEM);
-      await this.runs.insert(run);
+      await this.queue.enqueue({ runId: run.id, accountId });
     } catch (error) {
-      this.running.delete(accountId);
+      // Closed as it was registered (owned here, or by nobody in a shared queue), so the account is not blocked.
+      await this.runs.reclaim(run, { finished_at: new Date().toISOString(), error_code: 'INTERNAL', error_message: 'The run could not be queued; the hub log has the details.' });
+      this.untrack(run);
       throw error;
     }
-    entry.done = this.slots
-      .run(async () => {
-        const startedAt = new Date().toISOString();
-        await this.runs.update(run.id, { status: 'running', started_at: startedAt });
-        entry.run = { ...run, status: 'running', started_at: startedAt };
-        scope.begin();
-        await this.execute(account, entry.run, scope);
-      })
-      .catch((error) => this.logger.error(`sync ${run.id} could not start: ${(error as Error).message}`))
-      .finally(() => {
-        scope.finish();
-        this.running.delete(accountId);
-      });
     return run;
   }
 
+  /** A run of the account is queued or going on this replica. */
   isRunning(accountId: string): boolean {
-    return this.running.has(accountId);
+    return this.local.has(accountId);
   }
 
-  /** Live progress of a running run, merged into its stored record. */
+  /** A run of the account is queued or going on any replica. */
+  async hasUnfinishedRun(accountId: string): Promise<boolean> {
+    return this.local.has(accountId) || (await this.runs.unfinishedOf(accountId)) !== undefined;
+  }
+
+  /** Live progress of a run executing on this replica, merged into its stored record. */
   liveStats(accountId: string, runId: string): Partial<SyncStats> | null {
-    const entry = this.running.get(accountId);
+    const entry = this.local.get(accountId);
     if (!entry || entry.run.id !== runId) return null;
     const p = entry.scope.progress;
     return { progress: { pages_done: p.pages_done, pages_known: p.pages_known }, upstream_requests: p.upstream_requests, retries: p.retries, retry_reasons: p.retry_reasons };
   }
 
-  /** Waits up to `ms` for the account's running sync; true when none is running anymore. */
+  /** Waits up to `ms` for the account's unfinished run (here or on another replica); true when none is left. */
   async waitForRun(accountId: string, ms: number): Promise<boolean> {
-    const entry = this.running.get(accountId);
-    if (!entry) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const finished = await Promise.race([entry.done.then(() => true), timeout]);
-    clearTimeout(timer);
-    return finished;
+    const deadline = Date.now() + ms;
+    const entry = this.local.get(accountId);
+    if (entry) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+      const finished = await Promise.race([entry.done.then(() => true), timeout]);
+      clearTimeout(timer);
+      if (!finished) return false;
+    }
+    while (await this.runs.unfinishedOf(accountId)) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, REMOTE_RUN_POLL_MS));
+    }
+    return true;
   }
 
-  private async execute(row: AccountRow, run: SyncRunRow, scope: SyncRunScope): Promise<void> {
+  /**
+   * Queues again the runs that have waited in a shared queue for longer than STRANDED_AFTER_MS.
+   * Harmless when their job is still there: the queue deduplicates per account, and a worker
+   * claims a run only while it is queued.
+   */
+  async requeueStranded(now = Date.now()): Promise<number> {
+    if (this.queue.holdsQueuedRuns) return 0;
+    let requeued = 0;
+    for (const run of await this.runs.unfinished()) {
+      if (run.status !== 'queued' || run.owner !== null || now - Date.parse(run.queued_at) < STRANDED_AFTER_MS) continue;
+      await this.queue.enqueue({ runId: run.id, accountId: run.account_id });
+      requeued += 1;
+    }
+    if (requeued > 0) this.logger.warn(`queued ${requeued} sync run(s) again that had waited more than ${STRANDED_AFTER_MS / 60_000} min`);
+    return requeued;
+  }
+
+  /** A queued run reaches a worker: claim it for this replica, execute it, then its follow-up if one was asked for. */
+  private async runJob(job: SyncJob): Promise<void> {
+    const claimed = await this.runs.claim(job.runId, this.leases.owner, this.leases.leaseUntil(), new Date().toISOString());
+    const entry = this.local.get(job.accountId);
+    if (!claimed) {
+      // Reclaimed while it waited, or already taken by another worker: nothing to do here.
+      if (entry?.run.id === job.runId) this.untrack(entry.run);
+      return;
+    }
+    const mine = entry?.run.id === job.runId ? entry : this.track(claimed);
+    mine.run = claimed;
+    let followUp: string | null = null;
+    try {
+      mine.scope.begin();
+      const account = await this.accountsService.get(job.accountId, SYSTEM);
+      followUp = await this.execute(account, claimed, mine.scope);
+    } finally {
+      this.untrack(claimed);
+    }
+    if (followUp) await this.startFollowUp(job.accountId, followUp);
+  }
+
+  private async startFollowUp(accountId: string, trigger: string): Promise<void> {
+    try {
+      await this.start(accountId, trigger as Trigger);
+    } catch (error) {
+      this.logger.error(`the follow-up sync of account ${accountId} could not start: ${(error as Error).message}`);
+    }
+  }
+
+  private track(run: SyncRunRow): LocalRun {
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const entry: LocalRun = { run, scope: new SyncRunScope(this.config.syncBudgetMs), done, settle };
+    this.local.set(run.account_id, entry);
+    this.leases.hold(run.id, () => entry.scope.cancel());
+    return entry;
+  }
+
+  private untrack(run: SyncRunRow): void {
+    const entry = this.local.get(run.account_id);
+    this.leases.release(run.id);
+    if (entry?.run.id !== run.id) return;
+    entry.scope.finish();
+    this.local.delete(run.account_id);
+    entry.settle();
+  }
+
+  /** Runs the sync and records how it ended; returns the trigger of a follow-up run asked for meanwhile, if any. */
+  private async execute(row: AccountRow, run: SyncRunRow, scope: SyncRunScope): Promise<string | null> {
     const started = Date.now();
     const stats = emptyStats();
     let switched = false;
@@ -155,27 +250,41 @@ export class SyncService implements OnApplicationBootstrap {
       // Deleted while we read? Then there is nothing to switch and the rows are garbage.
       if (!(await this.accounts.findById(row.id))) {
         await this.directory.deleteSnapshot(run.id);
-        return;
+        return null;
       }
       const finishedAt = new Date().toISOString();
       // What changed since the previous snapshot, written aside: served once the switch below commits.
       const previousRun = previous && row.last_synced_at ? { snapshotId: previous, finishedAt: row.last_synced_at } : null;
       stats.changes = await this.changeFeed.record({ accountId: row.id, runId: run.id, previous: previousRun, snapshotId: run.id, finishedAt });
       Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
-      // The switch: one transaction makes the new snapshot the one served and the run succeeded.
-      await this.accounts.switchSnapshot(row.id, { id: run.id, finishedAt, stats: JSON.stringify(stats) });
+      // The switch: one transaction marks the run succeeded (only if this replica still holds it)
+      // and makes its snapshot the one served; the change feed rows it wrote are served from then on.
+      const committed = await this.runs.commitSuccess(run.id, this.leases.owner, { finished_at: finishedAt, stats: JSON.stringify(stats) }, row.id, {
+        current_snapshot_id: run.id, last_synced_at: finishedAt, last_sync_status: 'succeeded', updated_at: finishedAt,
+      });
+      this.accounts.forget(row.id);
+      if (committed === false) {
+        this.logger.warn(`sync ${run.id} of account ${row.id} finished after another replica reclaimed it; its data is dropped and the previous snapshot stays`);
+        await this.directory.deleteSnapshot(run.id);
+        return null;
+      }
       switched = true;
-      // Reads that picked the previous snapshot just before the switch still find it for a while.
+      // Reads that picked the previous snapshot just before the switch (here or on another replica,
+      // whose account row may be a second old) still find it for a while.
       if (previous) this.retirer.retire(previous);
       await this.changeFeed.prune(row.id).catch((error: Error) => this.logger.warn(`could not prune the change feed of ${row.id}: ${error.message}`));
       this.logger.log(
         `sync ${run.id} of ${row.integration} account ${row.id} succeeded in ${Date.now() - started} ms: ` +
           `${stats.users} users (+${stats.users_added} -${stats.users_removed} ~${stats.users_changed}), ${stats.pages} pages, ${stats.retries} retries`,
       );
+      return committed;
     } catch (error) {
       // After the switch the run has succeeded: nothing may undo it (fail() would delete the served snapshot).
-      if (switched) this.logger.error(`sync ${run.id} succeeded, but what followed failed: ${(error as Error)?.message ?? error}`);
-      else await this.fail(row, run, scope, stats, error);
+      if (switched) {
+        this.logger.error(`sync ${run.id} succeeded, but what followed failed: ${(error as Error)?.message ?? error}`);
+        return null;
+      }
+      return this.fail(row, run, scope, stats, error);
     }
   }
 
@@ -232,7 +341,7 @@ export class SyncService implements OnApplicationBootstrap {
     throw new HubError('UPSTREAM_MALFORMED_RESPONSE', `more than ${MAX_PAGES_PER_LIST} pages; stopped the page loop`);
   }
 
-  private async fail(row: AccountRow, run: SyncRunRow, scope: SyncRunScope, stats: SyncStats, error: unknown): Promise<void> {
+  private async fail(row: AccountRow, run: SyncRunRow, scope: SyncRunScope, stats: SyncStats, error: unknown): Promise<string | null> {
     const hubError = isHubError(error) ? error : null;
     const code = hubError?.code ?? 'INTERNAL';
     const message = hubError?.message ?? 'Unexpected error; the hub log has the details.';
@@ -241,18 +350,21 @@ export class SyncService implements OnApplicationBootstrap {
     Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
     try {
       await this.directory.deleteSnapshot(run.id);
-      await this.runs.update(run.id, {
-        status: 'failed',
+      const followUp = await this.runs.finishOwned(run.id, this.leases.owner, {
         finished_at: new Date().toISOString(),
         stats: JSON.stringify(stats),
         error_code: code,
         error_message: message,
       });
+      // Reclaimed by another replica meanwhile: it recorded the failure already.
+      if (followUp === false) return null;
       const changes: Partial<AccountRow> = { last_sync_status: 'failed', updated_at: new Date().toISOString() };
       if (code === 'UPSTREAM_AUTH_FAILED') changes.status = 'needs_reauth';
       await this.accounts.update(row.id, changes);
+      return followUp;
     } catch (storeError) {
       this.logger.error(`could not record the failure of sync ${run.id}: ${(storeError as Error).message}`);
+      return null;
     }
   }
 }

@@ -155,14 +155,14 @@ export class UnifiedService {
       freshness: snapshotFreshness(row, this.config.syncIntervalMs),
     });
     if (hasSnapshot(account)) return serve(account);
-    if (this.sync.isRunning(account.id)) {
+    if (await this.sync.hasUnfinishedRun(account.id)) {
       await this.sync.waitForRun(account.id, this.config.firstSyncWaitMs);
       // The caller was checked against this account already: re-read as the hub.
       const fresh = await this.accounts.get(account.id, SYSTEM);
       if (hasSnapshot(fresh)) return serve(fresh);
       account = fresh;
     }
-    if (this.sync.isRunning(account.id)) {
+    if (await this.sync.hasUnfinishedRun(account.id)) {
       throw new HubError('SYNC_PENDING', 'The first sync of this account is still running; try again shortly.', {
         retryAfterSeconds: PENDING_RETRY_AFTER,
       });

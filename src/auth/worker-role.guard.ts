@@ -1,0 +1,24 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { HubError } from '../common/errors';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../config/config.token';
+import { IS_PUBLIC } from './public.decorator';
+
+/**
+ * A HUB_ROLE=worker replica runs sync jobs and answers only /health: an API call that reaches it
+ * (a load balancer set up wrong) is told where to go instead of being served beside the syncs.
+ */
+@Injectable()
+export class WorkerRoleGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.config.role !== 'worker') return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    throw new HubError('NOT_FOUND', 'This hub replica only runs sync jobs (HUB_ROLE=worker); send API calls to a replica with HUB_ROLE=api or all');
+  }
+}

@@ -1,0 +1,45 @@
+import { Logger } from '@nestjs/common';
+import { ConcurrencyGate } from '../connector-kit/http/concurrency-gate';
+import type { SyncJob, SyncQueue } from './sync-queue';
+
+/**
+ * The queue of a single hub: jobs run in this process, at most `concurrency` at once, the others
+ * wait in memory (their runs stay `queued`). The schedule is a timer of this process.
+ */
+export class EmbeddedSyncQueue implements SyncQueue {
+  readonly holdsQueuedRuns = true;
+  private readonly logger = new Logger('SyncQueue');
+  private readonly slots: ConcurrencyGate;
+  private worker?: (job: SyncJob) => Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(concurrency: number) {
+    this.slots = new ConcurrencyGate(concurrency);
+  }
+
+  async enqueue(job: SyncJob): Promise<void> {
+    if (!this.worker) throw new Error('the sync queue has no worker yet');
+    if (this.closed) return;
+    const worker = this.worker;
+    void this.slots.run(() => worker(job)).catch((error) => this.logger.error(`sync ${job.runId} could not run: ${(error as Error).message}`));
+  }
+
+  async process(worker: (job: SyncJob) => Promise<void>): Promise<void> {
+    this.worker = worker;
+  }
+
+  async schedule(everyMs: number, tick: () => Promise<unknown>): Promise<void> {
+    this.timer = setInterval(() => void tick(), everyMs);
+  }
+
+  async ping(): Promise<void> {
+    // In this process: up as long as the process is.
+  }
+
+  /** Runs going are not waited for (one may take HUB_SYNC_BUDGET); their leases expire with the process. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+  }
+}
