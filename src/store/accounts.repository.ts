@@ -71,6 +71,12 @@ export class AccountsRepository {
     this.cache.delete(id);
   }
 
+  /** Drops the cached row after a write made elsewhere (the run commit, in SyncRunsRepository). */
+  forget(id: string): void {
+    this.generation++;
+    this.cache.delete(id);
+  }
+
   async delete(id: string): Promise<boolean> {
     this.generation++;
     this.cache.delete(id);
