@@ -15,6 +15,7 @@ import { ProxyModule } from './proxy/proxy.module';
 import { StoreModule } from './store/store.module';
 import { SyncModule } from './sync/sync.module';
 import { UnifiedDirectoryModule } from './unified/unified-directory.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface HubModuleOptions {
   /** Environment to read settings from (default: process.env). */
@@ -53,6 +54,7 @@ export class HubModule {
         SyncModule,
         UnifiedDirectoryModule,
         ProxyModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: HUB_CONFIG, useValue: config },

@@ -7,3 +7,18 @@ export const ACCOUNT_CREATED = 'integrated_account.created';
 export interface AccountCreatedEvent {
   accountId: string;
 }
+
+/** The account's credentials stopped working (a sync or a test got UPSTREAM_AUTH_FAILED). */
+export const ACCOUNT_NEEDS_REAUTH = 'integrated_account.needs_reauth';
+/** An account that needed reauthentication works again (new credentials, or a test that passed). */
+export const ACCOUNT_REACTIVATED = 'integrated_account.reactivated';
+/** Emitted after the account and its rows are gone. */
+export const ACCOUNT_DELETED = 'integrated_account.deleted';
+
+/** What the account events after creation carry: never a credential. */
+export interface AccountChangedEvent {
+  accountId: string;
+  integration: string;
+  name: string;
+  status: string;
+}

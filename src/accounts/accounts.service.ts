@@ -10,7 +10,7 @@ import type { ManifestEntry } from '../integrations/manifest';
 import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
-import { ACCOUNT_CREATED, AccountCreatedEvent } from './account-events';
+import { ACCOUNT_CREATED, ACCOUNT_DELETED, ACCOUNT_NEEDS_REAUTH, ACCOUNT_REACTIVATED, AccountChangedEvent, AccountCreatedEvent } from './account-events';
 import type { AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { CredentialCipher } from './credential-cipher';
 import { credentialLabels, validateCredentials } from './credentials-validation';
@@ -94,6 +94,7 @@ export class AccountsService {
       });
     }
     await this.accounts.update(id, changes);
+    if (row.status === 'needs_reauth' && changes.status === 'active') await this.emitChanged(ACCOUNT_REACTIVATED, { ...row, ...changes });
     return { ...row, ...changes };
   }
 
@@ -112,11 +113,19 @@ export class AccountsService {
     }
     const changes = { status: 'active', access: JSON.stringify(access), updated_at: new Date().toISOString() };
     await this.accounts.update(id, changes);
+    if (row.status === 'needs_reauth') await this.emitChanged(ACCOUNT_REACTIVATED, { ...row, ...changes });
     return { account: { ...row, ...changes }, access };
   }
 
   async markNeedsReauth(id: string): Promise<void> {
+    const row = await this.get(id);
     await this.accounts.update(id, { status: 'needs_reauth', updated_at: new Date().toISOString() });
+    if (row.status !== 'needs_reauth') await this.emitChanged(ACCOUNT_NEEDS_REAUTH, { ...row, status: 'needs_reauth' });
+  }
+
+  /** Awaited, so what listeners write (the webhook outbox) is stored before the request answers. */
+  private async emitChanged(event: string, row: AccountRow): Promise<void> {
+    await this.events.emitAsync(event, { accountId: row.id, integration: row.integration, name: row.name, status: row.status } satisfies AccountChangedEvent);
   }
 
   async get(id: string): Promise<AccountRow> {
@@ -146,6 +155,7 @@ export class AccountsService {
     await this.accounts.delete(id);
     if (row.current_snapshot_id) await this.directory.deleteSnapshot(row.current_snapshot_id);
     this.logger.log(`deleted account ${id}`);
+    await this.emitChanged(ACCOUNT_DELETED, { ...row, status: 'deleted' });
   }
 
   /** The account's connector, without opening its credentials. */

@@ -9,6 +9,7 @@ export const HUB_ENV_KEYS = [
   'PORT', 'HUB_HOST', 'HUB_DATA_DIR', 'HUB_DATABASE_URL', 'HUB_API_KEY', 'HUB_ENCRYPTION_KEY', 'HUB_SYNC_INTERVAL',
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_CHANGES_RETENTION', 'HUB_LOG_LEVEL',
   'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY', 'HUB_RATE_LIMIT',
+  'HUB_WEBHOOK_RETRY_SCHEDULE',
 ] as const;
 
 const SIZE = /^\d+(b|kb|mb|gb)?$/i;
@@ -111,6 +112,12 @@ export class HubEnv {
   @Min(0, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
   @Max(10_000, { message: 'HUB_RATE_LIMIT must be an integer between 0 (no limit) and 10000 requests a minute' })
   HUB_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Matches(/^\s*\d+(ms|s|m|h|d)?\s*(,\s*\d+(ms|s|m|h|d)?\s*){0,19}$/, {
+    message: 'HUB_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated durations, the waits before each retry, such as 5s,5m,30m,2h',
+  })
+  HUB_WEBHOOK_RETRY_SCHEDULE?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

@@ -11,6 +11,8 @@ import { PeopleRepository } from './people.repository';
 import { SeatsRepository } from './seats.repository';
 import { SnapshotDiffRepository } from './snapshot-diff.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { WebhookOutboxRepository } from './webhook-outbox.repository';
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -33,7 +35,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     ApiKeysRepository,
     ChangesRepository,
     SnapshotDiffRepository,
+    WebhookEndpointsRepository,
+    WebhookOutboxRepository,
   ],
-  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository, ChangesRepository, SnapshotDiffRepository],
+  exports: [AccountsRepository, SyncRunsRepository, DirectoryRepository, SeatsRepository, PeopleRepository, ApiKeysRepository, ChangesRepository, SnapshotDiffRepository, WebhookEndpointsRepository, WebhookOutboxRepository],
 })
 export class StoreModule {}

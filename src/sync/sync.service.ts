@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { HubError, isHubError } from '../common/errors';
@@ -17,6 +18,7 @@ import { SyncRunScope } from './run-scope';
 import { SnapshotWriter } from './snapshot-writer';
 import type { OverlayKind, UnifiedItem } from '../connector-kit/snapshot-records';
 import type { SyncStats } from './sync-run.view';
+import { SYNC_FAILED, SYNC_RECORDED, SyncFailedEvent, SyncRecordedEvent } from './sync-events';
 
 type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<UnifiedItem>>;
 
@@ -42,6 +44,7 @@ export class SyncService implements OnApplicationBootstrap {
     private readonly seats: SeatsRepository,
     private readonly people: PeopleRepository,
     private readonly changeFeed: ChangeRecorder,
+    private readonly events: EventEmitter2,
   ) {
     this.slots = new ConcurrencyGate(config.syncConcurrency);
   }
@@ -158,6 +161,8 @@ export class SyncService implements OnApplicationBootstrap {
       const previousRun = previous && row.last_synced_at ? { snapshotId: previous, finishedAt: row.last_synced_at } : null;
       stats.changes = await this.changeFeed.record({ accountId: row.id, runId: run.id, previous: previousRun, snapshotId: run.id, finishedAt });
       Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
+      // Listeners (webhooks' outbox) write beside the change rows; served, like them, once the switch commits.
+      await this.events.emitAsync(SYNC_RECORDED, { accountId: row.id, runId: run.id, finishedAt, stats } satisfies SyncRecordedEvent);
       // The switch: one transaction makes the new snapshot the one served and the run succeeded.
       await this.accounts.switchSnapshot(row.id, { id: run.id, finishedAt, stats: JSON.stringify(stats) });
       if (previous) await this.directory.deleteSnapshot(previous);
@@ -243,6 +248,7 @@ export class SyncService implements OnApplicationBootstrap {
       const changes: Partial<AccountRow> = { last_sync_status: 'failed', updated_at: new Date().toISOString() };
       if (code === 'UPSTREAM_AUTH_FAILED') changes.status = 'needs_reauth';
       await this.accounts.update(row.id, changes);
+      await this.events.emitAsync(SYNC_FAILED, { accountId: row.id, runId: run.id, finishedAt: new Date().toISOString(), code, message, previousStatus: row.status } satisfies SyncFailedEvent);
     } catch (storeError) {
       this.logger.error(`could not record the failure of sync ${run.id}: ${(storeError as Error).message}`);
     }
