@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { JbLicense } from '../src/connectors/jetbrains/jetbrains.types';
 import { buildDataset } from '../sandbox/jetbrains/dataset';
 import { PRODUCTS } from '../sandbox/jetbrains/products';
-import { connectSynced, eventually, useFixture, waitForLatestRun } from './support/fixture';
+import { SIM_ADMIN_TOKEN } from '../sandbox/jetbrains/dataset';
+import { OutboxWriter } from '../src/webhooks/outbox-writer';
+import { connectSynced, eventually, tempDataDir, useFixture, waitForLatestRun } from './support/fixture';
 import type { TestHub } from './support/fixture';
 import { Received, verify, WebhookReceiver } from './support/webhook-receiver';
 
@@ -243,6 +245,117 @@ describe('webhooks', () => {
         expect(verify(secret!, { ...message!, headers: { ...message!.headers, 'webhook-signature': signature } })).toBeTruthy();
       }
       expect(() => verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, message!)).toThrow();
+    });
+  });
+
+  describe('account and sync events', () => {
+    it('tells sync.failed, needs_reauth, reactivated and deleted, without a credential', async () => {
+      const { sim, hub } = await fx.jetbrains({ dataset: 'tiny' });
+      const receiver = fx.track(await WebhookReceiver.start());
+      const { secret } = await addWebhook(hub, receiver.url, ['sync.failed', 'integrated_account.needs_reauth', 'integrated_account.reactivated', 'integrated_account.deleted']);
+      const { id } = await connectSynced(hub);
+      const tokens = sim.api.dataset.tokens;
+      sim.api.dataset.tokens = tokens.filter((t) => t.apiKey !== SIM_ADMIN_TOKEN);
+      await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+      const failed = await waitForLatestRun(hub, id, 'failed');
+      await eventually(async () => expect(receiver.received.map((r) => r.json.type)).toEqual(['sync.failed', 'integrated_account.needs_reauth']));
+      expect(receiver.received[0]!.json.data).toEqual({ integrated_account_id: id, sync_run_id: failed.id, error: { code: 'UPSTREAM_AUTH_FAILED', message: failed.error.message } });
+      // A failing test of the stored credentials does not say needs_reauth twice.
+      await hub.post(`/integrated-accounts/${id}/test`).expect(400);
+      sim.api.dataset.tokens = tokens;
+      await hub.post(`/integrated-accounts/${id}/test`).expect(200);
+      await hub.delete(`/integrated-accounts/${id}`).expect(200);
+      await eventually(async () =>
+        expect(receiver.received.map((r) => r.json.type)).toEqual(['sync.failed', 'integrated_account.needs_reauth', 'integrated_account.reactivated', 'integrated_account.deleted']),
+      );
+      expect(receiver.received[3]!.json.data).toEqual({ integrated_account_id: id, integration: 'jetbrains', name: expect.any(String), status: 'deleted' });
+      for (const message of receiver.received) {
+        verify(secret, message);
+        expect(message.body).not.toContain(SIM_ADMIN_TOKEN);
+      }
+    });
+
+    it('holds a sync\'s messages until its run succeeded, and drops those of a run that failed', async () => {
+      const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+      const receiver = fx.track(await WebhookReceiver.start());
+      const { id: endpoint } = await addWebhook(hub, receiver.url, ['user.added']);
+      const { id } = await connectSynced(hub);
+      const db = new BetterSqlite3(join(hub.dataDir, 'hub.sqlite'));
+      fx.onClose(() => db.close());
+      const run = (runId: string, status: string) =>
+        db.prepare(`insert into sync_runs (id, account_id, trigger, status, queued_at, stats) values (?, ?, 'manual', ?, ?, '{}')`).run(runId, id, status, new Date().toISOString());
+      run('run-in-progress', 'running');
+      run('run-doomed', 'running');
+      const writer = hub.app.get(OutboxWriter);
+      const event = (runId: string, user: string) => ({ type: 'user.added', timestamp: new Date().toISOString(), accountId: id, syncRunId: runId, data: { user_id: user } });
+      const [doomed] = await writer.write([event('run-doomed', 'doomed@example.com')]);
+      const [held] = await writer.write([event('run-in-progress', 'held@example.com')]);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(receiver.received).toHaveLength(0);
+      const listed = (await hub.get(`/webhooks/${endpoint}/deliveries`).expect(200)).body.result;
+      expect(listed.map((d: { id: string; status: string }) => [d.id, d.status])).toEqual([[held, 'waiting_for_sync'], [doomed, 'waiting_for_sync']]);
+
+      db.prepare(`update sync_runs set status = 'failed' where id = 'run-doomed'`).run();
+      db.prepare(`update sync_runs set status = 'succeeded' where id = 'run-in-progress'`).run();
+      await eventually(async () => expect(receiver.received.map((r) => r.json.data.user_id)).toEqual(['held@example.com']));
+      expect(ids(receiver.received)).toEqual([held]);
+      await eventually(async () => expect((await hub.get(`/webhooks/${endpoint}/deliveries`).expect(200)).body.result.map((d: { id: string }) => d.id)).toEqual([held]));
+    });
+
+    it('disables an endpoint that failed everything for 24 h, with the reason', async () => {
+      const { hub } = await fx.jetbrains({ dataset: 'tiny' }, { HUB_WEBHOOK_RETRY_SCHEDULE: '300ms' });
+      const receiver = fx.track(await WebhookReceiver.start());
+      receiver.otherwise = 500;
+      const { id } = await addWebhook(hub, receiver.url);
+      const db = new BetterSqlite3(join(hub.dataDir, 'hub.sqlite'));
+      fx.onClose(() => db.close());
+      const since = new Date(Date.now() - 24 * 3_600_000 - 60_000).toISOString();
+      db.prepare('update webhook_endpoints set failing_since = ? where id = ?').run(since, id);
+      await hub.post(`/webhooks/${id}/test`).expect(202);
+      await eventually(async () =>
+        expect((await hub.get(`/webhooks/${id}`).expect(200)).body).toMatchObject({
+          enabled: false,
+          disabled_reason: `Every delivery since ${since} failed (the last: the receiver answered 500); the hub stopped sending. Fix the receiver, then PATCH it with "enabled": true.`,
+        }),
+      );
+      // Nothing goes out while disabled, not even the retry that was due.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(receiver.received).toHaveLength(1);
+      // Enabled again, the 24 h count from the next failure: the retry fails (and is the last) but the endpoint stays enabled.
+      await hub.patch(`/webhooks/${id}`, { enabled: true }).expect(200);
+      await eventually(async () => expect(receiver.received).toHaveLength(2));
+      await eventually(async () => expect((await hub.get(`/webhooks/${id}/deliveries`).expect(200)).body.result[0]).toMatchObject({ status: 'failed', attempts: 2 }));
+      expect((await hub.get(`/webhooks/${id}`).expect(200)).body).toMatchObject({ enabled: true, disabled_reason: null });
+    });
+  });
+
+  describe('fairness and replicas', () => {
+    it('a receiver that hangs holds back neither other endpoints nor, on its own line, order', async () => {
+      const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+      const slow = fx.track(await WebhookReceiver.start());
+      slow.otherwise = 'hang';
+      const fast = fx.track(await WebhookReceiver.start());
+      await addWebhook(hub, slow.url);
+      await addWebhook(hub, fast.url);
+      await connectSynced(hub);
+      await eventually(async () => expect(fast.received.map((r) => r.json.type)).toEqual(['integrated_account.created', 'sync.succeeded']), 5000);
+      // The slow endpoint got the account's first message and nothing after it: the next waits.
+      expect(slow.received.map((r) => r.json.type)).toEqual(['integrated_account.created']);
+    });
+
+    it('two hubs on one database send each message once', async () => {
+      const dataDir = tempDataDir();
+      const { hub: a } = await fx.jetbrains({ dataset: 'tiny' }, { HUB_DATA_DIR: dataDir });
+      const b = await fx.hub({ HUB_DATA_DIR: dataDir });
+      const receiver = fx.track(await WebhookReceiver.start());
+      const { id, secret } = await addWebhook(a, receiver.url);
+      const sent: string[] = [];
+      for (let i = 0; i < 12; i++) sent.push((await (i % 2 ? a : b).post(`/webhooks/${id}/test`).expect(202)).body.message_id);
+      await eventually(async () => expect(receiver.received).toHaveLength(12), 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Each once, and in the order written (one line: messages about no account).
+      expect(ids(receiver.received)).toEqual(sent);
+      for (const message of receiver.received) verify(secret, message);
     });
   });
 

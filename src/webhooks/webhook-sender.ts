@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { assertSendable, ForbiddenTargetError, guardedLookup } from './webhook-target';
+import { assertSendable, ForbiddenTargetError, guardedLookup, Resolver } from './webhook-target';
 
 /** How long one attempt may take, connect to last byte; longer counts as a failure and is retried. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -18,7 +18,8 @@ export interface SendResult {
  * One POST of a signed message. Redirects are not followed (node's http never does): a 3xx is a
  * failure, so a receiver cannot bounce the hub to another host.
  */
-export function send(url: URL, headers: Record<string, string>, body: string, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<SendResult> {
+export function send(url: URL, headers: Record<string, string>, body: string, options: { timeoutMs?: number; resolve?: Resolver } = {}): Promise<SendResult> {
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   return new Promise((resolve) => {
     try {
       assertSendable(url);
@@ -37,7 +38,7 @@ export function send(url: URL, headers: Record<string, string>, body: string, ti
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body).toString(), 'user-agent': 'integration-hub-webhooks', ...headers },
-        lookup: guardedLookup as never,
+        lookup: guardedLookup(options.resolve) as never,
         agent: false,
       },
       (response) => {

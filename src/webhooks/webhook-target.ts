@@ -61,12 +61,26 @@ export class ForbiddenTargetError extends Error {
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** A dns.lookup for http.request that refuses forbidden addresses (what a socket would connect to). */
-export function guardedLookup(hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+export type Resolver = (hostname: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolver: Resolver = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
+
+/**
+ * A dns.lookup for http.request that refuses forbidden addresses: what the socket then connects to
+ * is what was checked, so a name re-pointed after the endpoint was created gets nothing.
+ */
+export function guardedLookup(resolve: Resolver = systemResolver) {
+  return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => guarded(resolve, hostname, options, callback);
+}
+
+function guarded(resolve: Resolver, hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void {
+  resolve(hostname, (error, found) => {
+    const addresses = options.family === 4 || options.family === 6 ? found?.filter((a) => a.family === options.family) : found;
     if (error) return callback(error, []);
-    const bad = addresses.find((a) => isForbiddenAddress(a.address));
+    // Any forbidden address refuses the name, whichever family this socket wants.
+    const bad = found.find((a) => isForbiddenAddress(a.address));
     if (bad) return callback(new ForbiddenTargetError(`${hostname} resolved to ${bad.address}: ${FORBIDDEN_HINT}`), []);
+    if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
     if (options.all) return callback(null, addresses);
     callback(null, addresses[0]!.address, addresses[0]!.family);
   });
