@@ -120,6 +120,17 @@ describe('webhooks', () => {
       expect((await hub.patch(`/webhooks/${id}`, { url }).expect(400)).body.details.code).toBe('WEBHOOK_URL_NOT_ALLOWED');
     });
 
+    it('lets a read key list endpoints but not change them', async () => {
+      const { key } = (await hub.post('/api-keys', { name: 'reader', scope: 'read' }).expect(201)).body;
+      const asReader = (t: import('supertest').Test) => t.set('Authorization', `Bearer ${key}`);
+      await asReader(hub.raw().get('/webhooks')).expect(200);
+      const refused = await asReader(hub.raw().post('/webhooks')).send({ url: 'http://127.0.0.1:9/x', events: ['*'] }).expect(403);
+      expect(refused.body.details.code).toBe('FORBIDDEN_SCOPE');
+      const { id } = await addWebhook(hub, 'http://127.0.0.1:9/x');
+      await asReader(hub.raw().post(`/webhooks/${id}/rotate-secret`)).expect(403);
+      await asReader(hub.raw().delete(`/webhooks/${id}`)).expect(403);
+    });
+
     it('refuses unknown event names, naming the ones there are', async () => {
       const res = await hub.post('/webhooks', { url: 'http://127.0.0.1:9/x', events: ['user.deleted'] }).expect(400);
       expect(res.body.details.code).toBe('VALIDATION_FAILED');

@@ -74,7 +74,11 @@ export class WebhookOutboxRepository {
     const released = await this.db
       .updateTable('webhook_messages')
       .set({ sync_run_id: null })
-      .where('sync_run_id', 'in', (eb) => eb.selectFrom('sync_runs').select('id').where('status', '=', 'succeeded'))
+      // Driven from the few held messages (index on sync_run_id), not from the run history.
+      .where('sync_run_id', 'is not', null)
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('sync_runs as r').select('r.id').whereRef('r.id', '=', 'webhook_messages.sync_run_id').where('r.status', '=', 'succeeded')),
+      )
       .executeTakeFirst();
     const dead = (eb: any) =>
       eb
