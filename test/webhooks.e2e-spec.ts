@@ -268,6 +268,24 @@ describe('webhooks', () => {
       await eventually(async () => expect((await hub.get(`/webhooks/${endpoint}/deliveries`).expect(200)).body.result.map((d: { id: string }) => d.id)).toEqual([held]));
     });
 
+    it('still sends a succeeded run\'s messages when its account is deleted right after the switch', async () => {
+      const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+      const receiver = fx.track(await WebhookReceiver.start());
+      await addWebhook(hub, receiver.url, ['user.added', 'integrated_account.deleted']);
+      const { id } = await connectSynced(hub);
+      const db = new BetterSqlite3(join(hub.dataDir, 'hub.sqlite'));
+      fx.onClose(() => db.close());
+      db.prepare(`insert into sync_runs (id, account_id, trigger, status, queued_at, stats) values ('run-last', ?, 'manual', 'running', ?, '{}')`).run(id, new Date().toISOString());
+      const [held] = await hub.app.get(OutboxWriter).write([{ type: 'user.added', timestamp: new Date().toISOString(), accountId: id, syncRunId: 'run-last', data: { user_id: 'last@example.com' } }]);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(receiver.received).toHaveLength(0);
+      // The switch, then at once the delete (which takes the run row along), before the dispatcher's next look.
+      db.prepare(`update sync_runs set status = 'succeeded' where id = 'run-last'`).run();
+      await hub.delete(`/integrated-accounts/${id}`).expect(200);
+      await eventually(async () => expect(receiver.received.map((r) => r.json.type)).toEqual(['user.added', 'integrated_account.deleted']));
+      expect(receiver.received[0]!.headers['webhook-id']).toBe(held);
+    });
+
     it('disables an endpoint that failed everything for 24 h, with the reason', async () => {
       const { hub } = await fx.jetbrains({ dataset: 'tiny' }, { HUB_WEBHOOK_RETRY_SCHEDULE: '300ms' });
       const receiver = fx.track(await WebhookReceiver.start());

@@ -10,7 +10,7 @@ import type { ManifestEntry } from '../integrations/manifest';
 import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
-import { ACCOUNT_CREATED, ACCOUNT_DELETED, ACCOUNT_NEEDS_REAUTH, ACCOUNT_REACTIVATED, AccountChangedEvent, AccountCreatedEvent } from './account-events';
+import { ACCOUNT_CREATED, ACCOUNT_DELETED, ACCOUNT_DELETING, ACCOUNT_NEEDS_REAUTH, ACCOUNT_REACTIVATED, AccountChangedEvent, AccountCreatedEvent } from './account-events';
 import type { AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { CredentialCipher } from './credential-cipher';
 import { credentialLabels, validateCredentials } from './credentials-validation';
@@ -152,6 +152,7 @@ export class AccountsService {
 
   async delete(id: string): Promise<void> {
     const row = await this.get(id);
+    await this.emitChanged(ACCOUNT_DELETING, row);
     await this.accounts.delete(id);
     if (row.current_snapshot_id) await this.directory.deleteSnapshot(row.current_snapshot_id);
     this.logger.log(`deleted account ${id}`);

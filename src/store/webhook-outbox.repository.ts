@@ -68,12 +68,13 @@ export class WebhookOutboxRepository {
 
   /**
    * Messages of runs that succeeded become deliverable; those of runs that failed (or whose run is
-   * gone with its account before it switched) are dropped. Returns how many were released.
+   * gone with its account before it switched) are dropped. Returns how many were released. With an
+   * account: only releases that account's (before it is deleted, taking its run rows along).
    */
-  async settleRuns(): Promise<number> {
-    const released = await this.db
-      .updateTable('webhook_messages')
-      .set({ sync_run_id: null })
+  async settleRuns(accountId?: string): Promise<number> {
+    let release = this.db.updateTable('webhook_messages').set({ sync_run_id: null });
+    if (accountId !== undefined) release = release.where('account_id', '=', accountId);
+    const released = await release
       // Driven from the few held messages (index on sync_run_id), not from the run history.
       .where('sync_run_id', 'is not', null)
       .where(({ exists, selectFrom }) =>
@@ -87,6 +88,7 @@ export class WebhookOutboxRepository {
         .select('m.id')
         .where('m.sync_run_id', 'is not', null)
         .where((w: any) => w.or([w('r.id', 'is', null), w('r.status', 'not in', ['queued', 'running', 'succeeded'])]));
+    if (accountId !== undefined) return Number(released.numUpdatedRows);
     await this.db.deleteFrom('webhook_deliveries').where('message_id', 'in', dead).execute();
     await this.db.deleteFrom('webhook_messages').where('id', 'in', dead).execute();
     return Number(released.numUpdatedRows);

@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import {
   ACCOUNT_CREATED,
   ACCOUNT_DELETED,
+  ACCOUNT_DELETING,
   ACCOUNT_NEEDS_REAUTH,
   ACCOUNT_REACTIVATED,
   AccountChangedEvent,
@@ -45,6 +46,12 @@ export class WebhookListeners {
   @OnEvent(ACCOUNT_REACTIVATED)
   async onReactivated(event: AccountChangedEvent): Promise<void> {
     await this.account(ACCOUNT_REACTIVATED, event);
+  }
+
+  /** Its succeeded runs' messages are released now: deleting the account deletes the runs they wait on. */
+  @OnEvent(ACCOUNT_DELETING)
+  async onDeleting(event: AccountChangedEvent): Promise<void> {
+    await this.outbox.settleRuns(event.accountId);
   }
 
   @OnEvent(ACCOUNT_DELETED)
