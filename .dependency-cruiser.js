@@ -1,6 +1,6 @@
 /**
  * The hub's layering, checked by `npm test` (npm run check:deps). From the ground up:
- *   common/ -> config/ -> connector-kit/ -> seats/ (pure rules) -> store/, integrations/ -> accounts/ -> sync/ -> unified/, proxy/
+ *   common/ -> config/ -> connector-kit/ -> seats/ (pure rules) -> store/, integrations/ -> accounts/ -> sync/ -> unified/, proxy/, webhooks/
  *   connectors/<id>/ stand on the kit (and common/) alone; hub.module.ts and app.module.ts compose it all.
  * A rule names what a folder may NOT reach; the message says what to do instead.
  */
@@ -106,6 +106,13 @@ module.exports = {
       comment: 'Sync sits below the unified API and the proxy.',
       from: { path: '^src/sync/' },
       to: { path: '^src/(unified|proxy)/' },
+    },
+    {
+      name: 'webhooks-on-top',
+      severity: 'error',
+      comment: 'Webhooks listen to the hub\'s events; the modules below emit them (account-events.ts, sync-events.ts) instead of calling webhooks.',
+      from: { path: '^src/', pathNot: ['^src/webhooks/', ROOTS] },
+      to: { path: '^src/webhooks/' },
     },
     {
       name: 'features-do-not-reach-connectors',

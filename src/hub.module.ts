@@ -17,6 +17,7 @@ import { StoreModule } from './store/store.module';
 import { SyncModule } from './sync/sync.module';
 import { SyncQueueModule } from './sync/sync-queue.module';
 import { UnifiedDirectoryModule } from './unified/unified-directory.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface HubModuleOptions {
   /** Environment to read settings from (default: process.env). */
@@ -57,6 +58,7 @@ export class HubModule {
         UnifiedDirectoryModule,
         ProxyModule,
         AuditModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: HUB_CONFIG, useValue: config },

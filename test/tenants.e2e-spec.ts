@@ -310,6 +310,15 @@ describe('tenants', () => {
       expect((await call(keys.read)).status).toBe(403);
     });
 
+    it.each([
+      ['GET /webhooks', (key: string) => as(hub.raw().get('/webhooks'), key)],
+      ['POST /webhooks', (key: string) => as(hub.raw().post('/webhooks'), key).send({ url: 'http://127.0.0.1:9/hook', events: ['*'] })],
+      ['GET /admin/encryption', (key: string) => as(hub.raw().get('/admin/encryption'), key)],
+    ])('%s: hub-wide, so 403 FORBIDDEN_TENANT for a tenant key', async (_route, call) => {
+      const res = await call(keys.other).expect(403);
+      expect(res.body.details).toMatchObject({ code: 'FORBIDDEN_TENANT', tenant_id: A });
+    });
+
     it('lets the root key and untenanted admin keys issue tenant keys', async () => {
       const key = (await as(hub.raw().post('/api-keys'), keys.adminAll).send({ name: 'c', scope: 'read', tenant_id: 'tenant-c' }).expect(201)).body;
       expect(key.tenant_id).toBe('tenant-c');

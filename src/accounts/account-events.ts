@@ -10,3 +10,23 @@ export const ACCOUNT_CREDENTIALS_CHANGED = 'integrated_account.credentials_chang
 export interface AccountCreatedEvent {
   accountId: string;
 }
+
+/** The account's credentials stopped working (a sync or a test got UPSTREAM_AUTH_FAILED). */
+export const ACCOUNT_NEEDS_REAUTH = 'integrated_account.needs_reauth';
+/** An account that needed reauthentication works again (new credentials, or a test that passed). */
+export const ACCOUNT_REACTIVATED = 'integrated_account.reactivated';
+/**
+ * Emitted (awaited) just before an account and its rows (sync runs, changes) are deleted, so a
+ * listener can settle what hangs on them first.
+ */
+export const ACCOUNT_DELETING = 'integrated_account.deleting';
+/** Emitted after the account and its rows are gone. */
+export const ACCOUNT_DELETED = 'integrated_account.deleted';
+
+/** What the account events after creation carry: never a credential. */
+export interface AccountChangedEvent {
+  accountId: string;
+  integration: string;
+  name: string;
+  status: string;
+}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { NO_TENANT, tenantToRead, Viewer } from '../auth/principal';
+import { NO_TENANT, SYSTEM, tenantToRead, Viewer } from '../auth/principal';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Redactor, withRedaction } from '../common/redaction';
@@ -11,7 +11,16 @@ import type { ManifestEntry } from '../integrations/manifest';
 import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
-import { ACCOUNT_CREATED, ACCOUNT_CREDENTIALS_CHANGED, AccountCreatedEvent } from './account-events';
+import {
+  ACCOUNT_CREATED,
+  ACCOUNT_CREDENTIALS_CHANGED,
+  ACCOUNT_DELETED,
+  ACCOUNT_DELETING,
+  ACCOUNT_NEEDS_REAUTH,
+  ACCOUNT_REACTIVATED,
+  AccountChangedEvent,
+  AccountCreatedEvent,
+} from './account-events';
 import type { AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { CredentialCipher, MissingKeyError } from './credential-cipher';
 import { credentialLabels, validateCredentials } from './credentials-validation';
@@ -103,6 +112,7 @@ export class AccountsService {
       });
     }
     await this.accounts.update(id, changes);
+    if (row.status === 'needs_reauth' && changes.status === 'active') await this.emitChanged(ACCOUNT_REACTIVATED, { ...row, ...changes });
     // New credentials: sync with them now, rather than serve what the old ones read until the next tick.
     if (dto.credentials !== undefined) await this.events.emitAsync(ACCOUNT_CREDENTIALS_CHANGED, { accountId: id } satisfies AccountCreatedEvent);
     return { ...row, ...changes };
@@ -123,11 +133,19 @@ export class AccountsService {
     }
     const changes = { status: 'active', access: JSON.stringify(access), updated_at: new Date().toISOString() };
     await this.accounts.update(id, changes);
+    if (row.status === 'needs_reauth') await this.emitChanged(ACCOUNT_REACTIVATED, { ...row, ...changes });
     return { account: { ...row, ...changes }, access };
   }
 
   async markNeedsReauth(id: string): Promise<void> {
+    const row = await this.get(id, SYSTEM);
     await this.accounts.update(id, { status: 'needs_reauth', updated_at: new Date().toISOString() });
+    if (row.status !== 'needs_reauth') await this.emitChanged(ACCOUNT_NEEDS_REAUTH, { ...row, status: 'needs_reauth' });
+  }
+
+  /** Awaited, so what listeners write (the webhook outbox) is stored before the request answers. */
+  private async emitChanged(event: string, row: AccountRow): Promise<void> {
+    await this.events.emitAsync(event, { accountId: row.id, integration: row.integration, name: row.name, status: row.status } satisfies AccountChangedEvent);
   }
 
   /**
@@ -166,9 +184,11 @@ export class AccountsService {
 
   async delete(id: string, viewer: Viewer): Promise<void> {
     const row = await this.get(id, viewer);
+    await this.emitChanged(ACCOUNT_DELETING, row);
     await this.accounts.delete(id);
     if (row.current_snapshot_id) await this.directory.deleteSnapshot(row.current_snapshot_id);
     this.logger.log(`deleted account ${id}`);
+    await this.emitChanged(ACCOUNT_DELETED, { ...row, status: 'deleted' });
   }
 
   /** The account's connector, without opening its credentials. */

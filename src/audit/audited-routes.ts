@@ -74,6 +74,25 @@ const KEY_WRITES: Record<string, AuditedRoute> = {
   'DELETE /api-keys/:id': { action: 'api_key.revoked', targetType: 'api_key', targetId: param('id') },
 };
 
+const WEBHOOK_WRITES: Record<string, AuditedRoute> = {
+  'POST /webhooks': {
+    action: 'webhook.created',
+    targetType: 'webhook',
+    targetId: answerId,
+    // The events subscribed to, from the answer; never the URL's query nor the secret.
+    details: (s) => ({ events: Array.isArray((s.result as { events?: unknown })?.events) ? (s.result as { events: string[] }).events.slice(0, 50) : null }),
+  },
+  'PATCH /webhooks/:id': {
+    action: 'webhook.updated',
+    targetType: 'webhook',
+    targetId: param('id'),
+    details: (s) => ({ url_changed: hasField(s.body, 'url'), events_changed: hasField(s.body, 'events'), enabled_changed: hasField(s.body, 'enabled') }),
+  },
+  'DELETE /webhooks/:id': { action: 'webhook.deleted', targetType: 'webhook', targetId: param('id') },
+  'POST /webhooks/:id/test': { action: 'webhook.tested', targetType: 'webhook', targetId: param('id') },
+  'POST /webhooks/:id/rotate-secret': { action: 'webhook.secret_rotated', targetType: 'webhook', targetId: param('id') },
+};
+
 const PROXY_WRITES: Record<string, AuditedRoute> = {
   'ALL /proxy/*path': {
     action: 'proxy.write',
@@ -90,7 +109,7 @@ const PROXY_WRITES: Record<string, AuditedRoute> = {
   },
 };
 
-export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = { ...ACCOUNT_WRITES, ...KEY_WRITES, ...PROXY_WRITES };
+export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = { ...ACCOUNT_WRITES, ...KEY_WRITES, ...WEBHOOK_WRITES, ...PROXY_WRITES };
 
 /** For a write route nobody added above: still one row, named by the route. */
 export function unlistedWrite(route: string): AuditedRoute {

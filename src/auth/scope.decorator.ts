@@ -29,6 +29,14 @@ export const RequiresScope = (scope: KeyScope, options: { untenanted?: boolean }
       : []),
   );
 
+/**
+ * Only keys without a tenant may call these routes (a tenant key gets 403 FORBIDDEN_TENANT); the
+ * scope stays the default (read for GET and HEAD, admin otherwise). For hub-wide resources that
+ * are not yet split by tenant.
+ */
+export const UntenantedOnly = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(UNTENANTED_ONLY, true), ApiExtension('x-hub-untenanted-only', true));
+
 /** Documents the default rule on a route that takes any method (the proxy): read for GET and HEAD, admin otherwise. */
 export const ScopeByMethod = (): MethodDecorator & ClassDecorator =>
   applyDecorators(

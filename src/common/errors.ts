@@ -33,6 +33,11 @@ export const ErrorCodes = {
   /** A change-feed cursor that points before the retention window (HUB_CHANGES_RETENTION). */
   CHANGES_EXPIRED: HttpStatus.GONE,
   RUN_NOT_FOUND: HttpStatus.NOT_FOUND,
+  WEBHOOK_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** A webhook URL that is not http(s), or whose host is (or resolves to) a link-local or cloud-metadata address. */
+  WEBHOOK_URL_NOT_ALLOWED: HttpStatus.BAD_REQUEST,
+  /** A test message to a disabled webhook endpoint (enable it with PATCH first). */
+  WEBHOOK_DISABLED: HttpStatus.CONFLICT,
   /** The organization is connected already (same integration and organization id). */
   ACCOUNT_ALREADY_CONNECTED: HttpStatus.CONFLICT,
   CAPABILITY_NOT_SUPPORTED: HttpStatus.NOT_IMPLEMENTED,

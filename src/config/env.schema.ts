@@ -10,7 +10,7 @@ export const HUB_ENV_KEYS = [
   'HUB_FIRST_SYNC_WAIT', 'HUB_UPSTREAM_TIMEOUT', 'HUB_RETRY_AFTER_CAP', 'HUB_SYNC_BUDGET', 'HUB_SYNC_CONCURRENCY', 'HUB_LIVE_CACHE_TTL', 'HUB_CHANGES_RETENTION', 'HUB_LOG_LEVEL',
   'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY', 'HUB_RATE_LIMIT',
   'HUB_ENCRYPTION_KEYS_PREVIOUS', 'HUB_AUDIT_RETENTION',
-  'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE',
+  'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE', 'HUB_WEBHOOK_RETRY_SCHEDULE',
 ] as const;
 
 const SIZE = /^\d+(b|kb|mb|gb)?$/i;
@@ -143,6 +143,12 @@ export class HubEnv {
   @IsOptional()
   @IsIn(['all', 'api', 'worker'], { message: 'HUB_ROLE must be one of all, api, worker' })
   HUB_ROLE?: string;
+
+  @IsOptional()
+  @Matches(/^\s*\d+(ms|s|m|h|d)?\s*(,\s*\d+(ms|s|m|h|d)?\s*){0,19}$/, {
+    message: 'HUB_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated durations, the waits before each retry, such as 5s,5m,30m,2h',
+  })
+  HUB_WEBHOOK_RETRY_SCHEDULE?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

@@ -6,6 +6,12 @@ import { loadHubConfig } from './hub-config';
 const dir = () => mkdtempSync(join(tmpdir(), 'hub-config-'));
 
 describe('loadHubConfig', () => {
+  it('retries webhooks on the Standard Webhooks schedule unless HUB_WEBHOOK_RETRY_SCHEDULE says otherwise', () => {
+    const s = 1000, m = 60 * s, h = 60 * m;
+    expect(loadHubConfig({ HUB_DATA_DIR: dir() }).webhookRetryScheduleMs).toEqual([5 * s, 5 * m, 30 * m, 2 * h, 5 * h, 10 * h, 10 * h]);
+    expect(loadHubConfig({ HUB_DATA_DIR: dir(), HUB_WEBHOOK_RETRY_SCHEDULE: '1s, 2s,500ms' }).webhookRetryScheduleMs).toEqual([1000, 2000, 500]);
+  });
+
   it('uses the defaults and generates the API and encryption keys once, mode 0600', () => {
     const dataDir = dir();
     const first = loadHubConfig({ HUB_DATA_DIR: dataDir });
@@ -143,6 +149,8 @@ describe('loadHubConfig', () => {
     [{ HUB_ENCRYPTION_KEYS_PREVIOUS: `${Buffer.alloc(32, 1).toString('base64')},short` }, /HUB_ENCRYPTION_KEYS_PREVIOUS must be .*entry 2 is not/],
     [{ HUB_AUDIT_RETENTION: 'a year' }, /HUB_AUDIT_RETENTION must be a duration/],
     [{ HUB_AUDIT_RETENTION: '10m' }, /HUB_AUDIT_RETENTION must be at least/],
+    [{ HUB_WEBHOOK_RETRY_SCHEDULE: 'soon' }, /HUB_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated durations/],
+    [{ HUB_WEBHOOK_RETRY_SCHEDULE: '1s,,2s' }, /HUB_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated durations/],
   ])('stops on %o naming the variable', (env, message) => {
     expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), ...env }, ['jetbrains'])).toThrow(message);
   });

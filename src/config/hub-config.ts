@@ -43,6 +43,8 @@ export interface HubConfig {
   upstreamMaxBodyBytes: number;
   /** Requests a minute each API key may make (the root key too); 0: no limit. */
   rateLimitPerMinute: number;
+  /** Waits before each retry of a webhook delivery; a delivery is given up after the last. */
+  webhookRetryScheduleMs: number[];
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** How long a replica's claim on a sync run holds without renewal; then other replicas reclaim it. */
   syncLeaseMs: number;
@@ -57,6 +59,9 @@ export interface HubConfig {
   /** Lines to show once at boot (a generated API key, a generated-key warning). */
   notices: { level: 'log' | 'warn'; message: string }[];
 }
+
+/** Standard Webhooks' suggested schedule: about 27 hours from the first attempt to the last. */
+const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -142,6 +147,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     proxyUploadTimeoutMs: duration(parsed.HUB_PROXY_UPLOAD_TIMEOUT, '30s', 'HUB_PROXY_UPLOAD_TIMEOUT', 100),
     upstreamMaxBodyBytes: size(parsed.HUB_UPSTREAM_MAX_BODY, '64mb', 'HUB_UPSTREAM_MAX_BODY', 1024),
     rateLimitPerMinute: parsed.HUB_RATE_LIMIT ?? 600,
+    webhookRetryScheduleMs: (parsed.HUB_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE).split(',').map((d) => parseDuration(d.trim())),
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     syncLeaseMs: duration(parsed.HUB_SYNC_LEASE, '30s', 'HUB_SYNC_LEASE', 1000),
     replicaId: parsed.HUB_REPLICA_ID ?? null,

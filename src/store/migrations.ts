@@ -198,6 +198,65 @@ const migrations: Record<string, Migration> = {
       await sql`create unique index sync_runs_one_active on sync_runs (account_id) where status in ('queued', 'running')`.execute(db);
     },
   },
+  '0009_webhooks': {
+    async up(db: Kysely<any>) {
+      const byteOrder = byteOrderCollation(db);
+      // Webhook endpoints. The signing secret is sealed (AES-256-GCM, like credentials); during a
+      // rotation the previous one keeps signing beside it until previous_secret_expires_at.
+      // failing_since: the first failure since the last success (24 h of it disables the endpoint).
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('tenant_id', 'text')
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('events', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('disabled_reason', 'text')
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('secret_key_id', 'text', (c) => c.notNull())
+        .addColumn('previous_secret', 'text')
+        .addColumn('previous_secret_expires_at', 'text')
+        .addColumn('failing_since', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // The outbox: one row per event, its body as sent. A sync's rows are written before its
+      // snapshot switch with sync_run_id set and are deliverable only once that run succeeded; no
+      // foreign key to accounts, so integrated_account.deleted outlives the account.
+      await db.schema
+        .createTable('webhook_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('tenant_id', 'text')
+        .addColumn('account_id', 'text', (c) => c.modifyEnd(byteOrder))
+        .addColumn('sync_run_id', 'text', (c) => c.modifyEnd(byteOrder))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_messages_by_run').on('webhook_messages').columns(['sync_run_id']).execute();
+      // One row per (message, endpoint). account_key orders deliveries per (endpoint, account);
+      // claimed_until is the lease a replica holds while it sends.
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade').modifyEnd(byteOrder))
+        .addColumn('message_id', 'text', (c) => c.notNull().references('webhook_messages.id').onDelete('cascade').modifyEnd(byteOrder))
+        .addColumn('account_key', 'text', (c) => c.notNull().modifyEnd(byteOrder))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.modifyEnd(byteOrder))
+        .addColumn('claimed_until', 'text')
+        .addColumn('last_status_code', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('last_attempt_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('webhook_deliveries_pk', ['endpoint_id', 'message_id'])
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('webhook_deliveries_line').on('webhook_deliveries').columns(['endpoint_id', 'account_key', 'status', 'message_id']).execute();
+      await db.schema.createIndex('webhook_deliveries_by_message').on('webhook_deliveries').columns(['message_id']).execute();
+    },
+  },
 };
 
 /**

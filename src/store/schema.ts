@@ -153,6 +153,62 @@ export interface AuditEventsTable {
   details: string;
 }
 
+/** A webhook endpoint (see src/webhooks). Secrets only sealed. */
+export interface WebhookEndpointsTable {
+  id: string;
+  /** Null: not confined to a tenant (tenants come later). */
+  tenant_id: string | null;
+  url: string;
+  description: string | null;
+  /** JSON array of event types, or ["*"]. */
+  events: string;
+  /** 1 or 0. */
+  enabled: number;
+  /** Why the hub disabled it (410 Gone, 24 h of failures); null when enabled or disabled by PATCH. */
+  disabled_reason: string | null;
+  /** Sealed `whsec_…` signing secret (CredentialCipher, bound to the endpoint id). */
+  secret: string;
+  secret_key_id: string;
+  /** Sealed secret of before the last rotation, signing beside the new one until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  /** First failed attempt since the last success; null while it succeeds. */
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The webhook outbox: one event as sent (`{ type, timestamp, data }`). */
+export interface WebhookMessagesTable {
+  /** `msg_…`, increasing in the order written: the order of delivery per (endpoint, account). */
+  id: string;
+  tenant_id: string | null;
+  account_id: string | null;
+  /** Set while the run that wrote it has not succeeded yet; cleared once it has. */
+  sync_run_id: string | null;
+  type: string;
+  body: string;
+  created_at: string;
+}
+
+/** A message to one endpoint, and how sending it went. */
+export interface WebhookDeliveriesTable {
+  endpoint_id: string;
+  message_id: string;
+  /** The account the message is about, or '' : deliveries of one (endpoint, account) go in order. */
+  account_key: string;
+  /** pending | delivered | failed (retries exhausted) */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  /** A replica sending it holds it until then. */
+  claimed_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sync_runs: SyncRunsTable;
@@ -163,4 +219,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   changes: ChangesTable;
   audit_events: AuditEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_messages: WebhookMessagesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

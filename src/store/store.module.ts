@@ -13,6 +13,8 @@ import { PeopleRepository } from './people.repository';
 import { SeatsRepository } from './seats.repository';
 import { SnapshotDiffRepository } from './snapshot-diff.repository';
 import { SyncRunsRepository } from './sync-runs.repository';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { WebhookOutboxRepository } from './webhook-outbox.repository';
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -37,6 +39,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     SnapshotDiffRepository,
     AuditEventsRepository,
     DatabasePing,
+    WebhookEndpointsRepository,
+    WebhookOutboxRepository,
   ],
   exports: [
     AccountsRepository,
@@ -49,6 +53,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     SnapshotDiffRepository,
     AuditEventsRepository,
     DatabasePing,
+    WebhookEndpointsRepository,
+    WebhookOutboxRepository,
   ],
 })
 export class StoreModule {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { HubError, isHubError } from '../common/errors';
@@ -20,6 +21,7 @@ import { SYNC_QUEUE, SyncJob, SyncQueue } from './sync-queue';
 import { SnapshotWriter } from './snapshot-writer';
 import type { OverlayKind, UnifiedItem } from '../connector-kit/snapshot-records';
 import type { SyncStats } from './sync-run.view';
+import { SYNC_FAILED, SYNC_RECORDED, SyncFailedEvent, SyncRecordedEvent } from './sync-events';
 
 type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<UnifiedItem>>;
 
@@ -72,6 +74,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly retirer: SnapshotRetirer,
     private readonly leases: RunLeases,
     @Inject(SYNC_QUEUE) private readonly queue: SyncQueue,
+    private readonly events: EventEmitter2,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -257,6 +260,8 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       const previousRun = previous && row.last_synced_at ? { snapshotId: previous, finishedAt: row.last_synced_at } : null;
       stats.changes = await this.changeFeed.record({ accountId: row.id, runId: run.id, previous: previousRun, snapshotId: run.id, finishedAt });
       Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
+      // Listeners (webhooks' outbox) write beside the change rows; served, like them, once the switch commits.
+      await this.events.emitAsync(SYNC_RECORDED, { accountId: row.id, runId: run.id, finishedAt, stats } satisfies SyncRecordedEvent);
       // The switch: one transaction marks the run succeeded (only if this replica still holds it)
       // and makes its snapshot the one served; the change feed rows it wrote are served from then on.
       const committed = await this.runs.commitSuccess(run.id, this.leases.owner, { finished_at: finishedAt, stats: JSON.stringify(stats) }, row.id, {
@@ -361,6 +366,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       const changes: Partial<AccountRow> = { last_sync_status: 'failed', updated_at: new Date().toISOString() };
       if (code === 'UPSTREAM_AUTH_FAILED') changes.status = 'needs_reauth';
       await this.accounts.update(row.id, changes);
+      await this.events.emitAsync(SYNC_FAILED, { accountId: row.id, runId: run.id, finishedAt: new Date().toISOString(), code, message, previousStatus: row.status } satisfies SyncFailedEvent);
       return followUp;
     } catch (storeError) {
       this.logger.error(`could not record the failure of sync ${run.id}: ${(storeError as Error).message}`);
