@@ -85,9 +85,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('assigned_at', 'text', (c) => c.modifyEnd(byteOrder))
         .addColumn('last_active_at', 'text', (c) => c.modifyEnd(byteOrder))
         .addColumn('data', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('seats_pk', ['snapshot_id', 'id'])
         .execute();
-      await db.schema.createIndex('seats_by_activity').on('seats').columns(['snapshot_id', 'activity_key', 'id']).execute();
+      // The key reads walk, (activity_key, id), is the only index: seats are never looked up by id
+      // alone (the sync writes each seat id once), and every index of this table is written at random.
+      await db.schema.createIndex('seats_by_activity').on('seats').columns(['snapshot_id', 'activity_key', 'id']).unique().execute();
       // One row per person (lowercased email) per snapshot, for "what does alice@ hold, everywhere?".
       await db.schema
         .createTable('people')

@@ -7,6 +7,11 @@ import type { Seat } from '../seats/seat.types';
 import type { PeopleRepository, PersonRow } from '../store/people.repository';
 import type { SeatRow, SeatsRepository } from '../store/seats.repository';
 
+/** Seats held back before they are written (about 1 KB each as rows). */
+const SEAT_BATCH = 10_000;
+
+const bySeatKey = (a: SeatRow, b: SeatRow) => (a.activity_key < b.activity_key ? -1 : a.activity_key > b.activity_key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /**
  * Writes what the hub derives from a snapshot's users, as they are written and whichever way the
  * connector hands them over (objects from its list methods, or records it serialised itself): the
@@ -14,6 +19,8 @@ import type { SeatRow, SeatsRepository } from '../store/seats.repository';
  */
 export class DerivedRowsWriter {
   private readonly seatIds = new Set<string>();
+  /** Seats not written yet (see flush). */
+  private pendingSeats: SeatRow[] = [];
 
   constructor(
     private readonly seats: SeatsRepository,
@@ -30,7 +37,7 @@ export class DerivedRowsWriter {
       const person = personOfUser(user);
       if (person) personRows.push({ email: person.email, user_id: user.id, data: JSON.stringify(person.entry) });
     }
-    if (seatRows.length) await this.seats.write(this.snapshotId, seatRows);
+    await this.addSeats(seatRows);
     if (personRows.length) await this.people.write(this.snapshotId, personRows);
   }
 
@@ -38,7 +45,29 @@ export class DerivedRowsWriter {
   async writeUsersWithOutdated(users: UnifiedUser[]): Promise<void> {
     const seatRows: SeatRow[] = [];
     for (const user of users) for (const seat of seatsOfUser(user, true)) this.addSeat(seat, seatRows);
-    if (seatRows.length) await this.seats.write(this.snapshotId, seatRows);
+    await this.addSeats(seatRows);
+  }
+
+  /** Writes the seats still held back; call once every user was written. */
+  async finish(): Promise<void> {
+    await this.flushSeats();
+  }
+
+  /**
+   * Seats are keyed by (activity, id), which users in id order visit at random: each transaction
+   * of seats rewrites most pages of that index. Held back and written SEAT_BATCH at a time, sorted
+   * by key, there are fewer transactions, and each one's inserts walk the index in order.
+   */
+  private async addSeats(rows: SeatRow[]): Promise<void> {
+    for (const row of rows) this.pendingSeats.push(row);
+    if (this.pendingSeats.length >= SEAT_BATCH) await this.flushSeats();
+  }
+
+  private async flushSeats(): Promise<void> {
+    if (this.pendingSeats.length === 0) return;
+    const rows = this.pendingSeats.sort(bySeatKey);
+    this.pendingSeats = [];
+    await this.seats.write(this.snapshotId, rows);
   }
 
   async writeRecords(records: SerializedRecord[], withOutdated = false): Promise<void> {

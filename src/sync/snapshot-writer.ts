@@ -41,6 +41,11 @@ export class SnapshotWriter {
     if (kind === 'users:with-outdated') await this.derived.writeRecords(records, true);
   }
 
+  /** Writes what is still held back (derived rows); call once every list was written. */
+  finish(): Promise<void> {
+    return this.derived.finish();
+  }
+
   /** What a connector already serialised (see HubConnector.readSnapshot). */
   async writeChunk(chunk: SnapshotChunk): Promise<void> {
     if ('parts' in chunk) return this.directory.writeParts(this.snapshotId, chunk.kind, chunk.parts);

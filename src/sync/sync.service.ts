@@ -247,6 +247,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         if (impl.readSnapshot) await this.copySnapshot(impl, account, writer, stats, clock);
         else await this.copyLists(impl, account, writer, stats, clock);
       });
+      await clock.time('writing', () => writer.finish());
       stats.timings = { reading_ms: clock.reading, writing_ms: clock.writing };
       Object.assign(stats, await this.directory.compare(previous, run.id, 'users'));
 

@@ -125,6 +125,8 @@ interface HeldLicense {
   unnamed: UnifiedUserLicense | null;
   /** Null when the raw license was handed out as a part instead of kept (see add). */
   raw: string | null;
+  /** The id of the part the raw license was handed out as (see add); null when it was kept. */
+  partId: string | null;
 }
 
 /** A person's stored record in both views, in id order (see LicenseAccumulator.userRecords). */
@@ -150,6 +152,8 @@ export class LicenseAccumulator {
   /** Product codes seen on licenses that carry no product name, and names for them from GET /products. */
   private readonly unnamed = new Set<string>();
   private catalogue: ReadonlyMap<string, string> = new Map();
+  /** Parts handed out so far: the next part's id. */
+  private partsHandedOut = 0;
 
   /**
    * Adds a page. With `parts`, each USER license's raw JSON goes there (stored while the download
@@ -174,6 +178,7 @@ export class LicenseAccumulator {
       const named = unified.product_name !== null;
       if (!named) this.unnamed.add(unified.product_code);
       const raw = JSON.stringify(license);
+      const partId = parts ? arrivalKey(this.partsHandedOut++) : null;
       const held: HeldLicense = {
         licenseId: license.licenseId,
         outdated,
@@ -185,8 +190,9 @@ export class LicenseAccumulator {
         json: named ? JSON.stringify(unified) : null,
         unnamed: named ? null : unified,
         raw: parts ? null : raw,
+        partId,
       };
-      parts?.push({ part_id: license.licenseId, data: raw });
+      parts?.push({ part_id: partId!, data: raw });
       const list = this.people.get(key);
       if (list) list.push(held);
       else this.people.set(key, [held]);
@@ -293,10 +299,19 @@ export class LicenseAccumulator {
       id: email,
       data: `${head.slice(0, -1)},"licenses":[${licenses}],${tail.slice(1)}`,
       ...(held[0]!.raw === null
-        ? { remote_data: null, remote_part_ids: held.map((h) => h.licenseId) }
+        ? { remote_data: null, remote_part_ids: held.map((h) => h.partId!) }
         : { remote_data: `[${held.map((h) => h.raw).join(',')}]` }),
     };
   }
+}
+
+/**
+ * A part's id: its place in arrival order, fixed width so that byte order is arrival order. Parts
+ * are stored as the pages arrive, and an id that grows with arrival appends each one at the end of
+ * the table's key instead of scattering the inserts over it (license ids come in random order).
+ */
+function arrivalKey(index: number): string {
+  return index.toString(36).padStart(7, '0');
 }
 
 /** A person's fields around their licenses, in the order the record has them. */
