@@ -3,6 +3,7 @@ import type { DatabaseConfig } from '../src/config/hub-config';
 import { inactivityCutoff, reclaimReason } from '../src/seats/seat-rules';
 import { HubDatabase, openDatabase } from '../src/store/database';
 import { SeatFilter, SeatRow, SeatsRepository } from '../src/store/seats.repository';
+import { SnapshotDiffRepository } from '../src/store/snapshot-diff.repository';
 import { tempDataDir } from './support/hub-harness';
 import { freshSchema, postgresEnabled } from './support/postgres';
 
@@ -117,6 +118,22 @@ describe.each(backends)('seat rules in SQL on $name', (backend) => {
       expect(product.inactive).toBe(mine.filter((r) => reclaimReason(r, filter.cutoff) === 'inactive').length);
     }
     expect(counts.map((c) => c.key)).toEqual(['II', 'PC', 'WS', 'jira-software']);
+  });
+
+  it('finds the seats that turned reclaimable between two cutoffs, as the rules say', async () => {
+    const diff = new SnapshotDiffRepository(db);
+    const [then, now] = [inactivityCutoff(NOW - 20 * DAY, 60), inactivityCutoff(NOW, 60)];
+    const found: string[] = [];
+    let after: [string, string] | null = null;
+    for (;;) {
+      const page = await diff.crossedCutoff('snap-1', then, now, after, 50);
+      found.push(...page.map((r) => r.id));
+      if (page.length < 50) break;
+      after = [page[page.length - 1]!.activity_key, page[page.length - 1]!.id];
+    }
+    const expectedIds = rows.filter((r) => r.outdated === 0 && reclaimReason(r, then) === null && reclaimReason(r, now) !== null).map((r) => r.id);
+    expect(found.sort()).toEqual(expectedIds.sort());
+    expect(found.length).toBeGreaterThan(0);
   });
 
   it('reports the turning point up to which counts stay exact', async () => {

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { HubDatabase } from './database';
 import { HUB_DATABASE } from './database.token';
-import { reclaimableAt } from './seats.repository';
 
 /** A record of one snapshot, by id. */
 export interface SnapshotRecord {
@@ -17,11 +16,12 @@ export interface ChangedRecord {
   after: string;
 }
 
-/** A seat reclaimable in the newer snapshot that was not in the older one. */
+/** A seat that turned reclaimable between two syncs. */
 export interface TurnedSeat {
   id: string;
   data: string;
   never_used: number;
+  activity_key: string;
 }
 
 /**
@@ -72,15 +72,18 @@ export class SnapshotDiffRepository {
   }
 
   /**
-   * Seats (outdated ones left out) reclaimable in `after` at `cutoffNow` that in `before` were not
-   * reclaimable at `cutoffThen` (or did not exist): the same rules as SeatsRepository.
+   * Seats (outdated ones left out) of one snapshot that turn reclaimable between two cutoffs: last
+   * activity, or a never-used seat's assignment, at or after `cutoffThen` and before `cutoffNow`.
+   * In (activity_key, id) order after `after`, along the seats index, `limit` at a time.
    */
-  async turnedReclaimable(before: string, after: string, cutoffThen: string, cutoffNow: string, afterId: string, limit: number): Promise<TurnedSeat[]> {
-    const rows = await sql<TurnedSeat>`select x.id, x.data, x.never_used from seats x
-      where x.snapshot_id = ${after} and x.outdated = 0 and x.id > ${afterId}
-        and ${reclaimableAt(cutoffNow, 'x')}
-        and not exists (select 1 from seats y where y.snapshot_id = ${before} and y.id = x.id and y.outdated = 0 and ${reclaimableAt(cutoffThen, 'y')})
-      order by x.id limit ${limit}`.execute(this.db);
+  async crossedCutoff(snapshotId: string, cutoffThen: string, cutoffNow: string, after: [string, string] | null, limit: number): Promise<TurnedSeat[]> {
+    const position = after ? sql`and (activity_key, id) > (${after[0]}, ${after[1]})` : sql``;
+    const rows = await sql<TurnedSeat>`select id, data, never_used, activity_key from seats
+      where snapshot_id = ${snapshotId} and outdated = 0
+        and ((never_used = 0 and activity_key >= ${cutoffThen} and activity_key < ${cutoffNow})
+          or (activity_key = '' and never_used = 1 and assigned_at >= ${cutoffThen} and assigned_at < ${cutoffNow}))
+        ${position}
+      order by activity_key, id limit ${limit}`.execute(this.db);
     return rows.rows;
   }
 }

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { UnifiedUser } from '../connector-kit';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
-import { DEFAULT_INACTIVE_DAYS, inactivityCutoff } from '../seats/seat-rules';
+import { seatsOfUser } from '../seats/seat-derivation';
+import { DEFAULT_INACTIVE_DAYS, inactivityCutoff, ReclaimReason, reclaimReason } from '../seats/seat-rules';
 import type { Seat } from '../seats/seat.types';
 import { ChangeRow, ChangesRepository } from '../store/changes.repository';
 import { SnapshotDiffRepository } from '../store/snapshot-diff.repository';
@@ -61,42 +62,43 @@ export class ChangeRecorder {
       if (rows.length) await this.changes.insert(rows);
       written += rows.length;
     };
+    // A previous snapshot from before seats existed has none: every reclaimable seat would look new.
+    const seats = (await this.diff.hasDerivedRows(previous))
+      ? new TurnedSeats(inactivityCutoff(Date.parse(run.previous.finishedAt), DEFAULT_INACTIVE_DAYS), inactivityCutoff(Date.parse(run.finishedAt), DEFAULT_INACTIVE_DAYS))
+      : null;
 
-    await this.walk((after) => this.diff.missingFrom(run.snapshotId, previous, 'users', after, BATCH), (rows) =>
-      write('user.added', rows.map((r) => personOf(JSON.parse(r.data) as UnifiedUser))),
-    );
+    await this.walk((after) => this.diff.missingFrom(run.snapshotId, previous, 'users', after, BATCH), (rows) => {
+      const users = rows.map((r) => JSON.parse(r.data) as UnifiedUser);
+      for (const user of users) seats?.compare(null, user);
+      return write('user.added', users.map(personOf));
+    });
     await this.walk((after) => this.diff.missingFrom(previous, run.snapshotId, 'users', after, BATCH), (rows) =>
       write('user.removed', rows.map((r) => personOf(JSON.parse(r.data) as UnifiedUser))),
     );
     await this.walk((after) => this.diff.changed(previous, run.snapshotId, 'users', after, BATCH), (rows) => {
       const updated: ChangeData[] = [];
       for (const row of rows) {
+        const before = JSON.parse(row.before) as UnifiedUser;
         const after = JSON.parse(row.after) as UnifiedUser;
-        const changes = userChanges(JSON.parse(row.before) as UnifiedUser, after);
+        seats?.compare(before, after);
+        const changes = userChanges(before, after);
         if (changes.length) updated.push({ ...personOf(after), changes });
       }
       return write('user.updated', updated);
     });
-    // A previous snapshot from before seats existed has none: every reclaimable seat would look new.
-    if (!(await this.diff.hasDerivedRows(previous))) return written;
-    const days = DEFAULT_INACTIVE_DAYS;
-    const cutoffThen = inactivityCutoff(Date.parse(run.previous.finishedAt), days);
-    const cutoffNow = inactivityCutoff(Date.parse(run.finishedAt), days);
-    await this.walk((after) => this.diff.turnedReclaimable(previous, run.snapshotId, cutoffThen, cutoffNow, after, BATCH), (rows) =>
-      write(
-        'seat.reclaimable',
-        rows.map((row) => {
-          const seat = JSON.parse(row.data) as Omit<Seat, 'outdated'>;
-          return {
-            user_id: seat.user_id,
-            email: seat.email,
-            name: seat.name,
-            seat: { id: seat.id, product_code: seat.product_code, product_name: seat.product_name, reason: row.never_used ? 'never_used' : 'inactive', inactive_days: days },
-          };
-        }),
-      ),
-    );
-    return written;
+    if (!seats) return written;
+    await write('seat.reclaimable', seats.found);
+    // People whose record did not change: their seats are as they were, so one turns only when the
+    // moving cutoff passed its last activity (or, never used, its assignment) since the last sync.
+    let after: [string, string] | null = null;
+    for (;;) {
+      const rows = await this.diff.crossedCutoff(run.snapshotId, seats.cutoffThen, seats.cutoffNow, after, BATCH);
+      const turned = rows.map((row) => ({ row, seat: JSON.parse(row.data) as Omit<Seat, 'outdated'> })).filter(({ seat }) => !seats.seen.has(seat.user_id));
+      await write('seat.reclaimable', turned.map(({ row, seat }) => seatChange(seat, row.never_used ? 'never_used' : 'inactive')));
+      if (rows.length < BATCH) return written;
+      const last = rows[rows.length - 1]!;
+      after = [last.activity_key, last.id];
+    }
   }
 
   /** Drops what fell out of HUB_CHANGES_RETENTION for this account. */
@@ -115,6 +117,39 @@ export class ChangeRecorder {
       after = rows[rows.length - 1]!.id;
     }
   }
+}
+
+/**
+ * Seats of people whose record was added or changed, compared in memory (their rows are at hand
+ * from the user diff): a seat reclaimable now that was not at the previous sync's cutoff, or did not
+ * exist. Only those seats are kept, and the people seen, so the cutoff pass can skip them.
+ */
+class TurnedSeats {
+  readonly found: ChangeData[] = [];
+  readonly seen = new Set<string>();
+
+  constructor(
+    readonly cutoffThen: string,
+    readonly cutoffNow: string,
+  ) {}
+
+  compare(before: UnifiedUser | null, after: UnifiedUser): void {
+    this.seen.add(after.id);
+    const then = new Map(before ? seatsOfUser(before).map((seat) => [seat.id, reclaimReason(seat, this.cutoffThen)]) : []);
+    for (const seat of seatsOfUser(after)) {
+      const reason = reclaimReason(seat, this.cutoffNow);
+      if (reason !== null && !then.get(seat.id)) this.found.push(seatChange(seat, reason));
+    }
+  }
+}
+
+function seatChange(seat: Omit<Seat, 'outdated'>, reason: ReclaimReason): ChangeData {
+  return {
+    user_id: seat.user_id,
+    email: seat.email,
+    name: seat.name,
+    seat: { id: seat.id, product_code: seat.product_code, product_name: seat.product_name, reason, inactive_days: DEFAULT_INACTIVE_DAYS },
+  };
 }
 
 function personOf(user: UnifiedUser): ChangeData {
