@@ -2,29 +2,15 @@ import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import type { JbLicense } from '../src/connectors/jetbrains/jetbrains.types';
 import { buildDataset } from '../sandbox/jetbrains/dataset';
-import { PRODUCTS } from '../sandbox/jetbrains/products';
 import type { JetbrainsSimulator } from '../sandbox/jetbrains/server';
 import { connectSynced, useFixture, waitForLatestRun } from './support/fixture';
 import type { TestHub } from './support/fixture';
+import { daysAgo, personLicense } from './support/licenses';
 
 const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const ago = daysAgo;
 
-function license(id: string, code: string, email: string, name: string, over: Partial<JbLicense> = {}): JbLicense {
-  return {
-    licenseId: id,
-    product: PRODUCTS.find((p) => p.code === code)!,
-    team: { id: 1, name: 'Everyone' },
-    assignee: { type: 'USER', email, name },
-    subscription: { validUntilDate: '2030-01-01T00:00:00.000Z', subscriptionPackRef: null, isAutomaticallyRenewed: true, isOutdated: false },
-    lastSeen: { lastSeenDate: ago(1), lastAssignmentDate: ago(300), isOfflineCodeGenerated: false },
-    isTransferableBetweenTeams: true,
-    isTrial: false,
-    isSuspended: false,
-    isAvailableToAssign: false,
-    ...over,
-  };
-}
+const license = personLicense;
 
 const BEFORE: JbLicense[] = [
   license('CHGADA0001', 'II', 'ada@example.com', 'Ada Lovelace'),

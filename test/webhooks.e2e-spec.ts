@@ -1,35 +1,19 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JbLicense } from '../src/connectors/jetbrains/jetbrains.types';
 import { buildDataset } from '../sandbox/jetbrains/dataset';
-import { PRODUCTS } from '../sandbox/jetbrains/products';
 import { SIM_ADMIN_TOKEN } from '../sandbox/jetbrains/dataset';
 import { OutboxWriter } from '../src/webhooks/outbox-writer';
 import type { Env } from '../src/config/hub-config';
 import { connectSynced, eventually, Fixture, tempDataDir, useFixture, waitForLatestRun } from './support/fixture';
 import type { TestHub } from './support/fixture';
+import { daysAgo, personLicense } from './support/licenses';
 import { freshSchema, postgresEnabled } from './support/postgres';
 import { Received, verify, WebhookReceiver } from './support/webhook-receiver';
 
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const ago = daysAgo;
 
-function license(id: string, code: string, email: string, name: string, over: Partial<JbLicense> = {}): JbLicense {
-  return {
-    licenseId: id,
-    product: PRODUCTS.find((p) => p.code === code)!,
-    team: { id: 1, name: 'Everyone' },
-    assignee: { type: 'USER', email, name },
-    subscription: { validUntilDate: '2030-01-01T00:00:00.000Z', subscriptionPackRef: null, isAutomaticallyRenewed: true, isOutdated: false },
-    lastSeen: { lastSeenDate: ago(1), lastAssignmentDate: ago(300), isOfflineCodeGenerated: false },
-    isTransferableBetweenTeams: true,
-    isTrial: false,
-    isSuspended: false,
-    isAvailableToAssign: false,
-    ...over,
-  };
-}
+const license = personLicense;
 
 const BEFORE = [
   license('WHKADA0001', 'II', 'ada@example.com', 'Ada Lovelace'),
