@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { UnifiedLicensePlan } from '../connector-kit';
 import { planKey } from '../seats/seat-derivation';
 import { DEFAULT_INACTIVE_DAYS, inactivityCutoff } from '../seats/seat-rules';
-import { SeatFilter, SeatsRepository } from '../store/seats.repository';
+import { SeatCounts, SeatFilter, SeatsRepository } from '../store/seats.repository';
 import type { DirectoryRecord } from '../store/directory.repository';
-import { SeatCountsCache } from './seat-counts-cache';
+import { CutoffCache } from './cutoff-cache';
 
 export interface PlanUtilization {
   inactive_days: number;
@@ -20,7 +20,7 @@ export interface PlanUtilization {
  */
 @Injectable()
 export class PlanUtilizationService {
-  private readonly counts = new SeatCountsCache();
+  private readonly counts = new CutoffCache<SeatCounts[]>();
 
   constructor(private readonly seats: SeatsRepository) {}
 
@@ -29,7 +29,7 @@ export class PlanUtilizationService {
     const inactiveDays = options.inactiveDays ?? DEFAULT_INACTIVE_DAYS;
     const filter: SeatFilter = { cutoff: inactivityCutoff(now, inactiveDays), includeOutdated: options.includeOutdated };
     const key = `${snapshot}|${filter.includeOutdated}|plans|${inactiveDays}`;
-    let counts = this.counts.get(key, filter.cutoff);
+    let counts = this.counts.get(key, filter.cutoff)?.value;
     if (!counts) {
       counts = await this.seats.counts(snapshot, filter, 'plan_key');
       this.counts.set(key, counts, filter.cutoff, await this.seats.nextTurningPoint(snapshot, filter));
