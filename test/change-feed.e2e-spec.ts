@@ -114,6 +114,36 @@ describe('change feed', () => {
     expect(bad.body.message).toContain('since must be an ISO 8601 date-time');
   });
 
+  it('misses and repeats nothing when a client polls while syncs run', async () => {
+    const walked: number[] = [];
+    let cursor = (await feed('&limit=2').expect(200)).body.next_cursor as string;
+    const poll = async () => {
+      const page = (await feed(`&next_cursor=${encodeURIComponent(cursor)}`).expect(200)).body;
+      walked.push(...page.result.map((c: { id: number }) => c.id));
+      cursor = page.next_cursor;
+    };
+    const start = (await feed().expect(200)).body.result.length;
+    // Two more syncs, each slow enough to be polled in the middle, the data flipping between them.
+    sim.faults.update({ latencyMs: 150 });
+    for (const licenses of [BEFORE, AFTER]) {
+      sim.api.dataset = { ...sim.api.dataset, licenses };
+      sim.api.clearCache();
+      await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+      for (let i = 0; i < 5; i++) {
+        await poll();
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      await waitForLatestRun(hub, id);
+    }
+    sim.faults.update({ latencyMs: 0 });
+    for (let i = 0; i < 10; i++) await poll();
+    const all = (await feed('&limit=200').expect(200)).body.result.map((c: { id: number }) => c.id);
+    // The walk began after the first 2; it saw every later change once, in order.
+    expect(walked).toEqual(all.slice(2));
+    expect(all.length).toBeGreaterThan(start);
+    expect(new Set(walked).size).toBe(walked.length);
+  });
+
   it('records nothing for a failed sync', async () => {
     const before = (await feed().expect(200)).body;
     sim.api.dataset = { ...sim.api.dataset, licenses: BEFORE };
