@@ -169,3 +169,30 @@ describe('change feed', () => {
     await feed(`&next_cursor=${encodeURIComponent(all.next_cursor)}`).expect(200);
   });
 });
+
+describe('change feed with the account\'s own inactivity window', () => {
+  const fx = useFixture();
+
+  it('records seat.reclaimable by the account\'s inactive_days', async () => {
+    const dataset = buildDataset('tiny');
+    dataset.licenses = BEFORE;
+    const { sim, hub } = await fx.jetbrains({ dataset });
+    const { id } = await connectSynced(hub);
+    const patched = await hub.patch(`/integrated-accounts/${id}`, { inactive_days: 120 }).expect(200);
+    expect(patched.body.inactive_days).toBe(120);
+    await hub.patch(`/integrated-accounts/${id}`, { inactive_days: 0 }).expect(400);
+    // Bob's WS seat last seen 100 days ago: reclaimable by 60 days, not by 120; Cyd's 150 days ago: by both.
+    const seen = (days: number) => ({ lastSeen: { lastSeenDate: daysAgo(days), lastAssignmentDate: daysAgo(300), isOfflineCodeGenerated: false } });
+    sim.api.dataset = {
+      ...sim.api.dataset,
+      licenses: BEFORE.map((l) => (l.licenseId === 'CHGBOB0001' ? { ...l, ...seen(100) } : l.licenseId === 'CHGCYD0001' ? { ...l, ...seen(150) } : l)),
+    };
+    sim.api.clearCache();
+    await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
+    await waitForLatestRun(hub, id);
+    const changes = (await hub.get(`/unified/user-directory/changes?integrated_account_id=${id}`).expect(200)).body.result;
+    expect(changes.filter((c: { type: string }) => c.type === 'seat.reclaimable').map((c: { seat: unknown }) => c.seat)).toEqual([
+      { id: 'CHGCYD0001', product_code: 'PC', product_name: 'PyCharm Professional', reason: 'inactive', inactive_days: 120 },
+    ]);
+  });
+});

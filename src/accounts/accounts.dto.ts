@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS } from '../seats/seat-rules';
 import { TENANT_ID_PATTERN, TENANT_ID_RULE } from '../auth/principal';
 import { PageQuery } from '../common/list-query.dto';
 
@@ -68,6 +69,17 @@ export class UpdateAccountDto {
   @IsOptional()
   @IsObject()
   credentials?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_INACTIVE_DAYS,
+    description: `The inactivity window of the account's change feed: a seat.reclaimable change is recorded when a seat turns reclaimable by it (default ${DEFAULT_INACTIVE_DAYS})`,
+  })
+  @IsOptional()
+  @IsInt({ message: `inactive_days must be a whole number of days between 1 and ${MAX_INACTIVE_DAYS}` })
+  @Min(1, { message: `inactive_days must be a whole number of days between 1 and ${MAX_INACTIVE_DAYS}` })
+  @Max(MAX_INACTIVE_DAYS, { message: `inactive_days must be a whole number of days between 1 and ${MAX_INACTIVE_DAYS}` })
+  inactive_days?: number;
 }
 
 export class AccountAccessView {
@@ -93,6 +105,7 @@ export class AccountView {
   @ApiProperty({ nullable: true, type: String, enum: ['succeeded', 'failed', null] }) last_sync_status: string | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
+  @ApiProperty({ description: 'The inactivity window of its change feed (seat.reclaimable), in days' }) inactive_days: number;
 }
 
 export class AccountPage {

@@ -11,6 +11,7 @@ import type { ManifestEntry } from '../integrations/manifest';
 import { ConnectorRegistry, RegisteredConnector } from '../integrations/connector.registry';
 import { AccountRow, AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
+import { DEFAULT_INACTIVE_DAYS } from '../seats/seat-rules';
 import {
   ACCOUNT_CREATED,
   ACCOUNT_CREDENTIALS_CHANGED,
@@ -99,6 +100,7 @@ export class AccountsService {
     const row = await this.get(id, viewer);
     const changes: Partial<AccountRow> = { updated_at: new Date().toISOString() };
     if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.inactive_days !== undefined) changes.inactive_days = dto.inactive_days;
     if (dto.credentials !== undefined) {
       const connector = this.registry.get(row.integration);
       const submitted = validateCredentials(connector.entry, dto.credentials);
@@ -284,6 +286,7 @@ export function toAccountView(row: AccountRow): AccountView {
     last_sync_status: row.last_sync_status,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    inactive_days: row.inactive_days ?? DEFAULT_INACTIVE_DAYS,
   };
 }
 

@@ -178,6 +178,8 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('changes_pk', ['account_id', 'seq'])
         .execute();
       await db.schema.createIndex('changes_by_time').on('changes').columns(['account_id', 'occurred_at']).execute();
+      // The inactivity window seat.reclaimable changes are recorded by; null: the default (60 days).
+      await db.schema.alterTable('accounts').addColumn('inactive_days', 'integer').execute();
     },
   },
   '0008_run_leases': {

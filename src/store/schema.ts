@@ -16,6 +16,8 @@ export interface AccountsTable {
   updated_at: string;
   /** JSON of SeatPrices ({ currency, prices }), or null when none were set. */
   seat_prices?: string | null;
+  /** The inactivity window of the account's change feed (seat.reclaimable); null: the default, 60. */
+  inactive_days?: number | null;
   /** The tenant the account belongs to (chosen at connect); null: untenanted, seen by untenanted keys only. */
   tenant_id?: string | null;
 }

@@ -28,6 +28,8 @@ interface Run {
   snapshotId: string;
   /** When this run finishes: the changes' occurred_at. */
   finishedAt: string;
+  /** The account's inactivity window for seat.reclaimable (its setting, or the default). */
+  inactiveDays?: number;
 }
 
 /**
@@ -63,8 +65,9 @@ export class ChangeRecorder {
       written += rows.length;
     };
     // A previous snapshot from before seats existed has none: every reclaimable seat would look new.
+    const days = run.inactiveDays ?? DEFAULT_INACTIVE_DAYS;
     const seats = (await this.diff.hasDerivedRows(previous))
-      ? new TurnedSeats(inactivityCutoff(Date.parse(run.previous.finishedAt), DEFAULT_INACTIVE_DAYS), inactivityCutoff(Date.parse(run.finishedAt), DEFAULT_INACTIVE_DAYS))
+      ? new TurnedSeats(inactivityCutoff(Date.parse(run.previous.finishedAt), days), inactivityCutoff(Date.parse(run.finishedAt), days), days)
       : null;
 
     await this.walk((after) => this.diff.missingFrom(run.snapshotId, previous, 'users', after, BATCH), (rows) => {
@@ -94,7 +97,7 @@ export class ChangeRecorder {
     for (;;) {
       const rows = await this.diff.crossedCutoff(run.snapshotId, seats.cutoffThen, seats.cutoffNow, after, BATCH);
       const turned = rows.map((row) => ({ row, seat: JSON.parse(row.data) as Omit<Seat, 'outdated'> })).filter(({ seat }) => !seats.seen.has(seat.user_id));
-      await write('seat.reclaimable', turned.map(({ row, seat }) => seatChange(seat, row.never_used ? 'never_used' : 'inactive')));
+      await write('seat.reclaimable', turned.map(({ row, seat }) => seatChange(seat, row.never_used ? 'never_used' : 'inactive', days)));
       if (rows.length < BATCH) return written;
       const last = rows[rows.length - 1]!;
       after = [last.activity_key, last.id];
@@ -131,6 +134,7 @@ class TurnedSeats {
   constructor(
     readonly cutoffThen: string,
     readonly cutoffNow: string,
+    readonly inactiveDays: number,
   ) {}
 
   compare(before: UnifiedUser | null, after: UnifiedUser): void {
@@ -138,17 +142,17 @@ class TurnedSeats {
     const then = new Map(before ? seatsOfUser(before).map((seat) => [seat.id, reclaimReason(seat, this.cutoffThen)]) : []);
     for (const seat of seatsOfUser(after)) {
       const reason = reclaimReason(seat, this.cutoffNow);
-      if (reason !== null && !then.get(seat.id)) this.found.push(seatChange(seat, reason));
+      if (reason !== null && !then.get(seat.id)) this.found.push(seatChange(seat, reason, this.inactiveDays));
     }
   }
 }
 
-function seatChange(seat: Omit<Seat, 'outdated'>, reason: ReclaimReason): ChangeData {
+function seatChange(seat: Omit<Seat, 'outdated'>, reason: ReclaimReason, inactiveDays: number): ChangeData {
   return {
     user_id: seat.user_id,
     email: seat.email,
     name: seat.name,
-    seat: { id: seat.id, product_code: seat.product_code, product_name: seat.product_name, reason, inactive_days: DEFAULT_INACTIVE_DAYS },
+    seat: { id: seat.id, product_code: seat.product_code, product_name: seat.product_name, reason, inactive_days: inactiveDays },
   };
 }
 

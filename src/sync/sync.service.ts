@@ -259,7 +259,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       const finishedAt = new Date().toISOString();
       // What changed since the previous snapshot, written aside: served once the switch below commits.
       const previousRun = previous && row.last_synced_at ? { snapshotId: previous, finishedAt: row.last_synced_at } : null;
-      stats.changes = await this.changeFeed.record({ accountId: row.id, runId: run.id, previous: previousRun, snapshotId: run.id, finishedAt });
+      stats.changes = await this.changeFeed.record({ accountId: row.id, runId: run.id, previous: previousRun, snapshotId: run.id, finishedAt, inactiveDays: row.inactive_days ?? undefined });
       Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
       // Listeners (webhooks' outbox) write beside the change rows; served, like them, once the switch commits.
       await this.events.emitAsync(SYNC_RECORDED, { accountId: row.id, runId: run.id, finishedAt, stats } satisfies SyncRecordedEvent);

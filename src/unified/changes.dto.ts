@@ -6,7 +6,7 @@ import { AccountScopedQuery } from './unified.dto';
 export const FEED_RULES =
   'What each sync found changed since the previous one, oldest first: user.added, user.removed, user.updated (status, ' +
   'name, email, licenses and groups; a change of last activity alone is not a change) and seat.reclaimable (a seat that ' +
-  'became reclaimable at that sync, by the rules of /reclaimable-seats with inactive_days 60). The first sync of an ' +
+  'became reclaimable at that sync, by the rules of /reclaimable-seats with the account\'s inactive_days, 60 unless set by PATCH). The first sync of an ' +
   'account is the baseline and records nothing: list users once, then follow the feed. The feed never ends: next_cursor ' +
   'is always returned (after the last change, or where you started when there is nothing new), so poll with it. `since` ' +
   'starts at the first change at or after that time; with neither, the feed starts at its oldest retained change. A ' +
