@@ -49,18 +49,26 @@ describe('readiness', () => {
     fx.onClose(redis.drop);
     const relay = await redisRelay();
     fx.onClose(() => relay.close());
-    const hub = await fx.hub({ HUB_REDIS_URL: `redis://127.0.0.1:${relay.port}`, HUB_REDIS_PREFIX: redis.prefix });
-    expect((await hub.raw().get('/health/ready').expect(200)).body.info).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
+    // A hub process of its own: its BullMQ worker, cut off from Redis, must not share the test's event loop.
+    const hub = await fx.spawnHub({ HUB_REDIS_URL: `redis://127.0.0.1:${relay.port}`, HUB_REDIS_PREFIX: redis.prefix });
+    try {
+      const up = await hub.call('/health/ready');
+      expect(up.status).toBe(200);
+      expect(((await up.json()) as { info: unknown }).info).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
 
-    await relay.cut();
-    const down = await hub.raw().get('/health/ready').expect(503);
-    expect(down.body).toMatchObject({
-      statusCode: 503,
-      message: 'Not ready: redis did not answer',
-      details: { code: 'NOT_READY', checks: { database: { status: 'up' }, redis: { status: 'down' } } },
-    });
+      await relay.cut();
+      const down = await hub.call('/health/ready');
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({
+        statusCode: 503,
+        message: 'Not ready: redis did not answer',
+        details: { code: 'NOT_READY', checks: { database: { status: 'up' }, redis: { status: 'down' } } },
+      });
 
-    await relay.restore();
-    await hub.raw().get('/health/ready').expect(200);
+      await relay.restore();
+      expect((await hub.call('/health/ready')).status).toBe(200);
+    } finally {
+      await hub.kill('SIGKILL');
+    }
   }, 30_000);
 });
