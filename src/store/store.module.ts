@@ -24,37 +24,29 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** What the store offers the modules above it: one list, provided and exported alike. */
+const REPOSITORIES = [
+  AccountsRepository,
+  SyncRunsRepository,
+  DirectoryRepository,
+  SeatsRepository,
+  PeopleRepository,
+  ApiKeysRepository,
+  ChangesRepository,
+  SnapshotDiffRepository,
+  AuditEventsRepository,
+  DatabasePing,
+  WebhookEndpointsRepository,
+  WebhookOutboxRepository,
+];
+
 /** The database (SQLite or PostgreSQL, migrated at open) and the repositories over it. */
 @Module({
   providers: [
     { provide: HUB_DATABASE, useFactory: (c: HubConfig) => openDatabase(c.database), inject: [HUB_CONFIG] },
     DatabaseLifecycle,
-    AccountsRepository,
-    SyncRunsRepository,
-    DirectoryRepository,
-    SeatsRepository,
-    PeopleRepository,
-    ApiKeysRepository,
-    ChangesRepository,
-    SnapshotDiffRepository,
-    AuditEventsRepository,
-    DatabasePing,
-    WebhookEndpointsRepository,
-    WebhookOutboxRepository,
+    ...REPOSITORIES,
   ],
-  exports: [
-    AccountsRepository,
-    SyncRunsRepository,
-    DirectoryRepository,
-    SeatsRepository,
-    PeopleRepository,
-    ApiKeysRepository,
-    ChangesRepository,
-    SnapshotDiffRepository,
-    AuditEventsRepository,
-    DatabasePing,
-    WebhookEndpointsRepository,
-    WebhookOutboxRepository,
-  ],
+  exports: REPOSITORIES,
 })
 export class StoreModule {}
