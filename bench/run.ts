@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
 import { downloadAllPages } from './lib/floor';
 import { agent, json, load, LoadResult } from './lib/http';
-import { Child, memoryOf, peakRssDuring, startChild } from './lib/processes';
+import { Child, cpuOf, memoryOf, peakRssDuring, startChild } from './lib/processes';
 
 /**
  * `npm run bench`: sync, unified reads and proxy, each measured beside its physical floor in the
@@ -115,6 +115,9 @@ interface SyncRun {
   sequential_over_hub: number;
   hub_idle_rss_mb: number;
   hub_peak_rss_mb: number;
+  /** CPU the hub used for the sync: every thread, and the main thread alone (steadier than wall time on a loaded machine). */
+  hub_cpu_ms: number;
+  hub_main_thread_cpu_ms: number;
   hub_timings: unknown;
 }
 
@@ -130,7 +133,9 @@ async function benchSync(results: Record<string, unknown>): Promise<{ hub: { chi
       const sequential = await downloadAllPages(sim.baseUrl, JB_HEADERS, 1);
       const hub = await startHub(sim.baseUrl);
       const idleMb = memoryOf(hub.child.process.pid!).rssMb;
+      const cpuBefore = cpuOf(hub.child.process.pid!);
       const synced = await connectAndSync(hub.url);
+      const cpuAfter = cpuOf(hub.child.process.pid!);
       const peakMb = memoryOf(hub.child.process.pid!).peakMb;
       const measured: SyncRun = {
         licenses: floor.licenses,
@@ -143,6 +148,8 @@ async function benchSync(results: Record<string, unknown>): Promise<{ hub: { chi
         sequential_over_hub: sequential.ms / synced.syncMs,
         hub_idle_rss_mb: Math.round(idleMb),
         hub_peak_rss_mb: Math.round(peakMb),
+        hub_cpu_ms: Math.round(cpuAfter.processMs - cpuBefore.processMs),
+        hub_main_thread_cpu_ms: Math.round(cpuAfter.mainThreadMs - cpuBefore.mainThreadMs),
         hub_timings: synced.timings,
       };
       bySize[size]!.push(measured);
@@ -159,6 +166,10 @@ async function benchSync(results: Record<string, unknown>): Promise<{ hub: { chi
   const peak = of('100k', (r) => r.hub_peak_rss_mb);
   record('sync 100k: hub / floor', `${show(ratio, 2, 'x')}; hub ${show(of('100k', (r) => r.hub_ms))} ms, floor ${show(of('100k', (r) => r.floor_ms))} ms`, '<= 1.3x', ratio.median <= 1.3);
   record('sync 100k: sequential / hub', `${show(faster, 1, 'x')} faster (sequential ${show(of('100k', (r) => r.sequential_ms))} ms)`, '>= 5x', faster.median >= 5);
+  record(
+    'sync 100k: hub CPU',
+    `${show(of('100k', (r) => r.hub_cpu_ms))} ms in all threads, ${show(of('100k', (r) => r.hub_main_thread_cpu_ms))} ms on the main thread`,
+  );
   record('sync 100k: hub peak RSS', `${show(peak, 0, ' MB')} (idle ${show(of('100k', (r) => r.hub_idle_rss_mb))} MB; ${large.users} users)`, '< 400 MB', peak.median < 400);
   const growth: Record<string, unknown> = {};
   for (let i = 1; i < SYNC_SIZES.length; i++) {
@@ -189,6 +200,8 @@ async function benchSync(results: Record<string, unknown>): Promise<{ hub: { chi
           hub_over_floor: of(size, (r) => r.hub_over_floor),
           sequential_over_hub: of(size, (r) => r.sequential_over_hub),
           hub_peak_rss_mb: of(size, (r) => r.hub_peak_rss_mb),
+          hub_cpu_ms: of(size, (r) => r.hub_cpu_ms),
+          hub_main_thread_cpu_ms: of(size, (r) => r.hub_main_thread_cpu_ms),
         },
       ]),
     ),

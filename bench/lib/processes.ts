@@ -74,3 +74,19 @@ export async function peakRssDuring<T>(pid: number, work: () => Promise<T>, ever
     clearInterval(timer);
   }
 }
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time a process has used, in ms: all its threads, and its main thread alone (the JavaScript
+ * event loop, where the hub's database writes run). Unlike wall time, hardly moved by other load.
+ */
+export function cpuOf(pid: number): { processMs: number; mainThreadMs: number } {
+  const ticks = (path: string) => {
+    // Fields after the command name, which is in brackets and may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  };
+  return { processMs: ticks(`/proc/${pid}/stat`), mainThreadMs: ticks(`/proc/${pid}/task/${pid}/stat`) };
+}

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { DerivedRows } from './derived-rows';
 import type { RemotePart, SerializedRecord, SnapshotKind } from './snapshot-records';
 import type { DirectoryResource, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from './unified.types';
 
@@ -69,7 +70,12 @@ export interface ConnectorPage<T> {
  * tombstones for the ones the variant drops (see `overlayRecords`).
  */
 export type SnapshotChunk = RecordsChunk | PartsChunk;
-export type RecordsChunk = { kind: SnapshotKind; records: SerializedRecord[] };
+/**
+ * Records of one list. For user lists, `derived` may carry the seat and people rows of these very
+ * records (deriveRows() of the kit), made where the records were made: the hub then does not parse
+ * the records again to derive them.
+ */
+export type RecordsChunk = { kind: SnapshotKind; records: SerializedRecord[]; derived?: DerivedRows };
 export type PartsChunk = { kind: DirectoryResource; parts: RemotePart[] };
 
 /** Where a connector's readSnapshot puts what it read; resolves once stored. */

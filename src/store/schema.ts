@@ -68,7 +68,7 @@ export interface RemotePartsTable {
   data: string;
 }
 
-/** Seats of one snapshot, derived from its users (see src/seats/seat-derivation.ts). */
+/** Seats of one snapshot, derived from its users (see src/connector-kit/derived-rows.ts). */
 export interface SeatsTable {
   snapshot_id: string;
   id: string;
@@ -89,7 +89,7 @@ export interface SeatsTable {
   data: string;
 }
 
-/** People of one snapshot by lowercased email (see src/seats/person-derivation.ts). */
+/** People of one snapshot by lowercased email (see src/connector-kit/derived-rows.ts). */
 export interface PeopleTable {
   snapshot_id: string;
   email: string;

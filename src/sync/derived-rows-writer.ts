@@ -1,10 +1,7 @@
-import type { SerializedRecord, UnifiedUser } from '../connector-kit';
-import { TOMBSTONE } from '../connector-kit/snapshot-records';
-import { personOfUser } from '../seats/person-derivation';
-import { seatPlanKey, seatsOfUser } from '../seats/seat-derivation';
+import type { DerivedRows, DerivedSeatRow, SerializedRecord, UnifiedUser } from '../connector-kit';
+import { deriveRows, deriveRowsOfRecords } from '../connector-kit';
 import { isNeverUsed } from '../seats/seat-rules';
-import type { Seat } from '../seats/seat.types';
-import type { PeopleRepository, PersonRow } from '../store/people.repository';
+import type { PeopleRepository } from '../store/people.repository';
 import type { SeatRow, SeatsRepository } from '../store/seats.repository';
 
 /** Seats held back before they are written (about 1 KB each as rows). */
@@ -14,8 +11,9 @@ const bySeatKey = (a: SeatRow, b: SeatRow) => (a.activity_key < b.activity_key ?
 
 /**
  * Writes what the hub derives from a snapshot's users, as they are written and whichever way the
- * connector hands them over (objects from its list methods, or records it serialised itself): the
- * seats they hold, and the people index by email. A seat id seen twice in one snapshot is written once.
+ * connector hands them over (objects from its list methods, records it serialised itself, or
+ * records with the rows it derived beside them): the seats they hold, and the people index by
+ * email. A seat id seen twice in one snapshot is written once.
  */
 export class DerivedRowsWriter {
   private readonly seatIds = new Set<string>();
@@ -28,24 +26,14 @@ export class DerivedRowsWriter {
     private readonly snapshotId: string,
   ) {}
 
-  /** Users of the default view. */
-  async writeUsers(users: UnifiedUser[]): Promise<void> {
-    const seatRows: SeatRow[] = [];
-    const personRows: PersonRow[] = [];
-    for (const user of users) {
-      for (const seat of seatsOfUser(user)) this.addSeat(seat, seatRows);
-      const person = personOfUser(user);
-      if (person) personRows.push({ email: person.email, user_id: user.id, data: JSON.stringify(person.entry) });
-    }
-    await this.addSeats(seatRows);
-    if (personRows.length) await this.people.write(this.snapshotId, personRows);
+  /** Users of the default view (`withOutdated`: of the outdated-inclusive view, whose lapsed seats are new). */
+  writeUsers(users: UnifiedUser[], withOutdated = false): Promise<void> {
+    return this.writeRows(deriveRows(users, withOutdated));
   }
 
-  /** Users of the outdated-inclusive view: only the seats of their lapsed licenses are new. */
-  async writeUsersWithOutdated(users: UnifiedUser[]): Promise<void> {
-    const seatRows: SeatRow[] = [];
-    for (const user of users) for (const seat of seatsOfUser(user, true)) this.addSeat(seat, seatRows);
-    await this.addSeats(seatRows);
+  /** Records of users; `derived` when the connector derived their rows already (RecordsChunk.derived). */
+  writeRecords(records: SerializedRecord[], withOutdated = false, derived?: DerivedRows): Promise<void> {
+    return this.writeRows(derived ?? deriveRowsOfRecords(records, withOutdated));
   }
 
   /** Writes the seats still held back; call once every user was written. */
@@ -53,14 +41,36 @@ export class DerivedRowsWriter {
     await this.flushSeats();
   }
 
+  private async writeRows({ seats, people }: DerivedRows): Promise<void> {
+    for (const seat of seats) this.addSeat(seat);
+    if (this.pendingSeats.length >= SEAT_BATCH) await this.flushSeats();
+    if (people.length) await this.people.write(this.snapshotId, people);
+  }
+
   /**
    * Seats are keyed by (activity, id), which users in id order visit at random: each transaction
    * of seats rewrites most pages of that index. Held back and written SEAT_BATCH at a time, sorted
    * by key, there are fewer transactions, and each one's inserts walk the index in order.
    */
-  private async addSeats(rows: SeatRow[]): Promise<void> {
-    for (const row of rows) this.pendingSeats.push(row);
-    if (this.pendingSeats.length >= SEAT_BATCH) await this.flushSeats();
+  private addSeat(seat: DerivedSeatRow): void {
+    if (this.seatIds.has(seat.id)) return;
+    this.seatIds.add(seat.id);
+    const neverUsed = isNeverUsed(seat);
+    // Spelled out rather than spread: rows that came from a worker thread (structured clone) are
+    // slow to copy by spread, and every row then has one shape for the sort and the INSERT.
+    this.pendingSeats.push({
+      id: seat.id,
+      product_code: seat.product_code,
+      product_name: seat.product_name,
+      group_id: seat.group_id,
+      plan_key: seat.plan_key,
+      outdated: seat.outdated ? 1 : 0,
+      never_used: neverUsed ? 1 : 0,
+      activity_key: neverUsed ? '' : seat.last_active_at!,
+      assigned_at: seat.assigned_at,
+      last_active_at: seat.last_active_at,
+      data: seat.data,
+    });
   }
 
   private async flushSeats(): Promise<void> {
@@ -68,31 +78,5 @@ export class DerivedRowsWriter {
     const rows = this.pendingSeats.sort(bySeatKey);
     this.pendingSeats = [];
     await this.seats.write(this.snapshotId, rows);
-  }
-
-  async writeRecords(records: SerializedRecord[], withOutdated = false): Promise<void> {
-    const users: UnifiedUser[] = [];
-    for (const record of records) if (record.data !== TOMBSTONE) users.push(JSON.parse(record.data) as UnifiedUser);
-    await (withOutdated ? this.writeUsersWithOutdated(users) : this.writeUsers(users));
-  }
-
-  private addSeat(seat: Seat, rows: SeatRow[]): void {
-    if (this.seatIds.has(seat.id)) return;
-    this.seatIds.add(seat.id);
-    const neverUsed = isNeverUsed(seat);
-    const { outdated, ...served } = seat;
-    rows.push({
-      id: seat.id,
-      product_code: seat.product_code,
-      product_name: seat.product_name,
-      group_id: seat.group?.id ?? null,
-      plan_key: seatPlanKey(seat),
-      outdated: outdated ? 1 : 0,
-      never_used: neverUsed ? 1 : 0,
-      activity_key: neverUsed ? '' : seat.last_active_at!,
-      assigned_at: seat.assigned_at,
-      last_active_at: seat.last_active_at,
-      data: JSON.stringify(served),
-    });
   }
 }

@@ -50,7 +50,8 @@ export class SnapshotWriter {
   async writeChunk(chunk: SnapshotChunk): Promise<void> {
     if ('parts' in chunk) return this.directory.writeParts(this.snapshotId, chunk.kind, chunk.parts);
     await this.directory.write(this.snapshotId, chunk.kind, chunk.records);
-    if (chunk.kind === 'users') await this.derived.writeRecords(chunk.records);
-    else if (chunk.kind === 'users:with-outdated') await this.derived.writeRecords(chunk.records, true);
+    if (chunk.kind === 'users' || chunk.kind === 'users:with-outdated') {
+      await this.derived.writeRecords(chunk.records, chunk.kind === 'users:with-outdated', chunk.derived);
+    }
   }
 }

@@ -4,7 +4,7 @@ import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Page, pageLimit } from '../common/list-query.dto';
 import { latestDate } from '../connector-kit';
-import type { PersonInAccount } from '../seats/person-derivation';
+import type { PersonInAccount } from '../connector-kit';
 import { PeopleRepository, PersonEntry } from '../store/people.repository';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UnifiedLicensePlan } from '../connector-kit';
-import { planKey } from '../seats/seat-derivation';
+import { planKey } from '../connector-kit';
 import { DEFAULT_INACTIVE_DAYS, inactivityCutoff } from '../seats/seat-rules';
 import { SeatCounts, SeatFilter, SeatsRepository } from '../store/seats.repository';
 import type { DirectoryRecord } from '../store/directory.repository';

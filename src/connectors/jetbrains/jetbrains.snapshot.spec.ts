@@ -1,5 +1,5 @@
 import { buildDataset } from '../../../sandbox/jetbrains/dataset';
-import { SerializedRecord, overlayRecords, serializeRecord } from '../../connector-kit';
+import { SerializedRecord, deriveRows, overlayRecords, serializeRecord } from '../../connector-kit';
 import { LicenseAccumulator } from './jetbrains.mapper';
 import { SNAPSHOT_CHUNK, snapshotChunks } from './jetbrains.snapshot';
 
@@ -33,6 +33,25 @@ describe('snapshotChunks', () => {
     // The dataset exercises every part: people with outdated licenses, and more users than one chunk.
     expect(actual.get('users:with-outdated')!.length).toBeGreaterThan(0);
     expect(actual.get('users')!.length).toBeGreaterThan(SNAPSHOT_CHUNK / 4);
+  });
+
+  it('hands over the seat and people rows of its user records, as the hub derives them from the user lists', () => {
+    const users = accumulator.userViews();
+    const derived = { users: { seats: [] as unknown[], people: [] as unknown[] }, 'users:with-outdated': { seats: [] as unknown[], people: [] as unknown[] } };
+    for (const chunk of snapshotChunks(accumulator, teams)) {
+      if (chunk.kind !== 'users' && chunk.kind !== 'users:with-outdated') {
+        expect(chunk.derived).toBeUndefined();
+        continue;
+      }
+      derived[chunk.kind].seats.push(...chunk.derived!.seats);
+      derived[chunk.kind].people.push(...chunk.derived!.people);
+    }
+    const withOutdatedOnly = users.withOutdated.filter((u) => !users.current.some((c) => c === u));
+    expect(derived.users).toEqual(deriveRows(users.current));
+    expect(derived['users:with-outdated']).toEqual(deriveRows(withOutdatedOnly, true));
+    expect(derived.users.seats.length).toBeGreaterThan(users.current.length);
+    expect(derived['users:with-outdated'].seats.length).toBeGreaterThan(0);
+    expect(derived['users:with-outdated'].people).toEqual([]);
   });
 
   it('writes users in id order, each record valid JSON with its raw licenses', () => {

@@ -1,4 +1,4 @@
-import { SerializedRecord, SnapshotKind, overlayRecords, serializeRecord } from '../../connector-kit';
+import { SerializedRecord, SnapshotKind, deriveRowsOfRecords, overlayRecords, serializeRecord } from '../../connector-kit';
 import type { RecordsChunk } from '../../connector-kit';
 import type { LicenseAccumulator } from './jetbrains.mapper';
 import type { JbTeam } from './jetbrains.types';
@@ -19,16 +19,24 @@ export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam
     if (current) users.push(current);
     if (withOutdated) differing.push(withOutdated);
     if (users.length === SNAPSHOT_CHUNK) {
-      yield { kind: 'users', records: users };
+      yield usersChunk(users);
       users = [];
     }
   }
-  if (users.length > 0) yield { kind: 'users', records: users };
-  yield* chunked('users:with-outdated', differing);
+  if (users.length > 0) yield usersChunk(users);
+  for (const chunk of chunked('users:with-outdated', differing)) yield { ...chunk, derived: deriveRowsOfRecords(chunk.records, true) };
   yield* chunked('groups', licenses.groups(tokenTeams).map(serializeRecord));
   const plans = licenses.licensePlans();
   yield* chunked('licenses', plans.map(serializeRecord));
   yield* chunked('licenses:with-outdated', overlayRecords(plans, licenses.licensePlans({ includeOutdated: true })));
+}
+
+/**
+ * Users with their seat and people rows, derived here (in the worker thread) rather than by the
+ * hub's main thread, which would have to parse every record again while it writes.
+ */
+function usersChunk(records: SerializedRecord[]): RecordsChunk {
+  return { kind: 'users', records, derived: deriveRowsOfRecords(records) };
 }
 
 function* chunked(kind: SnapshotKind, records: SerializedRecord[]): Generator<RecordsChunk> {

@@ -1,5 +1,5 @@
-import type { UnifiedUser, UnifiedUserLicense } from '../connector-kit';
-import { seatPlanKey, seatsOfUser } from './seat-derivation';
+import type { UnifiedUser, UnifiedUserLicense } from './unified.types';
+import { seatPlanKey, seatsOfUser } from './derived-rows';
 
 const license = (over: Partial<UnifiedUserLicense>): UnifiedUserLicense => ({
   id: 'N9IX2NWHK5',
