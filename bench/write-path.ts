@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDataset, DatasetOrder } from '../sandbox/jetbrains/dataset';
 import type { JbLicense } from '../src/connectors/jetbrains/jetbrains.types';
-import { LicenseAccumulator } from '../src/connectors/jetbrains/jetbrains.mapper';
+import { HandedOut, LicenseAccumulator } from '../src/connectors/jetbrains/jetbrains.mapper';
 import { snapshotChunks } from '../src/connectors/jetbrains/jetbrains.snapshot';
-import type { RemotePart } from '../src/connector-kit';
 import { openDatabase } from '../src/store/database';
 import { DirectoryRepository } from '../src/store/directory.repository';
 import { PeopleRepository } from '../src/store/people.repository';
@@ -30,10 +29,10 @@ async function main(): Promise<void> {
   const runs: Record<string, number>[] = [];
   for (let run = 0; run < Number(runsText); run++) {
     const accumulator = new LicenseAccumulator();
-    const partsPerPage: RemotePart[][] = pages.map((page) => {
-      const parts: RemotePart[] = [];
-      accumulator.add(page, parts);
-      return parts;
+    const handedOutPerPage: HandedOut[] = pages.map((page) => {
+      const out: HandedOut = { parts: [], seats: [] };
+      accumulator.add(page, out);
+      return out;
     });
     const dir = mkdtempSync(join(tmpdir(), 'hub-write-'));
     const db = await openDatabase(target === 'sqlite' ? { kind: 'sqlite', file: join(dir, 'hub.sqlite') } : { kind: 'postgres', url: target });
@@ -55,7 +54,7 @@ async function main(): Promise<void> {
       const wchar0 = written();
       const cpu0 = process.cpuUsage();
       const started = performance.now();
-      for (const parts of partsPerPage) await writer.writeChunk({ kind: 'users', parts });
+      for (const { parts, seats } of handedOutPerPage) await writer.writeChunk({ kind: 'users', parts, seats });
       const partsDone = performance.now();
       const chunks = [...snapshotChunks(accumulator, dataset.teams)];
       const serialised = performance.now();

@@ -1,26 +1,13 @@
-import { join } from 'node:path';
-import type { DatabaseConfig } from '../src/config/hub-config';
 import { insertInBatches } from '../src/store/batched-insert';
 import { HubDatabase, openDatabase } from '../src/store/database';
 import { tempDataDir } from './support/fixture';
-import { freshSchema, postgresEnabled } from './support/postgres';
+import { databaseBackends } from './support/postgres';
 
 /**
  * insertInBatches reuses the SQL Kysely compiled for a batch's shape with later batches' values:
  * every row must land with its own values, on both databases, whatever the batch sizes and values.
  */
-const backends: { name: string; open: () => Promise<{ config: DatabaseConfig; cleanup: () => Promise<void> }> }[] = [
-  { name: 'SQLite', open: async () => ({ config: { kind: 'sqlite', file: join(tempDataDir(), 'hub.sqlite') }, cleanup: async () => undefined }) },
-];
-if (postgresEnabled()) {
-  backends.push({
-    name: 'PostgreSQL',
-    open: async () => {
-      const schema = await freshSchema();
-      return { config: { kind: 'postgres', url: schema.url }, cleanup: schema.drop };
-    },
-  });
-}
+const backends = databaseBackends(tempDataDir);
 
 describe.each(backends)('bulk inserts on $name', (backend) => {
   let db: HubDatabase;

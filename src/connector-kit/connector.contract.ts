@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DerivedRows } from './derived-rows';
+import type { DerivedRows, DerivedSeatRow } from './derived-rows';
 import type { RemotePart, SerializedRecord, SnapshotKind } from './snapshot-records';
 import type { DirectoryResource, UnifiedGroup, UnifiedLicensePlan, UnifiedUser } from './unified.types';
 
@@ -76,7 +76,12 @@ export type SnapshotChunk = RecordsChunk | PartsChunk;
  * the records again to derive them.
  */
 export type RecordsChunk = { kind: SnapshotKind; records: SerializedRecord[]; derived?: DerivedRows };
-export type PartsChunk = { kind: DirectoryResource; parts: RemotePart[] };
+/**
+ * Raw data stored ahead of its records; `seats`: the seats those licenses are, when the connector
+ * knows them before the records (JetBrains: one per USER license), so they are written during the
+ * download rather than after it. Corrections follow in RecordsChunk.derived.seatUpdates.
+ */
+export type PartsChunk = { kind: DirectoryResource; parts: RemotePart[]; seats?: DerivedSeatRow[] };
 
 /** Where a connector's readSnapshot puts what it read; resolves once stored. */
 export interface SnapshotSink {

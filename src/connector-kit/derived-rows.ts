@@ -66,6 +66,11 @@ export interface DerivedPersonRow {
 export interface DerivedRows {
   seats: DerivedSeatRow[];
   people: DerivedPersonRow[];
+  /**
+   * Seats handed over earlier (PartsChunk.seats) that are now known better, same id: a holder's
+   * name or a product's name is only final once every page is in.
+   */
+  seatUpdates?: DerivedSeatRow[];
 }
 
 /**
@@ -77,32 +82,42 @@ export function seatsOfUser(user: UnifiedUser, outdatedOnly = false): Seat[] {
   if (NOT_PEOPLE.has(user.account_type ?? '') || CLOSED.has(user.status)) return [];
   const seats: Seat[] = [];
   for (const license of user.licenses) {
-    const outdated = license.status === 'outdated';
-    if (outdatedOnly && !outdated) continue;
-    seats.push({
-      id: seatId(user, license),
-      user_id: user.id,
-      email: user.email,
-      name: user.name,
-      product_code: license.product_code,
-      product_name: license.product_name ?? license.name,
-      group: license.team ? { id: license.team.id, name: license.team.name } : null,
-      subscription_pack: license.subscription_pack,
-      assigned_at: license.assigned_at,
-      last_active_at: license.last_active_at,
-      license_status: license.status,
-      outdated,
-    });
+    if (outdatedOnly && license.status !== 'outdated') continue;
+    seats.push(seatOf(user, license));
   }
   return seats;
+}
+
+/** Who holds a seat: the fields of the user a seat repeats. */
+export type SeatHolder = Pick<UnifiedUser, 'id' | 'email' | 'name'>;
+
+/**
+ * The seat one license of a person is. For a connector that knows a license's seat before the
+ * person's record exists (JetBrains, page by page), seatsOfUser() is this for each license.
+ */
+export function seatOf(holder: SeatHolder, license: UnifiedUserLicense): Seat {
+  return {
+    id: seatId(holder, license),
+    user_id: holder.id,
+    email: holder.email,
+    name: holder.name,
+    product_code: license.product_code,
+    product_name: license.product_name ?? license.name,
+    group: license.team ? { id: license.team.id, name: license.team.name } : null,
+    subscription_pack: license.subscription_pack,
+    assigned_at: license.assigned_at,
+    last_active_at: license.last_active_at,
+    license_status: license.status,
+    outdated: license.status === 'outdated',
+  };
 }
 
 /**
  * A license whose id is its product code is an access to a product (Atlassian), unique only per
  * person: the seat is then (person, product). Otherwise the license id is the seat (JetBrains).
  */
-function seatId(user: UnifiedUser, license: UnifiedUserLicense): string {
-  return license.id === license.product_code ? `${user.id}:${license.id}` : license.id;
+function seatId(holder: SeatHolder, license: UnifiedUserLicense): string {
+  return license.id === license.product_code ? `${holder.id}:${license.id}` : license.id;
 }
 
 /** The plan a seat counts in, keyed as plans are: product, team and subscription pack. */
@@ -163,6 +178,16 @@ export function deriveRows(users: Iterable<UnifiedUser>, outdatedOnly = false): 
     if (person) rows.people.push({ email: person.email, user_id: user.id, data: JSON.stringify(person.entry) });
   }
   return rows;
+}
+
+/** The people entries of users: deriveRows() for a connector that handed their seats over already. */
+export function derivePeopleOfRecords(records: SerializedRecord[]): DerivedPersonRow[] {
+  const people: DerivedPersonRow[] = [];
+  for (const user of usersOf(records)) {
+    const person = personOfUser(user);
+    if (person) people.push({ email: person.email, user_id: user.id, data: JSON.stringify(person.entry) });
+  }
+  return people;
 }
 
 /** deriveRows() of serialised user records (tombstones skipped). */

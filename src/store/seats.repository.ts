@@ -41,6 +41,24 @@ export class SeatsRepository {
     await insertInBatches(this.db, 'seats', seats, (seat) => ({ snapshot_id: snapshotId, ...seat }));
   }
 
+  /**
+   * Replaces the product name and JSON of seats written earlier (a holder's or product's name known
+   * only at the end of a sync). Found by the index's whole key: the fields it holds never change.
+   */
+  async update(snapshotId: string, seats: SeatRow[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const seat of seats) {
+        await trx
+          .updateTable('seats')
+          .set({ product_name: seat.product_name, data: seat.data })
+          .where('snapshot_id', '=', snapshotId)
+          .where('activity_key', '=', seat.activity_key)
+          .where('id', '=', seat.id)
+          .execute();
+      }
+    });
+  }
+
   /** Reclaimable seats in (activity_key, id) order after `after`, one extra row to tell whether more follow. */
   async reclaimablePage(snapshotId: string, filter: SeatFilter, after: [string, string] | null, limit: number): Promise<StoredSeat[]> {
     let query = this.db

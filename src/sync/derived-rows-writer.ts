@@ -17,8 +17,8 @@ const bySeatKey = (a: SeatRow, b: SeatRow) => (a.activity_key < b.activity_key ?
  */
 export class DerivedRowsWriter {
   private readonly seatIds = new Set<string>();
-  /** Seats not written yet (see flush). */
-  private pendingSeats: SeatRow[] = [];
+  /** Seats not written yet, by id (see flush). */
+  private pendingSeats = new Map<string, SeatRow>();
 
   constructor(
     private readonly seats: SeatsRepository,
@@ -36,15 +36,34 @@ export class DerivedRowsWriter {
     return this.writeRows(derived ?? deriveRowsOfRecords(records, withOutdated));
   }
 
+  /** Seats a connector handed over ahead of their users' records (PartsChunk.seats). */
+  async writeSeats(seats: DerivedSeatRow[]): Promise<void> {
+    await this.writeRows({ seats, people: [] });
+  }
+
   /** Writes the seats still held back; call once every user was written. */
   async finish(): Promise<void> {
     await this.flushSeats();
   }
 
-  private async writeRows({ seats, people }: DerivedRows): Promise<void> {
+  private async writeRows({ seats, people, seatUpdates }: DerivedRows): Promise<void> {
     for (const seat of seats) this.addSeat(seat);
-    if (this.pendingSeats.length >= SEAT_BATCH) await this.flushSeats();
+    if (seatUpdates?.length) await this.updateSeats(seatUpdates);
+    if (this.pendingSeats.size >= SEAT_BATCH) await this.flushSeats();
     if (people.length) await this.people.write(this.snapshotId, people);
+  }
+
+  /** Corrections of seats handed over earlier: in the batch still held back, or in the database. */
+  private async updateSeats(updates: DerivedSeatRow[]): Promise<void> {
+    const written: SeatRow[] = [];
+    for (const update of updates) {
+      // Only seats this snapshot has: a correction never adds a seat.
+      if (!this.seatIds.has(update.id)) continue;
+      const row = toSeatRow(update);
+      if (this.pendingSeats.has(update.id)) this.pendingSeats.set(update.id, row);
+      else written.push(row);
+    }
+    if (written.length) await this.seats.update(this.snapshotId, written);
   }
 
   /**
@@ -55,28 +74,35 @@ export class DerivedRowsWriter {
   private addSeat(seat: DerivedSeatRow): void {
     if (this.seatIds.has(seat.id)) return;
     this.seatIds.add(seat.id);
-    const neverUsed = isNeverUsed(seat);
-    // Spelled out rather than spread: rows that came from a worker thread (structured clone) are
-    // slow to copy by spread, and every row then has one shape for the sort and the INSERT.
-    this.pendingSeats.push({
-      id: seat.id,
-      product_code: seat.product_code,
-      product_name: seat.product_name,
-      group_id: seat.group_id,
-      plan_key: seat.plan_key,
-      outdated: seat.outdated ? 1 : 0,
-      never_used: neverUsed ? 1 : 0,
-      activity_key: neverUsed ? '' : seat.last_active_at!,
-      assigned_at: seat.assigned_at,
-      last_active_at: seat.last_active_at,
-      data: seat.data,
-    });
+    this.pendingSeats.set(seat.id, toSeatRow(seat));
   }
 
   private async flushSeats(): Promise<void> {
-    if (this.pendingSeats.length === 0) return;
-    const rows = this.pendingSeats.sort(bySeatKey);
-    this.pendingSeats = [];
+    if (this.pendingSeats.size === 0) return;
+    const rows = [...this.pendingSeats.values()].sort(bySeatKey);
+    this.pendingSeats = new Map();
     await this.seats.write(this.snapshotId, rows);
   }
+}
+
+/**
+ * The stored row of a seat. Spelled out rather than spread: rows that came from a worker thread
+ * (structured clone) are slow to copy by spread, and every row then has one shape for the sort
+ * and the INSERT.
+ */
+function toSeatRow(seat: DerivedSeatRow): SeatRow {
+  const neverUsed = isNeverUsed(seat);
+  return {
+    id: seat.id,
+    product_code: seat.product_code,
+    product_name: seat.product_name,
+    group_id: seat.group_id,
+    plan_key: seat.plan_key,
+    outdated: seat.outdated ? 1 : 0,
+    never_used: neverUsed ? 1 : 0,
+    activity_key: neverUsed ? '' : seat.last_active_at!,
+    assigned_at: seat.assigned_at,
+    last_active_at: seat.last_active_at,
+    data: seat.data,
+  };
 }

@@ -48,7 +48,11 @@ export class SnapshotWriter {
 
   /** What a connector already serialised (see HubConnector.readSnapshot). */
   async writeChunk(chunk: SnapshotChunk): Promise<void> {
-    if ('parts' in chunk) return this.directory.writeParts(this.snapshotId, chunk.kind, chunk.parts);
+    if ('parts' in chunk) {
+      await this.directory.writeParts(this.snapshotId, chunk.kind, chunk.parts);
+      if (chunk.seats?.length) await this.derived.writeSeats(chunk.seats);
+      return;
+    }
     await this.directory.write(this.snapshotId, chunk.kind, chunk.records);
     if (chunk.kind === 'users' || chunk.kind === 'users:with-outdated') {
       await this.derived.writeRecords(chunk.records, chunk.kind === 'users:with-outdated', chunk.derived);

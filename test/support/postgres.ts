@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import type { DatabaseConfig } from '../../src/config/hub-config';
 
 /**
  * PostgreSQL for the store tests. CI sets TEST_POSTGRES_URL and a failure there is a failure;
@@ -38,4 +40,21 @@ export async function freshSchema(): Promise<{ url: string; drop: () => Promise<
       await client.end();
     },
   };
+}
+
+/** SQLite, and PostgreSQL when reachable (required when TEST_POSTGRES_URL is set): for describe.each. */
+export function databaseBackends(tempDir: () => string): { name: string; open: () => Promise<{ config: DatabaseConfig; cleanup: () => Promise<void> }> }[] {
+  const backends: { name: string; open: () => Promise<{ config: DatabaseConfig; cleanup: () => Promise<void> }> }[] = [
+    { name: 'SQLite', open: async () => ({ config: { kind: 'sqlite', file: join(tempDir(), 'hub.sqlite') }, cleanup: async () => undefined }) },
+  ];
+  if (postgresEnabled()) {
+    backends.push({
+      name: 'PostgreSQL',
+      open: async () => {
+        const schema = await freshSchema();
+        return { config: { kind: 'postgres', url: schema.url }, cleanup: schema.drop };
+      },
+    });
+  }
+  return backends;
 }

@@ -1,5 +1,5 @@
-import { RawJson, compareIds, emptyPlan, latestDate, toUtc } from '../../connector-kit';
-import type { RemotePart, SerializedRecord, UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../connector-kit';
+import { RawJson, compareIds, emptyPlan, latestDate, seatOf, seatRow, toUtc } from '../../connector-kit';
+import type { DerivedSeatRow, RemotePart, SerializedRecord, UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../connector-kit';
 import type { JbLicense, JbTeam } from './jetbrains.types';
 
 export const INTEGRATION = 'jetbrains';
@@ -135,6 +135,14 @@ export interface UserRecords {
   current: SerializedRecord | null;
   /** With outdated licenses; null when that is the same record as `current`. */
   withOutdated: SerializedRecord | null;
+  /** The person's seats handed out by add() that are now known better (see seatUpdates). */
+  seatUpdates: DerivedSeatRow[];
+}
+
+/** Where add() hands out what it does not keep: each USER license's raw JSON, and its seat. */
+export interface HandedOut {
+  parts: RemotePart[];
+  seats: DerivedSeatRow[];
 }
 
 /**
@@ -154,12 +162,17 @@ export class LicenseAccumulator {
   private catalogue: ReadonlyMap<string, string> = new Map();
   /** Parts handed out so far: the next part's id. */
   private partsHandedOut = 0;
+  /** Whether add() handed out the seats (then userRecords() says which need correcting). */
+  private seatsHandedOut = false;
 
   /**
-   * Adds a page. With `parts`, each USER license's raw JSON goes there (stored while the download
-   * goes on) instead of being kept: records then name their licenses as their remote data's parts.
+   * Adds a page. With `out`, each USER license's raw JSON goes to `out.parts` (stored while the
+   * download goes on) instead of being kept, records then naming their licenses as their remote
+   * data's parts; and its seat goes to `out.seats`, with the name on that license as the holder's
+   * (userRecords() corrects the few that differ from the person's name, or lacked a product name).
    */
-  add(licenses: JbLicense[], parts?: RemotePart[]): this {
+  add(licenses: JbLicense[], out?: HandedOut): this {
+    if (out) this.seatsHandedOut = true;
     for (const license of licenses) {
       if (this.seen.has(license.licenseId)) continue;
       this.seen.add(license.licenseId);
@@ -178,7 +191,7 @@ export class LicenseAccumulator {
       const named = unified.product_name !== null;
       if (!named) this.unnamed.add(unified.product_code);
       const raw = JSON.stringify(license);
-      const partId = parts ? arrivalKey(this.partsHandedOut++) : null;
+      const partId = out ? arrivalKey(this.partsHandedOut++) : null;
       const held: HeldLicense = {
         licenseId: license.licenseId,
         outdated,
@@ -189,10 +202,13 @@ export class LicenseAccumulator {
         lastActiveAt: unified.last_active_at,
         json: named ? JSON.stringify(unified) : null,
         unnamed: named ? null : unified,
-        raw: parts ? null : raw,
+        raw: out ? null : raw,
         partId,
       };
-      parts?.push({ part_id: partId!, data: raw });
+      if (out) {
+        out.parts.push({ part_id: partId!, data: raw });
+        out.seats.push(seatRow(seatOf({ id: key, email: key, name: held.name }, unified)));
+      }
       const list = this.people.get(key);
       if (list) list.push(held);
       else this.people.set(key, [held]);
@@ -245,9 +261,33 @@ export class LicenseAccumulator {
    */
   *userRecords(): Generator<UserRecords> {
     for (const [email, { all, kept }] of this.peopleInOrder()) {
-      if (kept === all) yield { current: this.userRecord(email, all), withOutdated: null };
-      else yield { current: kept.length > 0 ? this.userRecord(email, kept) : null, withOutdated: this.userRecord(email, all) };
+      const seatUpdates = this.seatUpdates(email, all);
+      if (kept === all) yield { current: this.userRecord(email, all), withOutdated: null, seatUpdates };
+      else yield { current: kept.length > 0 ? this.userRecord(email, kept) : null, withOutdated: this.userRecord(email, all), seatUpdates };
     }
+  }
+
+  /** Whether add() handed out the seats: then records only need people derived, and seatUpdates applied. */
+  get handedOutSeats(): boolean {
+    return this.seatsHandedOut;
+  }
+
+  /**
+   * The person's seats handed out by add() whose holder name was the name on that license rather
+   * than the person's (the first name in license id order), or whose product came without a name
+   * the catalogue has: the seat as the person's record has it.
+   */
+  private seatUpdates(email: string, held: HeldLicense[]): DerivedSeatRow[] {
+    if (!this.seatsHandedOut) return [];
+    const name = personName(held);
+    const updates: DerivedSeatRow[] = [];
+    for (const h of held) {
+      const renamed = h.unnamed !== null && this.catalogue.has(h.unnamed.product_code);
+      if (h.name === name && !renamed) continue;
+      const license = JSON.parse(this.licenseJson(h)) as UnifiedUserLicense;
+      updates.push(seatRow(seatOf({ id: email, email, name }, license)));
+    }
+    return updates;
   }
 
   /** People by id, each with all their licenses and those that are not outdated (the same array when none is). */
@@ -314,9 +354,14 @@ function arrivalKey(index: number): string {
   return index.toString(36).padStart(7, '0');
 }
 
+/** A person's name: the first name on their licenses, in license id order (`held` is sorted so). */
+function personName(held: HeldLicense[]): string | null {
+  return held.find((h) => h.name !== null)?.name ?? null;
+}
+
 /** A person's fields around their licenses, in the order the record has them. */
 function userParts(email: string, held: HeldLicense[]) {
-  const name = held.find((h) => h.name !== null)?.name ?? null;
+  const name = personName(held);
   const groups = new Map<string, UnifiedRef>();
   for (const h of held) if (h.team) groups.set(h.team.id, h.team);
   const before = {

@@ -1,4 +1,4 @@
-import type { RecordsChunk, RemotePart, SnapshotSink } from '../../connector-kit';
+import type { DerivedSeatRow, RecordsChunk, RemotePart, SnapshotSink } from '../../connector-kit';
 import { WorkerThread } from '../../common/worker-thread';
 import type { PageSummary } from './jetbrains.pages';
 import type { JbTeam } from './jetbrains.types';
@@ -8,10 +8,11 @@ export type SnapshotWorkerRequest =
   | { op: 'finish'; teams: JbTeam[]; productNames: [string, string][] }
   | { op: 'next' };
 
-/** What the worker made of a page: what the page loop needs, the raw licenses to store, product codes seen without a name. */
+/** What the worker made of a page: what the page loop needs, the raw licenses and their seats to store, product codes seen without a name. */
 export interface PageRead {
   summary: PageSummary;
   parts: RemotePart[];
+  seats: DerivedSeatRow[];
   unnamed: string[];
 }
 
@@ -29,9 +30,9 @@ export class SnapshotWorker {
   constructor(private readonly sink: SnapshotSink) {}
 
   readonly readPage = async (body: ArrayBuffer, path: string): Promise<PageSummary> => {
-    const { summary, parts, unnamed } = await this.thread.call<PageRead>({ op: 'page', body, path } satisfies SnapshotWorkerRequest, [body]);
+    const { summary, parts, seats, unnamed } = await this.thread.call<PageRead>({ op: 'page', body, path } satisfies SnapshotWorkerRequest, [body]);
     for (const code of unnamed) this.unnamedProducts.add(code);
-    if (parts.length > 0) await this.sink.write({ kind: 'users', parts });
+    if (parts.length > 0) await this.sink.write({ kind: 'users', parts, seats });
     return summary;
   };
 

@@ -3,9 +3,9 @@
  * them, handing back each page's raw licenses to store right away; then the snapshot's records,
  * chunk by chunk. The main thread only does I/O and database writes meanwhile.
  */
-import type { RecordsChunk, RemotePart } from '../../connector-kit';
+import type { RecordsChunk } from '../../connector-kit';
 import { serveRequests } from '../../common/worker-thread';
-import { LicenseAccumulator } from './jetbrains.mapper';
+import { HandedOut, LicenseAccumulator } from './jetbrains.mapper';
 import { parseLicensePage, summarizePage } from './jetbrains.pages';
 import { snapshotChunks } from './jetbrains.snapshot';
 import type { PageRead, SnapshotWorkerRequest } from './jetbrains.snapshot-source';
@@ -17,10 +17,10 @@ serveRequests((request: SnapshotWorkerRequest): PageRead | RecordsChunk | null =
   switch (request.op) {
     case 'page': {
       const items = parseLicensePage(request.body, request.path);
-      const parts: RemotePart[] = [];
-      licenses.add(items, parts);
+      const out: HandedOut = { parts: [], seats: [] };
+      licenses.add(items, out);
       const unnamed = [...new Set(items.filter((l) => !l.product?.name?.trim()).map((l) => l.product?.code ?? 'unknown'))];
-      return { summary: summarizePage(items), parts, unnamed };
+      return { summary: summarizePage(items), ...out, unnamed };
     }
     case 'finish':
       chunks = snapshotChunks(licenses.nameProducts(new Map(request.productNames)), request.teams);

@@ -1,6 +1,6 @@
 import { buildDataset } from '../../../sandbox/jetbrains/dataset';
 import { SerializedRecord, deriveRows, overlayRecords, serializeRecord } from '../../connector-kit';
-import { LicenseAccumulator } from './jetbrains.mapper';
+import { HandedOut, LicenseAccumulator } from './jetbrains.mapper';
 import { SNAPSHOT_CHUNK, snapshotChunks } from './jetbrains.snapshot';
 
 describe('snapshotChunks', () => {
@@ -52,6 +52,55 @@ describe('snapshotChunks', () => {
     expect(derived.users.seats.length).toBeGreaterThan(users.current.length);
     expect(derived['users:with-outdated'].seats.length).toBeGreaterThan(0);
     expect(derived['users:with-outdated'].people).toEqual([]);
+  });
+
+  it('with the seats handed out page by page, the seats and their corrections add up to what the hub derives from the users', () => {
+    const [template] = dataset.licenses.filter((l) => l.assignee?.type === 'USER' && l.assignee.name);
+    const email = (template!.assignee as { email: string }).email;
+    const extra = [
+      // The same person under another name, on a license whose id sorts first: the person's name
+      // becomes this one, so every seat handed out with the other name needs correcting.
+      { ...template!, licenseId: '0000000001', assignee: { type: 'USER' as const, email: email.toUpperCase(), name: 'Zoë Ünïcode-O\'Brien' } },
+      // A product without a name that the catalogue names.
+      { ...template!, licenseId: '0000000002', product: { code: 'ZZ', name: ' ' } },
+    ];
+    const pages: (typeof dataset.licenses)[] = [];
+    const all = [...extra, ...dataset.licenses];
+    for (let i = 0; i < all.length; i += 200) pages.push(all.slice(i, i + 200));
+    const handed = new LicenseAccumulator();
+    const seats = new Map<string, unknown>();
+    for (const page of pages) {
+      const out = { parts: [], seats: [] } as HandedOut;
+      handed.add(page, out);
+      for (const seat of out.seats) seats.set(seat.id, seat);
+      expect(out.seats.length).toBeLessThanOrEqual(out.parts.length);
+    }
+    handed.nameProducts(new Map([['ZZ', 'Zed Zone']]));
+    const people: unknown[] = [];
+    let corrected = 0;
+    for (const chunk of snapshotChunks(handed, teams)) {
+      if (!chunk.derived) continue;
+      expect(chunk.derived.seats).toEqual([]);
+      people.push(...chunk.derived.people);
+      for (const seat of chunk.derived.seatUpdates ?? []) {
+        expect(seats.has(seat.id)).toBe(true);
+        seats.set(seat.id, seat);
+        corrected++;
+      }
+    }
+    const reference = new LicenseAccumulator().add(all).nameProducts(new Map([['ZZ', 'Zed Zone']]));
+    const users = reference.userViews();
+    const withOutdatedOnly = users.withOutdated.filter((u) => !users.current.some((c) => c === u));
+    const expected = [...deriveRows(users.current).seats, ...deriveRows(withOutdatedOnly, true).seats];
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect([...seats.values()].sort(byId as never)).toEqual(expected.sort(byId));
+    expect(people).toEqual(deriveRows(users.current).people);
+    // Corrected: every seat of the renamed person but the one that carried the new name (the
+    // unnamed product's seat is one of them). Nobody else's.
+    const renamed = expected.filter((seat) => JSON.parse(seat.data).name === "Zoë Ünïcode-O'Brien");
+    expect(renamed.length).toBeGreaterThan(2);
+    expect(corrected).toBe(renamed.length - 1);
+    expect(JSON.parse(expected.find((seat) => seat.id === '0000000002')!.data).product_name).toBe('Zed Zone');
   });
 
   it('writes users in id order, each record valid JSON with its raw licenses', () => {

@@ -1,5 +1,5 @@
-import { SerializedRecord, SnapshotKind, deriveRowsOfRecords, overlayRecords, serializeRecord } from '../../connector-kit';
-import type { RecordsChunk } from '../../connector-kit';
+import { SerializedRecord, SnapshotKind, derivePeopleOfRecords, deriveRowsOfRecords, overlayRecords, serializeRecord } from '../../connector-kit';
+import type { DerivedRows, DerivedSeatRow, RecordsChunk } from '../../connector-kit';
 import type { LicenseAccumulator } from './jetbrains.mapper';
 import type { JbTeam } from './jetbrains.types';
 
@@ -13,18 +13,22 @@ export const SNAPSHOT_CHUNK = 500;
  * plans that differ with outdated licenses.
  */
 export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam[]): Generator<RecordsChunk> {
+  const derive = derivation(licenses);
   const differing: SerializedRecord[] = [];
   let users: SerializedRecord[] = [];
-  for (const { current, withOutdated } of licenses.userRecords()) {
-    if (current) users.push(current);
-    if (withOutdated) differing.push(withOutdated);
+  let seatUpdates: DerivedSeatRow[] = [];
+  for (const person of licenses.userRecords()) {
+    if (person.current) users.push(person.current);
+    if (person.withOutdated) differing.push(person.withOutdated);
+    for (const seat of person.seatUpdates) seatUpdates.push(seat);
     if (users.length === SNAPSHOT_CHUNK) {
-      yield usersChunk(users);
+      yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates) };
       users = [];
+      seatUpdates = [];
     }
   }
-  if (users.length > 0) yield usersChunk(users);
-  for (const chunk of chunked('users:with-outdated', differing)) yield { ...chunk, derived: deriveRowsOfRecords(chunk.records, true) };
+  if (users.length > 0 || seatUpdates.length > 0) yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates) };
+  for (const chunk of chunked('users:with-outdated', differing)) yield { ...chunk, derived: derive.withOutdated(chunk.records) };
   yield* chunked('groups', licenses.groups(tokenTeams).map(serializeRecord));
   const plans = licenses.licensePlans();
   yield* chunked('licenses', plans.map(serializeRecord));
@@ -32,11 +36,21 @@ export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam
 }
 
 /**
- * Users with their seat and people rows, derived here (in the worker thread) rather than by the
- * hub's main thread, which would have to parse every record again while it writes.
+ * The seat and people rows of user records, made here (in the worker thread) rather than by the
+ * hub's main thread, which would have to parse every record again while it writes. When the seats
+ * were handed out with the pages, only the people are left, and the seats to correct.
  */
-function usersChunk(records: SerializedRecord[]): RecordsChunk {
-  return { kind: 'users', records, derived: deriveRowsOfRecords(records) };
+function derivation(licenses: LicenseAccumulator) {
+  if (!licenses.handedOutSeats) {
+    return {
+      users: (records: SerializedRecord[]): DerivedRows => deriveRowsOfRecords(records),
+      withOutdated: (records: SerializedRecord[]): DerivedRows => deriveRowsOfRecords(records, true),
+    };
+  }
+  return {
+    users: (records: SerializedRecord[], seatUpdates: DerivedSeatRow[]): DerivedRows => ({ seats: [], people: derivePeopleOfRecords(records), seatUpdates }),
+    withOutdated: (): DerivedRows => ({ seats: [], people: [] }),
+  };
 }
 
 function* chunked(kind: SnapshotKind, records: SerializedRecord[]): Generator<RecordsChunk> {
