@@ -1,7 +1,6 @@
 import { insertInBatches } from '../src/store/batched-insert';
-import { HubDatabase, openDatabase } from '../src/store/database';
 import { tempDataDir } from './support/fixture';
-import { databaseBackends } from './support/postgres';
+import { databaseBackends, useDatabase } from './support/postgres';
 
 /**
  * insertInBatches reuses the SQL Kysely compiled for a batch's shape with later batches' values:
@@ -10,17 +9,7 @@ import { databaseBackends } from './support/postgres';
 const backends = databaseBackends(tempDataDir);
 
 describe.each(backends)('bulk inserts on $name', (backend) => {
-  let db: HubDatabase;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    const opened = await backend.open();
-    db = await openDatabase(opened.config);
-    cleanup = opened.cleanup;
-  });
-  afterEach(async () => {
-    await db.destroy();
-    await cleanup();
-  });
+  const database = useDatabase(backend);
 
   const seat = (i: number) => ({
     snapshot_id: 'snap',
@@ -40,6 +29,7 @@ describe.each(backends)('bulk inserts on $name', (backend) => {
   });
 
   it('every row of full and partial batches lands with its own values', async () => {
+    const db = database();
     const rows = Array.from({ length: 5_000 + 1_234 }, (_, i) => seat(i));
     // Two calls: the second reuses the shapes the first compiled (500 rows, and a last 234).
     await insertInBatches(db, 'seats', rows.slice(0, 3_117), (r) => r);
@@ -49,6 +39,7 @@ describe.each(backends)('bulk inserts on $name', (backend) => {
   });
 
   it('a row without a value for a column gets the column default, as Kysely writes it', async () => {
+    const db = database();
     const rows = Array.from({ length: 1_200 }, (_, i) => seat(i)).map((r, i) => (i === 700 ? { ...r, product_name: undefined } : r));
     await insertInBatches(db, 'seats', rows, (r) => r as never);
     const stored = await db.selectFrom('seats').select(['id', 'product_name']).where('id', '=', rows[700]!.id).executeTakeFirstOrThrow();

@@ -1,10 +1,9 @@
 import { DerivedSeatRow, seatRow } from '../src/connector-kit';
-import { HubDatabase, openDatabase } from '../src/store/database';
 import { PeopleRepository } from '../src/store/people.repository';
 import { SeatsRepository } from '../src/store/seats.repository';
 import { DerivedRowsWriter } from '../src/sync/derived-rows-writer';
 import { tempDataDir } from './support/fixture';
-import { databaseBackends } from './support/postgres';
+import { databaseBackends, useDatabase } from './support/postgres';
 
 /**
  * Seats handed over with the pages, then corrected once the records are built: a correction
@@ -12,17 +11,7 @@ import { databaseBackends } from './support/postgres';
  * twice is written once.
  */
 describe.each(databaseBackends(tempDataDir))('derived rows on $name', (backend) => {
-  let db: HubDatabase;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    const opened = await backend.open();
-    db = await openDatabase(opened.config);
-    cleanup = opened.cleanup;
-  });
-  afterEach(async () => {
-    await db.destroy();
-    await cleanup();
-  });
+  const database = useDatabase(backend);
 
   const seat = (i: number, name: string): DerivedSeatRow =>
     seatRow({
@@ -42,6 +31,7 @@ describe.each(databaseBackends(tempDataDir))('derived rows on $name', (backend) 
     });
 
   it('corrects seats already written and seats held back; ignores corrections of unknown seats', async () => {
+    const db = database();
     const writer = new DerivedRowsWriter(new SeatsRepository(db), new PeopleRepository(db), 'snap');
     // More than one batch (10,000): the first batch is in the database when the corrections come.
     const handed = Array.from({ length: 12_000 }, (_, i) => seat(i, 'Provisional'));

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DatabaseConfig } from '../../src/config/hub-config';
+import { HubDatabase, openDatabase } from '../../src/store/database';
 
 /**
  * PostgreSQL for the store tests. CI sets TEST_POSTGRES_URL and a failure there is a failure;
@@ -57,4 +58,20 @@ export function databaseBackends(tempDir: () => string): { name: string; open: (
     });
   }
   return backends;
+}
+
+/** A fresh, migrated database of `backend` for each test of the describe block it is called in. */
+export function useDatabase(backend: ReturnType<typeof databaseBackends>[number]): () => HubDatabase {
+  let db: HubDatabase;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    const opened = await backend.open();
+    db = await openDatabase(opened.config);
+    cleanup = opened.cleanup;
+  });
+  afterEach(async () => {
+    await db.destroy();
+    await cleanup();
+  });
+  return () => db;
 }
