@@ -4,6 +4,7 @@ import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
 import { TenantScoped } from '../auth/tenant-scoped.decorator';
+import { ReachesUpstream } from '../docs/openapi-decorators';
 import { AccountListQuery, AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
 
@@ -16,6 +17,7 @@ export class AccountsController {
   @Post()
   @RequiresScope('admin')
   @TenantScoped({ notFound: false })
+  @ReachesUpstream()
   @ApiOperation({
     summary: 'Connect an account',
     description:
@@ -50,6 +52,7 @@ export class AccountsController {
 
   @Patch(':id')
   @TenantScoped()
+  @ReachesUpstream()
   @RequiresScope('admin')
   @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
   @ApiOkResponse({ type: AccountView })
@@ -69,6 +72,7 @@ export class AccountsController {
 
   @Post(':id/test')
   @TenantScoped()
+  @ReachesUpstream()
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the stored credentials against the upstream' })
