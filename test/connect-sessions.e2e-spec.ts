@@ -5,6 +5,7 @@ import type request from 'supertest';
 import { HUB_DATABASE } from '../src/store/database.token';
 import type { HubDatabase } from '../src/store/database';
 import { SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
+import { freshSchema, postgresEnabled } from './support/postgres';
 import { ATLASSIAN_CREDENTIALS, capturedLogs, JETBRAINS_CREDENTIALS, TEST_API_KEY, TestHub, useFixture, waitForLatestRun } from './support/fixture';
 
 /**
@@ -254,6 +255,32 @@ describe('connect links', () => {
     const unknown = await current(`hubcs_${'A'.repeat(43)}`).expect(404);
     expect(unknown.body.details.code).toBe('CONNECT_SESSION_NOT_FOUND');
     expect(await accountsOf('acme')).not.toContainEqual(expect.objectContaining({ name: 'expired' }));
+  });
+
+  (postgresEnabled() ? describe : describe.skip)('on PostgreSQL, two replicas', () => {
+    it('a link made on one is used once across both, racing included; a session ends on both when its key is revoked', async () => {
+      const schema = await freshSchema();
+      fx.onClose(schema.drop);
+      const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+      const env = { HUB_DATABASE_URL: schema.url, JETBRAINS_BASE_URL: sim.baseUrl };
+      const one = await fx.hub(env);
+      const two = await fx.hub(env);
+      const made = (await one.post('/connect-sessions', { tenant_id: 'pg-acme' }).expect(201)).body;
+      tokens.push(made.token);
+      const post = (replica: TestHub) => as(replica.raw().post('/connect-sessions/current/accounts'), made.token).send(JB);
+      const results = await Promise.all([post(one), post(two), post(one), post(two)]);
+      expect(results.map((r) => r.status).sort()).toEqual([201, 410, 410, 410]);
+      expect((await two.get('/integrated-accounts?tenant_id=pg-acme').expect(200)).body.result).toHaveLength(1);
+      await waitForLatestRun(one, results.find((r) => r.status === 201)!.body.id);
+
+      const key = (await one.post('/api-keys', { name: 'pg', scope: 'read' }).expect(201)).body;
+      const signIn = await two.raw().post('/session').send({ api_key: key.key }).expect(201);
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+      tokens.push(cookie.slice('hub_session='.length));
+      await one.raw().get('/integrations').set('Cookie', cookie).expect(200);
+      await one.delete(`/api-keys/${key.id}`).expect(200);
+      await two.raw().get('/integrations').set('Cookie', cookie).expect(401);
+    });
   });
 
   it('keeps no token in the database file', async () => {
