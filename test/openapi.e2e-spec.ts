@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { OPENAPI_FILE, renderOpenApi } from '../scripts/openapi';
+import { connect, useFixture } from './support/fixture';
 import { startHub, TestHub } from './support/hub-harness';
 
 /**
@@ -8,6 +9,7 @@ import { startHub, TestHub } from './support/hub-harness';
  * proxy's path parameter.
  */
 describe('OpenAPI document', () => {
+  const fx = useFixture();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read in a test
   let doc: any;
   let rendered: string;
@@ -45,6 +47,15 @@ describe('OpenAPI document', () => {
     expect(param).toMatchObject({ required: true, schema: { type: 'string' } });
     expect(param.description).toMatch(/%2F/);
     expect(get.responses['502']).toBeDefined();
+  });
+
+  it('Try-it-out\'s encoded proxy path (%2F) reaches the same upstream path', async () => {
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+    const { id } = await connect(hub);
+    const plain = await hub.get(`/proxy/customer/licenses?perPage=2&integrated_account_id=${id}`).expect(200);
+    const encoded = await hub.get(`/proxy/customer%2Flicenses?perPage=2&integrated_account_id=${id}`).expect(200);
+    expect(encoded.body).toEqual(plain.body);
+    await hub.get(`/proxy/customer%2F..%2F..%2Fadmin?integrated_account_id=${id}`).expect(400);
   });
 
   it('names the opaque key, the session cookie and the connect token as its security schemes', () => {
