@@ -76,10 +76,11 @@ describe('OpenAPI document', () => {
     for (const [path, item] of Object.entries<Record<string, { responses: Record<string, { content?: unknown }> }>>(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         for (const [status, response] of Object.entries(op.responses)) {
-          if (Number(status) < 400) continue;
+          if (!(Number(status) >= 400)) continue;
           errors++;
           if (JSON.stringify(response.content) !== JSON.stringify({ 'application/json': { schema: ref } })) throw new Error(`${method} ${path} ${status}: not the ErrorBody`);
         }
+        if (!Object.keys(op.responses).some((status) => status.startsWith('2') || status === 'default')) throw new Error(`${method} ${path}: no success answer`);
         if ((op as { 'x-hub-public'?: boolean })['x-hub-public']) continue;
         for (const status of ['401', '429']) if (!op.responses[status]) throw new Error(`${method} ${path}: no ${status}`);
       }
@@ -90,6 +91,9 @@ describe('OpenAPI document', () => {
     const create = doc.paths['/integrated-accounts'].post.responses;
     expect(Object.keys(create)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '429', '502']));
     expect(Object.keys(doc.paths['/integrated-accounts/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404', '429']));
+    expect(Object.keys(doc.paths['/connect-sessions/current/accounts'].post.responses)).toEqual(expect.arrayContaining(['201', '401', '403', '404', '409', '410', '502']));
+    expect(doc.paths['/connect-sessions/current'].get.security).toEqual([{ connect_token: [] }]);
+    expect(Object.keys(doc.paths['/unified/user-directory/users'].get.responses)).toEqual(expect.arrayContaining(['503', '502', '504']));
   });
 
   it('describes every field of every schema', () => {

@@ -142,3 +142,16 @@ export class TestedCredentialsView {
   })
   access: AccountAccessView;
 }
+
+export class AccountTestView {
+  @ApiProperty({ enum: [true], description: 'Always true: stored credentials that no longer work answer an error (and the account turns needs_reauth)' })
+  ok: true;
+  @ApiProperty({ type: AccountView, description: 'The account after the test (status active again if it was needs_reauth)' })
+  account: AccountView;
+  @ApiProperty({ type: AccountAccessView, description: 'What the stored credentials give access to now' })
+  access: AccountAccessView;
+}
+
+export class DeletedView {
+  @ApiProperty({ description: 'The id of what was deleted' }) id: string;
+}
