@@ -106,6 +106,18 @@ describe('browser sessions', () => {
     expect((await withCookie(hub.raw().get('/session'), second).expect(200)).body.key.id).toBe(admin.id);
   });
 
+  it('a cross-site form cannot sign a browser in (login CSRF): only a JSON body, which needs CORS, is read', async () => {
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded', `api_key=${TEST_API_KEY}`],
+      ['text/plain', JSON.stringify({ api_key: TEST_API_KEY })],
+      ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n${TEST_API_KEY}\r\n--x--`],
+    ]) {
+      const res = await hub.raw().post('/session').set('Content-Type', type!).send(body!);
+      expect(res.status).toBe(415);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
   it('signs in with the root key too (key id root)', async () => {
     const session = await signIn(hub, TEST_API_KEY);
     expect(session.body.key).toEqual({ id: 'root', name: 'root', scope: 'admin', tenant_id: null });
