@@ -108,7 +108,7 @@ describe('connect links', () => {
     expect(refused.body).toEqual({
       statusCode: 403,
       error: 'Forbidden',
-      message: 'This API key belongs to tenant "acme": it creates connect links for that tenant only; leave out tenant_id or send "acme"',
+      message: 'This API key belongs to tenant "acme": it creates connect links to that tenant only; leave out tenant_id or send "acme"',
       details: { code: 'FORBIDDEN_TENANT', tenant_id: 'acme' },
     });
     expect((await as(hub.raw().post('/connect-sessions'), readKey).send({ tenant_id: 'acme' }).expect(403)).body.details.code).toBe('FORBIDDEN_SCOPE');
