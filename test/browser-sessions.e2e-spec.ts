@@ -224,6 +224,19 @@ describe('browser sessions', () => {
     });
   });
 
+  it('the proxy takes the cookie too: reads without the token, writes with it', async () => {
+    const session = await signIn(hub, admin.key);
+    const id = (await hub.get('/integrated-accounts?limit=1').expect(200)).body.result[0].id;
+    await withCookie(hub.raw().get(`/proxy/customer/licenses?perPage=1&integrated_account_id=${id}`), session).expect(200);
+    // A license the dataset has allocated already: the simulator refuses it (400), so the write got through.
+    const assign = { licenseId: 'AAAAAAA001', contact: { firstName: 'A', lastName: 'B', email: 'a@b.example' }, includeOfflineActivationCode: false, sendEmail: false };
+    const path = `/proxy/customer/licenses/assign?integrated_account_id=${id}`;
+    expect((await withCookie(hub.raw().post(path), session).send(assign).expect(403)).body.details.code).toBe('CSRF_TOKEN_INVALID');
+    const through = await withCookie(hub.raw().post(path), session, session.csrf).send(assign);
+    expect(through.status).toBe(400);
+    expect(through.body.details?.code).toBeUndefined();
+  });
+
   it('GET /session without a session is 401 UNAUTHENTICATED', async () => {
     for (const cookie of [undefined, 'hub_session=', `hub_session=${'x'.repeat(43)}`, 'other=1']) {
       const test = hub.raw().get('/session');
