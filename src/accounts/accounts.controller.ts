@@ -4,7 +4,9 @@ import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
 import { TenantScoped } from '../auth/tenant-scoped.decorator';
-import { AccountListQuery, AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
+import { DeletedView } from '../common/deleted.dto';
+import { ReachesUpstream } from '../docs/openapi-decorators';
+import { AccountListQuery, AccountPage, AccountTestView, AccountView, CreateAccountDto, TestCredentialsDto, TestedCredentialsView, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
 
 @ApiTags('Integrated accounts')
@@ -16,6 +18,7 @@ export class AccountsController {
   @Post()
   @RequiresScope('admin')
   @TenantScoped({ notFound: false })
+  @ReachesUpstream()
   @ApiOperation({
     summary: 'Connect an account',
     description:
@@ -31,6 +34,22 @@ export class AccountsController {
   })
   async create(@Body() dto: CreateAccountDto, @Caller() caller: Principal): Promise<AccountView> {
     return toAccountView(await this.accounts.create(dto, caller));
+  }
+
+  @Post('test-credentials')
+  @RequiresScope('admin')
+  @ReachesUpstream()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Test credentials before connecting: what they give access to; nothing is stored',
+    description:
+      'The same checks as POST /integrated-accounts (the credential fields, then the upstream), so the answer for credentials that do not work is ' +
+      'the error a connect would give: 400 VALIDATION_FAILED naming the field, 400 UPSTREAM_AUTH_FAILED (message and details.hint say what to check), ' +
+      '429/502/504 when the upstream fails. Audited as credentials.tested.',
+  })
+  @ApiOkResponse({ type: TestedCredentialsView })
+  async testCredentials(@Body() dto: TestCredentialsDto): Promise<TestedCredentialsView> {
+    return { ok: true, ...(await this.accounts.testCredentials(dto.integration, dto.credentials)) };
   }
 
   @Get()
@@ -50,8 +69,10 @@ export class AccountsController {
 
   @Patch(':id')
   @TenantScoped()
+  @ReachesUpstream()
   @RequiresScope('admin')
   @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
+  @ApiConflictResponse({ description: 'ACCOUNT_ORGANIZATION_MISMATCH: the new credentials open another organization than the account\'s (connect it as a new account)' })
   @ApiOkResponse({ type: AccountView })
   async update(@Param('id') id: string, @Body() dto: UpdateAccountDto, @Caller() caller: Principal): Promise<AccountView> {
     return toAccountView(await this.accounts.update(id, dto, caller));
@@ -62,6 +83,7 @@ export class AccountsController {
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete the account, its credentials and its synced data' })
+  @ApiOkResponse({ type: DeletedView })
   async delete(@Param('id') id: string, @Caller() caller: Principal): Promise<{ id: string }> {
     await this.accounts.delete(id, caller);
     return { id };
@@ -69,10 +91,12 @@ export class AccountsController {
 
   @Post(':id/test')
   @TenantScoped()
+  @ReachesUpstream()
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the stored credentials against the upstream' })
-  async test(@Param('id') id: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: AccountTestView })
+  async test(@Param('id') id: string, @Caller() caller: Principal): Promise<AccountTestView> {
     const { account, access } = await this.accounts.test(id, caller);
     return { ok: true, account: toAccountView(account), access };
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { NO_TENANT, SYSTEM, tenantToRead, Viewer } from '../auth/principal';
+import { tenantForNew } from '../auth/tenant-assignment';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Redactor, withRedaction } from '../common/redaction';
@@ -46,10 +47,8 @@ export class AccountsService {
    * started. The account goes to the caller's tenant (a tenant key), or to the one asked for.
    */
   async create(dto: CreateAccountDto, viewer: Viewer): Promise<AccountRow> {
-    const tenantId = tenantForNewAccount(dto.tenant_id, viewer);
-    const connector = this.registry.get(dto.integration);
-    const submitted = validateCredentials(connector.entry, dto.credentials);
-    const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+    const tenantId = tenantForNew(dto.tenant_id, viewer, 'connects accounts');
+    const { connector, credentials, access } = await this.checkCredentials(dto.integration, dto.credentials);
     if (dto.allow_duplicate !== true) await this.refuseDuplicate(connector.entry.id, access, tenantId);
     const now = new Date().toISOString();
     const id = sortableId();
@@ -73,6 +72,31 @@ export class AccountsService {
     // Awaited: the first sync is registered before the connect answers (a first read then waits for it).
     await this.events.emitAsync(ACCOUNT_CREATED, { accountId: id } satisfies AccountCreatedEvent);
     return row;
+  }
+
+  /**
+   * What submitted credentials give access to, stored nowhere: the very checks a connect makes
+   * (manifest fields, then the upstream), so a test that passes means the connect would too (but
+   * for a duplicate organization, which depends on the tenant).
+   */
+  async testCredentials(integration: string, credentials: unknown): Promise<{ integration: string; access: AuthenticationResult }> {
+    const { connector, access } = await this.checkCredentials(integration, credentials);
+    return { integration: connector.entry.id, access };
+  }
+
+  /**
+   * The one check of submitted credentials, for connect and test: the connector's manifest fields,
+   * then the upstream. `credentials` are what to store (the connector may have completed them);
+   * `access` never holds them.
+   */
+  private async checkCredentials(
+    integration: string,
+    input: unknown,
+  ): Promise<{ connector: RegisteredConnector; credentials: Credentials; access: AuthenticationResult }> {
+    const connector = this.registry.get(integration);
+    const submitted = validateCredentials(connector.entry, input);
+    const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+    return { connector, credentials, access };
   }
 
   /**
@@ -102,9 +126,7 @@ export class AccountsService {
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.inactive_days !== undefined) changes.inactive_days = dto.inactive_days;
     if (dto.credentials !== undefined) {
-      const connector = this.registry.get(row.integration);
-      const submitted = validateCredentials(connector.entry, dto.credentials);
-      const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+      const { credentials, access } = await this.checkCredentials(row.integration, dto.credentials);
       refuseOrganizationChange(row, access);
       Object.assign(changes, {
         credentials: this.cipher.seal(JSON.stringify(credentials), id),
@@ -311,18 +333,3 @@ export function isVisible(row: AccountRow, viewer: Viewer): boolean {
   return viewer.tenantId === null || row.tenant_id === viewer.tenantId;
 }
 
-/**
- * The tenant a new account goes to. A tenant key connects into its own tenant only: naming another
- * is refused (403, not silently replaced, so a script that means another tenant learns it at once).
- */
-function tenantForNewAccount(requested: string | undefined, viewer: Viewer): string | null {
-  if (viewer.tenantId === null) return requested ?? null;
-  if (requested !== undefined && requested !== viewer.tenantId) {
-    throw new HubError(
-      'FORBIDDEN_TENANT',
-      `This API key belongs to tenant "${viewer.tenantId}": it connects accounts to that tenant only; leave out tenant_id or send "${viewer.tenantId}"`,
-      { details: { tenant_id: viewer.tenantId } },
-    );
-  }
-  return viewer.tenantId;
-}
