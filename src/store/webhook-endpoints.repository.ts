@@ -18,10 +18,11 @@ export class WebhookEndpointsRepository {
     return this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Keyset page ordered by id; one extra row tells whether more follow. */
-  async page(afterId: string | null, limit: number): Promise<WebhookEndpointRow[]> {
+  /** Keyset page ordered by id, of one tenant's endpoints when `tenantId` is given; one extra row tells whether more follow. */
+  async page(afterId: string | null, limit: number, tenantId?: string): Promise<WebhookEndpointRow[]> {
     let query = this.db.selectFrom('webhook_endpoints').selectAll().orderBy('id').limit(limit + 1);
     if (afterId !== null) query = query.where('id', '>', afterId);
+    if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
     return query.execute();
   }
 
