@@ -33,11 +33,23 @@ export class ClusterRedis implements OnApplicationShutdown {
     return [this.prefix, ...parts].join(':');
   }
 
+  /** Closes both connections, and waits (briefly) until their sockets are gone. */
   async onApplicationShutdown(): Promise<void> {
-    this.commands.disconnect();
-    this.subscriber.disconnect();
+    await Promise.all([this.commands, this.subscriber].map((client) => close(client)));
   }
 }
 
 /** The ClusterRedis of a replica with HUB_REDIS_URL; null in embedded mode. */
 export const CLUSTER_REDIS = Symbol('ClusterRedis');
+
+function close(client: Redis): Promise<void> {
+  if (client.status === 'end') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1_000);
+    client.once('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.disconnect();
+  });
+}

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { Result } from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -57,7 +57,7 @@ declare module 'ioredis' {
  * reached, each replica counts in its own memory (as embedded mode does) rather than refusing every
  * request or letting every request through; back to Redis as soon as it answers.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimits');
   private readonly fallback = new ThrottlerStorageService();
   private degradedSince: number | null = null;
@@ -84,6 +84,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       isBlocked: blocked === 1,
       timeToBlockExpire: Math.ceil(timeToBlockExpireMs / 1000),
     };
+  }
+
+  onApplicationShutdown(): void {
+    this.fallback.onApplicationShutdown();
   }
 
   private noteDegraded(error: Error): void {
