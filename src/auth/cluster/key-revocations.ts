@@ -52,7 +52,7 @@ export class KeyRevocations implements OnModuleInit {
 
   /**
    * Tells the other replicas (and this one) that `keyId` is revoked. Awaited before the revocation
-   * answers, so by then Redis has handed the message to every subscribed replica. A failure is
+   * answers, so by then Redis has taken the message for every subscribed replica. A failure is
    * logged, not thrown: the revocation is stored, and replicas that cannot hear Redis do not trust
    * their caches anyway.
    */
