@@ -1,5 +1,7 @@
 import type request from 'supertest';
+import type { Env } from '../src/config/hub-config';
 import { connectSynced, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, useFixture, waitForLatestRun } from './support/fixture';
+import { freshSchema, postgresEnabled } from './support/postgres';
 import { verify, WebhookReceiver } from './support/webhook-receiver';
 
 /**
@@ -22,8 +24,19 @@ function accountsSeen(receiver: WebhookReceiver): Set<string> {
 describe('webhooks per tenant: deliveries', () => {
   const fx = useFixture();
 
-  it('sends a tenant endpoint only its tenant\'s events, an untenanted endpoint all of them', async () => {
-    const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+  const stores: [string, () => Promise<Env>][] = [
+    ['SQLite', async () => ({})],
+    ...(postgresEnabled()
+      ? ([['PostgreSQL', async () => {
+          const schema = await freshSchema();
+          fx.onClose(schema.drop);
+          return { HUB_DATABASE_URL: schema.url };
+        }]] as [string, () => Promise<Env>][])
+      : []),
+  ];
+
+  it.each(stores)('%s: sends a tenant endpoint only its tenant\'s events, an untenanted endpoint all of them', async (_store, database) => {
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' }, await database());
     const issue = async (tenant: string) => (await hub.post('/api-keys', { name: tenant, scope: 'admin', tenant_id: tenant }).expect(201)).body.key as string;
     const [keyA, keyB] = [await issue(A), await issue(B)];
     const [ra, rb, rAll, rRootForA] = [
