@@ -39,6 +39,13 @@ describe('RedisThrottlerStorage (on a real Redis)', () => {
     expect((await hit()).isBlocked).toBe(false);
   });
 
+  it('says when the oldest hit leaves the window (X-RateLimit-Reset), not a fresh window each hit', async () => {
+    const storage = replica(prefix);
+    expect((await storage.increment('reset', 3_000, 10, 0, 'default')).timeToExpire).toBe(3);
+    await sleep(1_100);
+    expect((await storage.increment('reset', 3_000, 10, 0, 'default')).timeToExpire).toBe(2);
+  });
+
   it('blocks for blockDuration once over the limit (the failed-authentication lockout), then counts afresh', async () => {
     const storage = replica(prefix);
     const hit = () => storage.increment('198.51.100.7', 300, 2, 1_200, 'auth-failures');

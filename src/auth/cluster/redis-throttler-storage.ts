@@ -15,7 +15,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
  * - blockDuration > 0 (failed authentications): the hit past the limit blocks the tracker for that long.
  * The clock is Redis's (TIME), so replicas whose clocks differ still agree on the window.
  * KEYS: hits, block. ARGV: ttl ms, limit, blockDuration ms, a unique member for this hit.
- * Returns { totalHits, timeToExpire ms, blocked 0|1, timeToBlockExpire ms }.
+ * Returns { totalHits, timeToExpire ms (until the oldest hit leaves the window: X-RateLimit-Reset), blocked 0|1, timeToBlockExpire ms }.
  */
 const HIT_SCRIPT = `
 local t = redis.call('TIME')
@@ -40,7 +40,8 @@ if hits >= limit then
 end
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ttl)
-return { hits + 1, ttl, 0, 0 }
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return { hits + 1, tonumber(first[2]) - now, 0, 0 }
 `;
 
 type HitResult = [number, number, number, number];
