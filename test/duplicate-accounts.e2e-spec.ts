@@ -1,6 +1,9 @@
 import { SIM_ATL_KEY, SIM_ATL_MULTI_ORG_KEY, SIM_ATL_ORG_ID, SIM_ATL_SECOND_ORG_ID } from '../sandbox/atlassian/dataset';
 import { SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
+import type { Env } from '../src/config/hub-config';
 import { ATLASSIAN_CREDENTIALS, connect, connectSynced, JETBRAINS_CREDENTIALS, TestHub, useFixture } from './support/fixture';
+import { freshSchema, postgresEnabled } from './support/postgres';
+import { UpstreamBarrier } from './support/upstream-barrier';
 
 describe('connecting an organization that is connected already', () => {
   const fx = useFixture();
@@ -53,4 +56,53 @@ describe('new credentials for an account', () => {
     // Nothing was stored: the account still holds its organization, with the key it had.
     expect((await hub.get(`/integrated-accounts/${id}`).expect(200)).body.access.organization.id).toBe(SIM_ATL_ORG_ID);
   });
+});
+
+describe('the same organization connected by several requests at once', () => {
+  const fx = useFixture();
+
+  const stores: [string, () => Promise<Env>][] = [
+    ['SQLite', async () => ({})],
+    ...(postgresEnabled()
+      ? ([['PostgreSQL', async () => {
+          const schema = await freshSchema();
+          fx.onClose(schema.drop);
+          return { HUB_DATABASE_URL: schema.url };
+        }]] as [string, () => Promise<Env>][])
+      : []),
+  ];
+
+  it.each(stores)('%s: exactly one 201, the others 409 naming it; in another tenant it connects again', async (_store, database) => {
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    // The five credential tests (GET /token) are answered together, once all five are waiting.
+    const barrier = fx.track(await UpstreamBarrier.start(sim.baseUrl, '/token', 5));
+    const hub = await fx.hub({ ...(await database()), JETBRAINS_BASE_URL: barrier.baseUrl });
+    const keyOf = async (tenant: string) => (await hub.post('/api-keys', { name: tenant, scope: 'admin', tenant_id: tenant }).expect(201)).body.key as string;
+    const [acme, globex] = [await keyOf('acme'), await keyOf('globex')];
+    const body = { integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS };
+    const connectAs = (key: string) => hub.raw().post('/integrated-accounts').set('Authorization', `Bearer ${key}`).send(body);
+
+    const answers = await Promise.all([connectAs(acme), connectAs(acme), connectAs(acme), connectAs(globex), connectAs(globex)]);
+    const inAcme = answers.slice(0, 3);
+    const created = inAcme.filter((a) => a.status === 201);
+    expect(inAcme.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+    for (const refused of inAcme.filter((a) => a.status === 409)) {
+      expect(refused.body.details).toEqual({ code: 'ACCOUNT_ALREADY_CONNECTED', existing_account_id: created[0]!.body.id, organization_id: String(SIM_CUSTOMER_CODE) });
+    }
+    // The other tenant raced its own pair: one of them won there, unaffected by acme's.
+    expect(answers.slice(3).map((a) => a.status).sort()).toEqual([201, 409]);
+    const listed = async (key: string) =>
+      (await hub.raw().get('/integrated-accounts').set('Authorization', `Bearer ${key}`).expect(200)).body.result.map((a: { id: string }) => a.id);
+    expect(await listed(acme)).toEqual([created[0]!.body.id]);
+    expect(await listed(globex)).toHaveLength(1);
+
+    // allow_duplicate still connects a second one at once; deleting the first frees the organization.
+    barrier.count = 1;
+    const second = await connectAs(acme).send({ ...body, allow_duplicate: true }).expect(201);
+    await hub.raw().delete(`/integrated-accounts/${created[0]!.body.id}`).set('Authorization', `Bearer ${acme}`).expect(200);
+    // The duplicate is still there and still counts: connecting again names it.
+    expect((await connectAs(acme).expect(409)).body.details.existing_account_id).toBe(second.body.id);
+    await hub.raw().delete(`/integrated-accounts/${second.body.id}`).set('Authorization', `Bearer ${acme}`).expect(200);
+    await connectAs(acme).expect(201);
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { keyId } from '../src/accounts/credential-cipher';
 import { freshSchema, postgresEnabled } from './support/postgres';
 import { ATLASSIAN_CREDENTIALS, connectSynced, eventually, HubProcess, JETBRAINS_CREDENTIALS, tempDataDir, TEST_API_KEY, useFixture } from './support/fixture';
+import { verify, WebhookReceiver } from './support/webhook-receiver';
 
 /**
  * Rotating HUB_ENCRYPTION_KEY with real hub processes on one data dir: the old key as previous
@@ -46,6 +47,16 @@ async function post(hub: HubProcess, path: string, body: object, status: number)
   return json;
 }
 
+/** Sends a webhook.test to `endpoint` and waits until `receiver` has it; returns the message as received. */
+async function testSend(hub: HubProcess, receiver: WebhookReceiver, endpoint: string) {
+  const { message_id } = await post(hub, `/webhooks/${endpoint}/test`, {}, 202);
+  return eventually(async () => {
+    const got = receiver.received.find((r) => r.headers['webhook-id'] === message_id);
+    if (!got) throw new Error(`webhook.test ${message_id} not received yet`);
+    return got;
+  });
+}
+
 /** Starts a manual sync of each account and waits until each new run succeeded. */
 async function syncAll(hub: HubProcess, ids: string[]): Promise<void> {
   for (const id of ids) {
@@ -60,7 +71,8 @@ async function syncAll(hub: HubProcess, ids: string[]): Promise<void> {
 describe('encryption-key rotation (hub processes)', () => {
   const fx = useFixture();
 
-  it('a new key with the old one as previous keeps every account working and re-seals; then the old key can go', async () => {
+  it('a new key with the old one as previous keeps every account and webhook working and re-seals; then the old key can go', async () => {
+    const receiver = fx.track(await WebhookReceiver.start());
     const jetbrains = await fx.jetbrainsSimulator({ dataset: 'tiny' });
     const atlassian = await fx.atlassianSimulator();
     const base = { HUB_DATA_DIR: tempDataDir(), JETBRAINS_BASE_URL: jetbrains.baseUrl, ATLASSIAN_BASE_URL: atlassian.baseUrl };
@@ -73,11 +85,16 @@ describe('encryption-key rotation (hub processes)', () => {
     ];
     await syncAll(first, ids);
     const readKey = (await post(first, '/api-keys', { name: 'reporting', scope: 'read' }, 201)).key as string;
+    // Two webhook endpoints: one plain, one just rotated (its previous secret signs beside the new one for 24 h).
+    const plain = await post(first, '/webhooks', { url: receiver.url, events: ['sync.succeeded'] }, 201);
+    const rotating = await post(first, '/webhooks', { url: receiver.url, events: ['sync.succeeded'] }, 201);
+    const rotated = await post(first, `/webhooks/${rotating.id}/rotate-secret`, {}, 200);
     const page = await first.json(`/unified/user-directory/users?integrated_account_id=${ids[0]}&limit=2`);
     expect(page.next_cursor).toEqual(expect.any(String));
     const nextPage = `/unified/user-directory/users?integrated_account_id=${ids[0]}&next_cursor=${encodeURIComponent(page.next_cursor)}`;
     expect(await first.json('/admin/encryption')).toEqual({
-      current_key_id: kid(KEY_A), previous_key_ids: [], sealed_values: { [kid(KEY_A)]: 2 }, pending_reseal: 0,
+      current_key_id: kid(KEY_A), previous_key_ids: [], sealed_values: { [kid(KEY_A)]: 5 }, pending_reseal: 0,
+      sealed_by_kind: { credentials: { [kid(KEY_A)]: 2 }, webhook_secrets: { [kid(KEY_A)]: 3 } },
     });
     await first.kill('SIGTERM');
 
@@ -86,13 +103,15 @@ describe('encryption-key rotation (hub processes)', () => {
     expect((await second.call(nextPage)).status).toBe(200);
     await eventually(async () => {
       expect(await second.json('/admin/encryption')).toEqual({
-        current_key_id: kid(KEY_B), previous_key_ids: [kid(KEY_A)], sealed_values: { [kid(KEY_B)]: 2, [kid(KEY_A)]: 0 }, pending_reseal: 0,
+        current_key_id: kid(KEY_B), previous_key_ids: [kid(KEY_A)], sealed_values: { [kid(KEY_B)]: 5, [kid(KEY_A)]: 0 }, pending_reseal: 0,
+        sealed_by_kind: { credentials: { [kid(KEY_B)]: 2, [kid(KEY_A)]: 0 }, webhook_secrets: { [kid(KEY_B)]: 3, [kid(KEY_A)]: 0 } },
       });
     });
     await syncAll(second, ids);
     for (const id of ids) expect((await second.json(`/integrated-accounts/${id}/test`, { method: 'POST' })).ok).toBe(true);
     const withReadKey = await fetch(`http://127.0.0.1:${second.port}/integrated-accounts`, { headers: { Authorization: `Bearer ${readKey}` } });
     expect(withReadKey.status).toBe(200);
+    verify(plain.secret, await testSend(second, receiver, plain.id));
     await second.kill('SIGTERM');
 
     // 3. Key B alone: boots, syncs, tests; the API key (a hash, not keyed) still works; A's cursors are gone.
@@ -105,7 +124,13 @@ describe('encryption-key rotation (hub processes)', () => {
     const stale = await third.call(nextPage);
     expect(stale.status).toBe(400);
     expect(((await stale.json()) as { details: { code: string } }).details.code).toBe('INVALID_CURSOR');
-    expect((await third.json('/admin/encryption')).sealed_values).toEqual({ [kid(KEY_B)]: 2 });
+    expect((await third.json('/admin/encryption')).sealed_values).toEqual({ [kid(KEY_B)]: 5 });
+    // Signed with secrets re-sealed under B alone: both of the rotated endpoint's secrets still verify.
+    verify(plain.secret, await testSend(third, receiver, plain.id));
+    const both = await testSend(third, receiver, rotating.id);
+    expect(String(both.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    verify(rotated.secret, both);
+    verify(rotating.secret, both);
     await third.kill('SIGTERM');
 
     // 4. A key that opens nothing stored: the boot stops with one line naming B's id and the variable.
@@ -114,6 +139,7 @@ describe('encryption-key rotation (hub processes)', () => {
     const lines = wrong.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`encryption key id ${kid(KEY_B)}`);
+    expect(lines[0]).toContain('credentials of 2 integrated account(s) and 3 webhook signing secret(s)');
     expect(lines[0]).toContain('HUB_ENCRYPTION_KEYS_PREVIOUS');
     expect(wrong.stderr + wrong.stdout).not.toContain(KEY_B);
     expect(wrong.stderr + wrong.stdout).not.toContain(KEY_C);

@@ -43,6 +43,9 @@ describe('tenants', () => {
   /** Tenant B's accounts: the JetBrains one the matrix reads, its Atlassian one, one to sync, one to delete per caller. */
   const b: { jb: string; atl: string; sync: string; victims: Record<Who, string> } = { jb: '', atl: '', sync: '', victims: {} as Record<Who, string> };
   const a: { jb: string; atl: string } = { jb: '', atl: '' };
+  /** Webhook endpoints: tenant B's the matrix reads, one to delete per caller; tenant A's two; an untenanted one. */
+  const hooks: { b: string; victims: Record<Who, string>; a: string[]; untenanted: string } = { b: '', victims: {} as Record<Who, string>, a: [], untenanted: '' };
+  const MISSING_HOOK = 'ep_01MISSINGENDPOINT00000000';
   let shared: string;
   let userId: string;
   let runId: string;
@@ -61,7 +64,7 @@ describe('tenants', () => {
     jetbrains.api.clearCache();
   };
   /** Every string of tenant B a caller of tenant A must never see. */
-  const bSecrets = () => [b.jb, b.atl, b.sync, ...Object.values(b.victims), B_NAME, B_ONLY, B];
+  const bSecrets = () => [b.jb, b.atl, b.sync, ...Object.values(b.victims), hooks.b, ...Object.values(hooks.victims), B_NAME, B_ONLY, B];
 
   beforeAll(async () => {
     const atlassian = await fx.atlassianSimulator({ dataset: 'tiny' });
@@ -98,6 +101,14 @@ describe('tenants', () => {
     b.sync = (await connectAs(keys.same, more).expect(201)).body.id;
     for (const who of CALLERS) b.victims[who] = (await connectAs(keys.same, more).expect(201)).body.id;
     await waitForLatestRun(hub, b.sync);
+
+    const hook = (key: string, body: object = {}) => as(hub.raw().post('/webhooks'), key).send({ url: 'http://127.0.0.1:9/hook', events: ['sync.failed'], ...body });
+    const ofB = (await hook(keys.same, { description: B_NAME }).expect(201)).body;
+    expect(ofB.tenant_id).toBe(B);
+    hooks.b = ofB.id;
+    for (const who of CALLERS) hooks.victims[who] = (await hook(keys.same, { description: B_NAME }).expect(201)).body.id;
+    for (let i = 0; i < 2; i++) hooks.a.push((await hook(keys.other).expect(201)).body.id);
+    hooks.untenanted = (await hook(keys.root, { description: 'hub-wide' }).expect(201)).body.id;
   });
 
   /**
@@ -153,7 +164,74 @@ describe('tenants', () => {
     });
   });
 
+  // The same matrix for webhook endpoints: they belong to a tenant as accounts do.
+  const hookGet = (path: (id: string) => string) => (key: string, id: string) => as(hub.raw().get(path(id)), key);
+  const WEBHOOK_ROUTES: Route[] = [
+    ['GET /webhooks/:id', hookGet((id) => `/webhooks/${id}`), OK],
+    ['PATCH /webhooks/:id', (key, id) => as(hub.raw().patch(`/webhooks/${id}`), key).send({ description: B_NAME, events: ['sync.failed'] }), WRITE(200)],
+    ['DELETE /webhooks/:id', (key, id) => as(hub.raw().delete(`/webhooks/${id}`), key), WRITE(200), (who) => hooks.victims[who]],
+    ['POST /webhooks/:id/test', (key, id) => as(hub.raw().post(`/webhooks/${id}/test`), key), WRITE(202)],
+    ['POST /webhooks/:id/rotate-secret', (key, id) => as(hub.raw().post(`/webhooks/${id}/rotate-secret`), key), WRITE(200)],
+    ['GET /webhooks/:id/deliveries', hookGet((id) => `/webhooks/${id}/deliveries`), OK],
+  ];
+
+  describe.each(WEBHOOK_ROUTES)('%s on a tenant-B endpoint', (_route, call, statuses, target) => {
+    it.each(CALLERS)('caller: %s', async (who) => {
+      const requested = target ? target(who) : hooks.b;
+      const res = await call(keys[who], requested);
+      const expected = statuses[CALLERS.indexOf(who)]!;
+      if (res.status !== expected) throw new Error(`${who}: expected ${expected}, got ${res.status} ${res.text.slice(0, 300)}`);
+      if (expected === 403) expect(res.body.details).toMatchObject({ code: 'FORBIDDEN_SCOPE' });
+      if (who !== 'other') return;
+      const missing = await call(keys.other, MISSING_HOOK);
+      expect(missing.status).toBe(404);
+      expect(res.text.split(requested).join('<id>')).toBe(missing.text.split(MISSING_HOOK).join('<id>'));
+      expect(res.body.details).toEqual({ code: 'WEBHOOK_NOT_FOUND' });
+      for (const secret of bSecrets().filter((s) => s !== requested)) expect(res.text).not.toContain(secret);
+    });
+  });
+
+  describe('webhook endpoints without an id', () => {
+    const list = async (key: string, query = '') =>
+      ((await as(hub.raw().get(`/webhooks?limit=200${query}`), key).expect(200)).body.result as Json[]).map((x) => [x.id, x.tenant_id]);
+
+    it('GET /webhooks lists the key\'s tenant\'s endpoints only; keys without tenant see all, and may filter', async () => {
+      expect(await list(keys.other)).toEqual(hooks.a.map((id) => [id, A]));
+      const text = (await as(hub.raw().get('/webhooks?limit=200'), keys.other).expect(200)).text;
+      for (const secret of [...bSecrets(), hooks.untenanted, 'hub-wide']) expect(text).not.toContain(secret);
+      expect(await list(keys.other, `&tenant_id=${B}`)).toEqual([]);
+      expect((await list(keys.same)).map(([id]) => id)).toContain(hooks.b);
+      expect((await list(keys.same)).every(([, t]) => t === B)).toBe(true);
+      const all = (await list(keys.read)).map(([id]) => id);
+      expect(all).toEqual(expect.arrayContaining([...hooks.a, hooks.b, hooks.untenanted]));
+      expect(await list(keys.root, `&tenant_id=${A}`)).toEqual(hooks.a.map((id) => [id, A]));
+      await hub.get('/webhooks?tenant_id=no%20spaces').expect(400);
+    });
+
+    it('POST /webhooks: a tenant key adds endpoints to its own tenant only; another tenant_id is 403; read keys 403', async () => {
+      const body = { url: 'http://127.0.0.1:9/more', events: ['*'] };
+      const own = await as(hub.raw().post('/webhooks'), keys.other).send({ ...body, tenant_id: A }).expect(201);
+      expect(own.body.tenant_id).toBe(A);
+      const refused = await as(hub.raw().post('/webhooks'), keys.other).send({ ...body, tenant_id: B }).expect(403);
+      expect(refused.body).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `This API key belongs to tenant "${A}": it adds webhook endpoints to that tenant only; leave out tenant_id or send "${A}"`,
+        details: { code: 'FORBIDDEN_TENANT', tenant_id: A },
+      });
+      await as(hub.raw().post('/webhooks'), keys.read).send(body).expect(403);
+      expect((await as(hub.raw().post('/webhooks'), keys.adminAll).send({ ...body, tenant_id: 'tenant-c' }).expect(201)).body.tenant_id).toBe('tenant-c');
+      await as(hub.raw().post('/webhooks'), keys.root).send({ ...body, tenant_id: 'not valid!' }).expect(400);
+      // PATCH does not move an endpoint to another tenant.
+      await as(hub.raw().patch(`/webhooks/${own.body.id}`), keys.root).send({ tenant_id: B }).expect(400);
+      await as(hub.raw().delete(`/webhooks/${own.body.id}`), keys.other).expect(200);
+    });
+  });
+
   it('left what the other tenant tried to delete, change or sync untouched', async () => {
+    const endpoint = (await hub.get(`/webhooks/${hooks.victims.other}`).expect(200)).body;
+    expect(endpoint.tenant_id).toBe(B);
+    for (const who of ['same', 'root'] as Who[]) await hub.get(`/webhooks/${hooks.victims[who]}`).expect(404);
     await hub.get(`/integrated-accounts/${b.victims.other}`).expect(200);
     const prices = (await hub.get(`/integrated-accounts/${b.jb}/seat-prices`).expect(200)).body;
     expect(prices.currency).toBe('EUR'); // set by tenant B and root, not refused for them
@@ -274,6 +352,7 @@ describe('tenants', () => {
     it.each([
       ['accounts', '/integrated-accounts?limit=1'],
       ['people', '/unified/user-directory/people?limit=1'],
+      ['webhook endpoints', '/webhooks?limit=1'],
     ])('a %s cursor of tenant A is refused for tenant B and for keys without tenant', async (_list, path) => {
       const first = await as(hub.raw().get(path), keys.other).expect(200);
       const cursor = encodeURIComponent(first.body.next_cursor);
@@ -311,8 +390,6 @@ describe('tenants', () => {
     });
 
     it.each([
-      ['GET /webhooks', (key: string) => as(hub.raw().get('/webhooks'), key)],
-      ['POST /webhooks', (key: string) => as(hub.raw().post('/webhooks'), key).send({ url: 'http://127.0.0.1:9/hook', events: ['*'] })],
       ['GET /admin/encryption', (key: string) => as(hub.raw().get('/admin/encryption'), key)],
     ])('%s: hub-wide, so 403 FORBIDDEN_TENANT for a tenant key', async (_route, call) => {
       const res = await call(keys.other).expect(403);
@@ -343,6 +420,11 @@ describe('tenants', () => {
       expect(op['x-hub-tenant-scoped']).toBe(true);
     }
     expect(doc.paths['/api-keys'].post['x-hub-untenanted-only']).toBe(true);
+    // Webhook endpoints follow the same rule.
+    expect(doc.paths['/webhooks/{id}'].get.responses['404'].description).toMatch(/WEBHOOK_NOT_FOUND.*another tenant answers 404 with the same status, code and message/);
+    expect(doc.paths['/webhooks'].get['x-hub-tenant-scoped']).toBe(true);
+    expect(doc.paths['/webhooks'].post['x-hub-untenanted-only']).toBeUndefined();
+    expect(doc.components.schemas.CreateWebhookDto.properties.tenant_id).toBeDefined();
     // Lists are scoped too, and never 404.
     expect(doc.paths['/integrated-accounts'].get['x-hub-tenant-scoped']).toBe(true);
     expect(doc.paths['/integrated-accounts'].get.responses['404']).toBeUndefined();

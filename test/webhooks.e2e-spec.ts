@@ -239,7 +239,7 @@ describe('webhooks', () => {
       run('run-in-progress', id);
       run('run-doomed', other);
       const writer = hub.app.get(OutboxWriter);
-      const event = (runId: string, accountId: string, user: string) => ({ type: 'user.added', timestamp: new Date().toISOString(), accountId, syncRunId: runId, data: { user_id: user } });
+      const event = (runId: string, accountId: string, user: string) => ({ type: 'user.added', timestamp: new Date().toISOString(), accountId, tenantId: null, syncRunId: runId, data: { user_id: user } });
       const [doomed] = await writer.write([event('run-doomed', other, 'doomed@example.com')]);
       const [held] = await writer.write([event('run-in-progress', id, 'held@example.com')]);
       await new Promise((resolve) => setTimeout(resolve, 1200));
@@ -262,7 +262,7 @@ describe('webhooks', () => {
       const db = new BetterSqlite3(join(hub.dataDir, 'hub.sqlite'));
       fx.onClose(() => db.close());
       db.prepare(`insert into sync_runs (id, account_id, trigger, status, queued_at, stats) values ('run-last', ?, 'manual', 'running', ?, '{}')`).run(id, new Date().toISOString());
-      const [held] = await hub.app.get(OutboxWriter).write([{ type: 'user.added', timestamp: new Date().toISOString(), accountId: id, syncRunId: 'run-last', data: { user_id: 'last@example.com' } }]);
+      const [held] = await hub.app.get(OutboxWriter).write([{ type: 'user.added', timestamp: new Date().toISOString(), accountId: id, tenantId: null, syncRunId: 'run-last', data: { user_id: 'last@example.com' } }]);
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(receiver.received).toHaveLength(0);
       // The switch, then at once the delete (which takes the run row along), before the dispatcher's next look.

@@ -29,4 +29,6 @@ export interface AccountChangedEvent {
   integration: string;
   name: string;
   status: string;
+  /** The account's tenant (null: none), so listeners can keep a tenant's events within it. */
+  tenantId?: string | null;
 }

@@ -26,6 +26,6 @@ import { SeatPricesController } from './seat-prices.controller';
     { provide: CredentialCipher, useFactory: (c: HubConfig) => new CredentialCipher(c.encryptionKey, c.previousEncryptionKeys), inject: [HUB_CONFIG] },
     { provide: CursorCodec, useFactory: (c: HubConfig) => new CursorCodec(c.encryptionKey, c.previousEncryptionKeys), inject: [HUB_CONFIG] },
   ],
-  exports: [AccountsService, CursorCodec],
+  exports: [AccountsService, CursorCodec, CredentialCipher],
 })
 export class AccountsModule {}

@@ -66,8 +66,10 @@ export class AccountsService {
       created_at: now,
       updated_at: now,
       tenant_id: tenantId,
+      // A duplicate the client asked for holds no key; the first account of an organization does.
+      organization_key: dto.allow_duplicate === true ? null : organizationKey(connector.entry.id, tenantId, access.organization.id),
     };
-    await this.accounts.insert(row);
+    await this.insertHoldingOrganization(row, connector.entry.id, access, tenantId);
     this.logger.log(`connected ${row.integration} account ${id} (${access.organization.name ?? access.organization.id})${tenantId === null ? '' : ` in tenant ${tenantId}`}`);
     // Awaited: the first sync is registered before the connect answers (a first read then waits for it).
     await this.events.emitAsync(ACCOUNT_CREATED, { accountId: id } satisfies AccountCreatedEvent);
@@ -97,6 +99,21 @@ export class AccountsService {
     const submitted = validateCredentials(connector.entry, input);
     const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
     return { connector, credentials, access };
+  }
+
+  /**
+   * Inserts the new account; when the unique organization key refuses it (the same organization
+   * connected at the same moment, by this replica or another), answers the 409 naming the account
+   * that won. A winner deleted again before it is read frees the key: the insert is tried again.
+   */
+  private async insertHoldingOrganization(row: AccountRow, integration: string, access: AuthenticationResult, tenantId: string | null): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.accounts.insertUnlessOrganizationTaken(row)) return;
+      await this.refuseDuplicate(integration, access, tenantId);
+    }
+    throw new HubError('ACCOUNT_ALREADY_CONNECTED', `This ${integration} organization (${access.organization.id}) keeps being connected and deleted by concurrent requests; list the accounts with GET /integrated-accounts and try again`, {
+      details: { organization_id: access.organization.id },
+    });
   }
 
   /**
@@ -169,7 +186,7 @@ export class AccountsService {
 
   /** Awaited, so what listeners write (the webhook outbox) is stored before the request answers. */
   private async emitChanged(event: string, row: AccountRow): Promise<void> {
-    await this.events.emitAsync(event, { accountId: row.id, integration: row.integration, name: row.name, status: row.status } satisfies AccountChangedEvent);
+    await this.events.emitAsync(event, { accountId: row.id, integration: row.integration, name: row.name, status: row.status, tenantId: row.tenant_id ?? null } satisfies AccountChangedEvent);
   }
 
   /**
@@ -326,6 +343,14 @@ function refuseOrganizationChange(row: AccountRow, access: AuthenticationResult)
       `organization ${before}: connect the other organization as a new account (POST /integrated-accounts).`,
     { details: { organization_id: access.organization.id, account_organization_id: before } },
   );
+}
+
+/**
+ * What the unique index on accounts.organization_key compares: one account per integration, tenant
+ * and upstream organization (the migration 0011 computes the same for older rows).
+ */
+function organizationKey(integration: string, tenantId: string | null, organizationId: string | undefined): string | null {
+  return typeof organizationId === 'string' && organizationId !== '' ? JSON.stringify([integration, tenantId, organizationId]) : null;
 }
 
 /** Whether `viewer` may see the account: an untenanted viewer sees every account, a tenant key its tenant's. */

@@ -70,6 +70,25 @@ export class MissingKeyError extends Error {
   }
 }
 
+/**
+ * The associated data a webhook endpoint's signing secret is sealed with: bound to the endpoint, so
+ * a sealed secret copied to another endpoint's row does not open. Here, beside the cipher, because
+ * key rotation (accounts/) re-seals these values too.
+ */
+export function webhookSecretContext(endpointId: string): string {
+  return `webhook:${endpointId}`;
+}
+
+/** The key id a stored sealed value carries (null when it is not a sealed value). */
+export function sealedKeyId(stored: string): string | null {
+  try {
+    const kid = (JSON.parse(stored) as Partial<SealedValue>).kid;
+    return typeof kid === 'string' ? kid : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A short public fingerprint of a key; never enough to recover it. */
 export function keyId(key: Buffer): string {
   return createHash('sha256').update('hub-credential-key:').update(key).digest('hex').slice(0, 16);

@@ -15,6 +15,13 @@ class EncryptionStatusView implements EncryptionStatus {
     description: 'Per key id, how many stored values it still seals',
   })
   sealed_values: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } },
+    example: { credentials: { '3f2a9c0d1e4b5a67': 10, '9be01c77a2d34f10': 0 }, webhook_secrets: { '3f2a9c0d1e4b5a67': 2, '9be01c77a2d34f10': 0 } },
+    description: 'sealed_values per kind of value: integrated accounts\' credentials, webhook endpoints\' signing secrets (the current one, and the previous one while it still signs)',
+  })
+  sealed_by_kind: Record<string, Record<string, number>>;
   @ApiProperty({ description: 'Values still sealed with a previous key; at 0, the previous keys can be removed' })
   pending_reseal: number;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { HubConfig } from '../config/hub-config';
 import { AccountsRepository, AccountRow } from '../store/accounts.repository';
 import { HubDatabase, openDatabase } from '../store/database';
-import { CredentialCipher, keyId } from './credential-cipher';
+import { WebhookEndpointsRepository } from '../store/webhook-endpoints.repository';
+import { CredentialCipher, keyId, sealedKeyId, webhookSecretContext } from './credential-cipher';
 import { KeyRotation } from './key-rotation';
 
 const OLD = Buffer.alloc(32, 1);
@@ -23,7 +24,7 @@ describe('KeyRotation (on a real SQLite database)', () => {
   });
   afterEach(() => db.destroy());
 
-  const rotation = (cipher: CredentialCipher) => new KeyRotation({ dataDir } as HubConfig, new AccountsRepository(db), cipher);
+  const rotation = (cipher: CredentialCipher) => new KeyRotation({ dataDir } as HubConfig, new AccountsRepository(db), new WebhookEndpointsRepository(db), cipher);
 
   async function insertSealed(cipher: CredentialCipher, n: number): Promise<string[]> {
     const ids: string[] = [];
@@ -46,6 +47,7 @@ describe('KeyRotation (on a real SQLite database)', () => {
     const keys = rotation(cipher);
     expect(await keys.status()).toEqual({
       current_key_id: keyId(NEW), previous_key_ids: [keyId(OLD)], sealed_values: { [keyId(NEW)]: 0, [keyId(OLD)]: 250 }, pending_reseal: 250,
+      sealed_by_kind: { credentials: { [keyId(NEW)]: 0, [keyId(OLD)]: 250 }, webhook_secrets: { [keyId(NEW)]: 0, [keyId(OLD)]: 0 } },
     });
     expect(await keys.resealAll()).toEqual({ resealed: 250, skipped: 0, failed: 0 });
     expect((await keys.status()).sealed_values).toEqual({ [keyId(NEW)]: 250, [keyId(OLD)]: 0 });
@@ -91,5 +93,89 @@ describe('KeyRotation (on a real SQLite database)', () => {
     await expect(rotated.onModuleInit()).resolves.toBeUndefined();
     await rotated.onApplicationShutdown(); // waits for the background pass it started
     expect((await rotated.status()).pending_reseal).toBe(0);
+  });
+
+  describe('webhook signing secrets', () => {
+    let endpoints: WebhookEndpointsRepository;
+    beforeEach(() => {
+      endpoints = new WebhookEndpointsRepository(db);
+    });
+
+    /** An endpoint whose secret (and, with `previous`, a previous secret expiring at that time) `cipher` sealed. */
+    async function insertEndpoint(id: string, cipher: CredentialCipher, previous?: { cipher: CredentialCipher; expiresAt: string }): Promise<void> {
+      const context = webhookSecretContext(id);
+      await endpoints.insert({
+        id, tenant_id: null, url: 'http://127.0.0.1:9/hook', description: null, events: '["*"]', enabled: 1, disabled_reason: null,
+        secret: cipher.seal(`whsec_current_${id}`, context), secret_key_id: cipher.currentKeyId,
+        previous_secret: previous ? previous.cipher.seal(`whsec_previous_${id}`, context) : null,
+        previous_secret_expires_at: previous?.expiresAt ?? null,
+        failing_since: null, created_at: 'now', updated_at: 'now',
+      });
+    }
+    const later = () => new Date(Date.now() + 3_600_000).toISOString();
+    const earlier = () => new Date(Date.now() - 1000).toISOString();
+
+    it('counts current and live previous secrets per key id, re-seals both, and clears an expired previous one', async () => {
+      const old = new CredentialCipher(OLD);
+      await insertEndpoint('ep_1', old);
+      await insertEndpoint('ep_2', old, { cipher: old, expiresAt: later() });
+      await insertEndpoint('ep_3', old, { cipher: old, expiresAt: earlier() }); // expired: never signs again
+      await insertSealed(old, 1);
+      const cipher = new CredentialCipher(NEW, [OLD]);
+      const keys = rotation(cipher);
+      const before = await keys.status();
+      expect(before.sealed_by_kind.webhook_secrets).toEqual({ [keyId(NEW)]: 0, [keyId(OLD)]: 4 });
+      expect(before.sealed_values).toEqual({ [keyId(NEW)]: 0, [keyId(OLD)]: 5 });
+      expect(before.pending_reseal).toBe(5);
+
+      expect(await keys.resealAll()).toEqual({ resealed: 4, skipped: 0, failed: 0 });
+      const after = await keys.status();
+      expect(after.sealed_by_kind.webhook_secrets).toEqual({ [keyId(NEW)]: 4, [keyId(OLD)]: 0 });
+      expect(after.pending_reseal).toBe(0);
+      const alone = new CredentialCipher(NEW);
+      const open = async (id: string) => {
+        const row = (await endpoints.findById(id))!;
+        return {
+          current: alone.open(row.secret, webhookSecretContext(id)),
+          previous: row.previous_secret === null ? null : alone.open(row.previous_secret, webhookSecretContext(id)),
+          kid: row.secret_key_id,
+        };
+      };
+      expect(await open('ep_1')).toEqual({ current: 'whsec_current_ep_1', previous: null, kid: keyId(NEW) });
+      expect(await open('ep_2')).toEqual({ current: 'whsec_current_ep_2', previous: 'whsec_previous_ep_2', kid: keyId(NEW) });
+      expect(await open('ep_3')).toEqual({ current: 'whsec_current_ep_3', previous: null, kid: keyId(NEW) });
+      expect((await endpoints.findById('ep_3'))!.previous_secret_expires_at).toBeNull();
+      // Nothing left to do: a second pass writes nothing.
+      expect(await keys.resealAll()).toEqual({ resealed: 0, skipped: 0, failed: 0 });
+    });
+
+    it('never overwrites a secret rotated since it was read', async () => {
+      const old = new CredentialCipher(OLD);
+      await insertEndpoint('ep_1', old);
+      const cipher = new CredentialCipher(NEW, [OLD]);
+      const [read] = await endpoints.sealedSecrets(null, 10);
+      // POST /webhooks/ep_1/rotate-secret lands in between.
+      const rotated = cipher.seal('whsec_rotated', webhookSecretContext('ep_1'));
+      await endpoints.update('ep_1', { secret: rotated, secret_key_id: cipher.currentKeyId, previous_secret: read!.secret, previous_secret_expires_at: later() });
+      const next = { secret: cipher.seal('whsec_current_ep_1', webhookSecretContext('ep_1')), secret_key_id: cipher.currentKeyId, previous_secret: null, previous_secret_expires_at: null };
+      expect(await endpoints.replaceSealed(read!, next)).toBe(false);
+      expect((await endpoints.findById('ep_1'))!.secret).toBe(rotated);
+      // The next pass re-seals the previous secret the rotation kept (sealed with the old key).
+      expect(await rotation(cipher).resealAll()).toEqual({ resealed: 1, skipped: 0, failed: 0 });
+      expect(sealedKeyId((await endpoints.findById('ep_1'))!.previous_secret!)).toBe(keyId(NEW));
+    });
+
+    it('stops the boot for a secret sealed with an unknown key, but not for an expired previous one', async () => {
+      await insertEndpoint('ep_1', new CredentialCipher(NEW), { cipher: new CredentialCipher(OLD), expiresAt: earlier() });
+      await expect(rotation(new CredentialCipher(NEW)).onModuleInit()).resolves.toBeUndefined();
+      await insertEndpoint('ep_2', new CredentialCipher(NEW), { cipher: new CredentialCipher(OLD), expiresAt: later() });
+      await insertSealed(new CredentialCipher(OTHER), 1);
+      await expect(rotation(new CredentialCipher(NEW)).onModuleInit()).rejects.toMatchObject({
+        name: 'ConfigError',
+        message: expect.stringMatching(
+          new RegExp(`^Stored credentials of 1 integrated account\\(s\\) and 1 webhook signing secret\\(s\\) are sealed with encryption key id (${keyId(OLD)}, ${keyId(OTHER)}|${keyId(OTHER)}, ${keyId(OLD)}), .*HUB_ENCRYPTION_KEYS_PREVIOUS`),
+        ),
+      });
+    });
   });
 });

@@ -10,6 +10,7 @@ import { ConnectSessionsRepository } from '../store/connect-sessions.repository'
 import { bearerToken, digestMatchesKey, sha256 } from './api-key';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { principalOf, rememberPrincipal } from './caller.decorator';
+import { KeyRevocations } from './cluster/key-revocations';
 import { CONNECT_MARK, isConnectRoute } from './connect-token';
 import { KEY_MARK } from './key-material';
 import { KeyScope, Principal, ROOT_PRINCIPAL } from './principal';
@@ -18,8 +19,8 @@ import { csrfTokenMatches, CSRF_HEADER, readCookie, SESSION_COOKIE } from './ses
 
 /**
  * How long a looked-up key is reused. Every request authenticates, and this saves the indexed read
- * for a busy key; revoking a key in this process drops it at once, so the lifetime only bounds how
- * long another replica's revocation takes to be seen here.
+ * for a busy key. Revoking a key drops it at once here and, in cluster mode, on every other replica
+ * (KeyRevocations); the lifetime also bounds how long a row changed behind the hub's back is reused.
  */
 const CACHE_MS = 5_000;
 const CACHE_ENTRIES = 10_000;
@@ -64,7 +65,10 @@ export class ApiKeyAuthenticator {
     private readonly failures: AuthFailureLimiter,
     private readonly sessions: BrowserSessionsRepository,
     private readonly connectSessions: ConnectSessionsRepository,
-  ) {}
+    private readonly revocations: KeyRevocations,
+  ) {
+    revocations.onRevoked((keyId) => (keyId === null ? this.forgetAll() : this.forgetId(keyId)));
+  }
 
   async authenticate(req: Request): Promise<Principal> {
     const known = principalOf(req);
@@ -154,6 +158,19 @@ export class ApiKeyAuthenticator {
     this.lastUsed.delete(row.id);
   }
 
+  /** Forgets a key revoked on another replica, known by its id only. */
+  private forgetId(keyId: string): void {
+    this.generation++;
+    for (const [hash, entry] of this.byHash) if (entry.row.id === keyId) this.byHash.delete(hash);
+    this.lastUsed.delete(keyId);
+  }
+
+  /** Forgets every cached key (revocations may have been missed while not subscribed). */
+  private forgetAll(): void {
+    this.generation++;
+    this.byHash.clear();
+  }
+
   private async storedKey(keyHash: string | null, address: string): Promise<Principal> {
     const row = keyHash === null ? undefined : await this.lookup(keyHash);
     if (!row || row.revoked_at !== null) {
@@ -176,12 +193,14 @@ export class ApiKeyAuthenticator {
   }
 
   private async lookup(keyHash: string): Promise<ApiKeyRow | undefined> {
-    const cached = this.byHash.get(keyHash);
+    // Not trusted (a replica that cannot hear revocations): read the row on every request.
+    const trusted = this.revocations.cacheTrusted;
+    const cached = trusted ? this.byHash.get(keyHash) : undefined;
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.row;
     const generation = this.generation;
     const row = await this.keys.findByHash(keyHash);
     // Misses are not cached: a guesser would only fill the cache (the failure limit bounds their reads).
-    if (row && row.revoked_at === null && generation === this.generation) {
+    if (trusted && row && row.revoked_at === null && generation === this.generation) {
       if (this.byHash.size >= CACHE_ENTRIES) this.byHash.delete(this.byHash.keys().next().value!);
       this.byHash.set(keyHash, { row, at: Date.now() });
     } else {

@@ -7,6 +7,7 @@ import { ApiKeyRow, ApiKeysRepository } from '../store/api-keys.repository';
 import { BrowserSessionsRepository } from '../store/browser-sessions.repository';
 import { sha256 } from './api-key';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { KeyRevocations } from './cluster/key-revocations';
 import type { ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './api-keys.dto';
 import { displayPrefix, generateKey } from './key-material';
 
@@ -18,6 +19,7 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly revocations: KeyRevocations,
     private readonly cursors: CursorCodec,
     private readonly sessions: BrowserSessionsRepository,
   ) {}
@@ -60,11 +62,15 @@ export class ApiKeysService {
     return toApiKeyView(row);
   }
 
-  /** Revokes the key: refused from the next request on (this process forgets it at once). */
+  /**
+   * Revokes the key: refused from the next request on, on every replica (this process forgets it
+   * at once, the others when KeyRevocations tells them, before this answers).
+   */
   async revoke(id: string): Promise<void> {
     const row = await this.keys.revoke(id, new Date().toISOString());
     if (!row) throw notFound(id);
     this.authenticator.forget(row);
+    await this.revocations.announce(row.id);
     // Refused from the next request anyway (every session request reads its key); this drops the rows.
     const ended = await this.sessions.deleteForKey(id);
     this.logger.log(`API key ${id} revoked${ended ? ` (${ended} browser session(s) ended)` : ''}`);

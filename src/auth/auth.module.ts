@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { CursorCodec } from '../common/cursor-codec';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
@@ -12,6 +12,9 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { BrowserSessionsService } from './browser-sessions.service';
 import { SessionController } from './session.controller';
+import { CLUSTER_REDIS, ClusterRedis } from './cluster/cluster-redis';
+import { KeyRevocations } from './cluster/key-revocations';
+import { RedisThrottlerStorage } from './cluster/redis-throttler-storage';
 import { KeyRateLimitGuard } from './key-rate-limit.guard';
 import { WorkerRoleGuard } from './worker-role.guard';
 
@@ -25,9 +28,7 @@ import { WorkerRoleGuard } from './worker-role.guard';
     StoreModule,
     ThrottlerModule.forRootAsync({
       inject: [HUB_CONFIG],
-      // Counters live in the process (the throttler's default storage). Cluster mode gives a shared
-      // one here (`storage:` option, e.g. Redis); the per-key limit and the failed-authentication
-      // limit both use it.
+      // The counters' storage is the ThrottlerStorage provider below (it overrides the module's own).
       useFactory: (config: HubConfig) => ({
         // blockDuration 0: a sliding minute; a key over the limit waits only until its oldest request leaves the window.
         throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(1, config.rateLimitPerMinute), blockDuration: 0 }],
@@ -36,6 +37,16 @@ import { WorkerRoleGuard } from './worker-role.guard';
   ],
   controllers: [ApiKeysController, SessionController],
   providers: [
+    { provide: CLUSTER_REDIS, useFactory: (c: HubConfig) => (c.redis ? new ClusterRedis(c.redis.url, c.redis.prefix) : null), inject: [HUB_CONFIG] },
+    // Where the per-key and failed-authentication limits count: in Redis with HUB_REDIS_URL, so
+    // replicas share them; else in this process. Provided here, it is what this module's guards and
+    // AuthFailureLimiter get for @InjectThrottlerStorage().
+    {
+      provide: ThrottlerStorage,
+      useFactory: (redis: ClusterRedis | null) => (redis ? new RedisThrottlerStorage(redis) : new ThrottlerStorageService()),
+      inject: [CLUSTER_REDIS],
+    },
+    KeyRevocations,
     ApiKeyAuthenticator,
     AuthFailureLimiter,
     ApiKeysService,

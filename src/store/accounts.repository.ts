@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HUB_DATABASE } from './database.token';
 import type { HubDatabase } from './database';
 import type { AccountsTable } from './schema';
+import { isUniqueViolation } from './unique-violation';
 
 export type AccountRow = AccountsTable;
 
@@ -25,6 +26,20 @@ export class AccountsRepository {
 
   async insert(row: AccountRow): Promise<void> {
     await this.db.insertInto('accounts').values(row).execute();
+  }
+
+  /**
+   * Inserts the account unless another one holds its organization_key already (two connects of one
+   * organization at once, on any replica): the unique index decides. Returns false when it refused.
+   */
+  async insertUnlessOrganizationTaken(row: AccountRow): Promise<boolean> {
+    try {
+      await this.insert(row);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error, { name: 'accounts_one_per_organization', column: 'organization_key' })) return false;
+      throw error;
+    }
   }
 
   async findById(id: string): Promise<AccountRow | undefined> {

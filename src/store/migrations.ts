@@ -295,6 +295,26 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_account_organization_key': {
+    async up(db: Kysely<any>) {
+      // One account per (integration, tenant, upstream organization) unless the client asked for a
+      // duplicate: the key is set on the account that holds the organization, null on duplicates.
+      // The unique index makes two connects of one organization at once answer 201 and 409, on any
+      // number of replicas (the check before the insert alone lets both through). NULLs never
+      // collide on either database, so duplicates and accounts without an organization id pass.
+      await db.schema.alterTable('accounts').addColumn('organization_key', 'text').execute();
+      const rows = await db.selectFrom('accounts').select(['id', 'integration', 'tenant_id', 'access']).orderBy('id').execute();
+      const taken = new Set<string>();
+      for (const row of rows) {
+        const key = organizationKeyOf(row.integration, row.tenant_id ?? null, row.access);
+        // The oldest account of an organization holds it; later ones were connected as duplicates.
+        if (key === null || taken.has(key)) continue;
+        taken.add(key);
+        await db.updateTable('accounts').set({ organization_key: key }).where('id', '=', row.id).execute();
+      }
+      await db.schema.createIndex('accounts_one_per_organization').on('accounts').column('organization_key').unique().execute();
+    },
+  },
 };
 
 /**
@@ -325,4 +345,15 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);
   }
+}
+
+/** As AccountsService computes it at connect; kept here too, since a migration must not change with the code. */
+function organizationKeyOf(integration: string, tenantId: string | null, access: string): string | null {
+  let organizationId: unknown;
+  try {
+    organizationId = (JSON.parse(access) as { organization?: { id?: unknown } }).organization?.id;
+  } catch {
+    return null;
+  }
+  return typeof organizationId === 'string' && organizationId !== '' ? JSON.stringify([integration, tenantId, organizationId]) : null;
 }

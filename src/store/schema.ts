@@ -20,6 +20,11 @@ export interface AccountsTable {
   inactive_days?: number | null;
   /** The tenant the account belongs to (chosen at connect); null: untenanted, seen by untenanted keys only. */
   tenant_id?: string | null;
+  /**
+   * [integration, tenant, organization id] as JSON, unique: set on the account holding that
+   * organization in its tenant, null on duplicates connected with allow_duplicate.
+   */
+  organization_key?: string | null;
 }
 
 export interface SyncRunsTable {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HUB_DATABASE } from './database.token';
 import type { HubDatabase } from './database';
 import type { AccountsTable, SyncRunsTable } from './schema';
+import { isUniqueViolation } from './unique-violation';
 
 export type SyncRunRow = SyncRunsTable;
 
@@ -154,10 +155,4 @@ export class SyncRunsRepository {
   async unfinished(): Promise<SyncRunRow[]> {
     return this.db.selectFrom('sync_runs').selectAll().where('status', 'in', UNFINISHED).execute();
   }
-}
-
-/** A unique index refused the row (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE). */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -4,6 +4,8 @@ import { HUB_DATABASE } from './database.token';
 import type { WebhookEndpointsTable } from './schema';
 
 export type WebhookEndpointRow = WebhookEndpointsTable;
+/** The sealed columns of an endpoint, as key rotation reads and rewrites them. */
+export type SealedSecrets = Pick<WebhookEndpointRow, 'id' | 'secret' | 'secret_key_id' | 'previous_secret' | 'previous_secret_expires_at'>;
 
 /** Webhook endpoints; the secrets in these rows are sealed, never plain. */
 @Injectable()
@@ -18,10 +20,11 @@ export class WebhookEndpointsRepository {
     return this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Keyset page ordered by id; one extra row tells whether more follow. */
-  async page(afterId: string | null, limit: number): Promise<WebhookEndpointRow[]> {
+  /** Keyset page ordered by id, of one tenant's endpoints when `tenantId` is given; one extra row tells whether more follow. */
+  async page(afterId: string | null, limit: number, tenantId?: string): Promise<WebhookEndpointRow[]> {
     let query = this.db.selectFrom('webhook_endpoints').selectAll().orderBy('id').limit(limit + 1);
     if (afterId !== null) query = query.where('id', '>', afterId);
+    if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
     return query.execute();
   }
 
@@ -59,5 +62,27 @@ export class WebhookEndpointsRepository {
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+
+  /** A keyset batch (by id) of every endpoint's sealed secrets: few rows, read whole for counting and re-sealing. */
+  async sealedSecrets(afterId: string | null, limit: number): Promise<SealedSecrets[]> {
+    let query = this.db
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'secret', 'secret_key_id', 'previous_secret', 'previous_secret_expires_at'])
+      .orderBy('id')
+      .limit(limit);
+    if (afterId !== null) query = query.where('id', '>', afterId);
+    return query.execute();
+  }
+
+  /**
+   * Compare-and-set of the sealed secrets: written only if the row still holds what was read, so a
+   * rotate-secret or another replica's re-seal meanwhile is never overwritten. Returns whether it wrote.
+   */
+  async replaceSealed(expected: SealedSecrets, next: Omit<SealedSecrets, 'id'>): Promise<boolean> {
+    let query = this.db.updateTable('webhook_endpoints').set(next).where('id', '=', expected.id).where('secret', '=', expected.secret);
+    query = expected.previous_secret === null ? query.where('previous_secret', 'is', null) : query.where('previous_secret', '=', expected.previous_secret);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 }

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HubConfig } from '../config/hub-config';
 import { BullMqSyncQueue, SYNC_JOBS } from './bullmq/bullmq-sync-queue';
-import { redisConnection } from './bullmq/redis-connection';
+import { redisConnection } from '../config/redis-connection';
 import { SyncWorker } from './bullmq/sync-worker';
 import { EmbeddedSyncQueue } from './embedded-sync-queue';
 import { SYNC_QUEUE } from './sync-queue';

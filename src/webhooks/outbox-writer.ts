@@ -11,6 +11,11 @@ export interface OutgoingEvent {
   /** Built by the caller from named fields only: never a credential or remote_data. */
   data: Record<string, unknown>;
   accountId?: string | null;
+  /**
+   * The tenant of the account it is about (null: none, or no account). Endpoints of a tenant get
+   * only their tenant's events; endpoints without tenant get every event (see receives()).
+   */
+  tenantId: string | null;
   /** Set for a sync's events: deliverable once that run succeeded. */
   syncRunId?: string | null;
 }
@@ -27,6 +32,18 @@ export function messageId(now = Date.now()): string {
   return `msg_${now.toString(16).padStart(12, '0')}${counter.toString(16).padStart(8, '0')}${randomBytes(6).toString('hex')}`;
 }
 
+/** An endpoint's subscription: the event types it takes and its tenant (null: every tenant's). */
+export interface Subscription {
+  id: string;
+  events: string[];
+  tenantId: string | null;
+}
+
+/** Whether `subscription` takes `event`: a type it subscribes to, and its own tenant's (or it has none). */
+export function receives(subscription: Subscription, event: Pick<OutgoingEvent, 'type' | 'tenantId'>): boolean {
+  return subscribes(subscription.events, event.type) && (subscription.tenantId === null || subscription.tenantId === event.tenantId);
+}
+
 /** Writes events into the outbox, one delivery per subscribed endpoint, and wakes the dispatcher. */
 @Injectable()
 export class OutboxWriter {
@@ -38,22 +55,22 @@ export class OutboxWriter {
   ) {}
 
   /** The enabled endpoints with their subscriptions, read once for a batch of events. */
-  async subscriptions(): Promise<{ id: string; events: string[] }[]> {
-    return (await this.endpoints.enabled()).map((e) => ({ id: e.id, events: JSON.parse(e.events) as string[] }));
+  async subscriptions(): Promise<Subscription[]> {
+    return (await this.endpoints.enabled()).map((e) => ({ id: e.id, events: JSON.parse(e.events) as string[], tenantId: e.tenant_id }));
   }
 
   /** Writes `events` (one transaction); to `onlyEndpoint`, or else every enabled endpoint subscribed. */
-  async write(events: OutgoingEvent[], options: { onlyEndpoint?: string; subscriptions?: { id: string; events: string[] }[] } = {}): Promise<string[]> {
+  async write(events: OutgoingEvent[], options: { onlyEndpoint?: string; subscriptions?: Subscription[] } = {}): Promise<string[]> {
     const subscriptions = options.onlyEndpoint ? null : (options.subscriptions ?? (await this.subscriptions()));
     const items: { message: WebhookMessageRow; endpointIds: string[] }[] = [];
     for (const event of events) {
-      const endpointIds = subscriptions ? subscriptions.filter((s) => subscribes(s.events, event.type)).map((s) => s.id) : [options.onlyEndpoint!];
+      const endpointIds = subscriptions ? subscriptions.filter((s) => receives(s, event)).map((s) => s.id) : [options.onlyEndpoint!];
       // Nobody listens: nothing to keep.
       if (endpointIds.length === 0) continue;
       items.push({
         message: {
           id: messageId(),
-          tenant_id: null,
+          tenant_id: event.tenantId,
           account_id: event.accountId ?? null,
           sync_run_id: event.syncRunId ?? null,
           type: event.type,

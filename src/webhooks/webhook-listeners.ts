@@ -12,8 +12,7 @@ import {
 import { AccountsRepository } from '../store/accounts.repository';
 import { WebhookOutboxRepository } from '../store/webhook-outbox.repository';
 import { SYNC_FAILED, SYNC_RECORDED, SyncFailedEvent, SyncRecordedEvent } from '../sync/sync-events';
-import { OutboxWriter, OutgoingEvent } from './outbox-writer';
-import { subscribes } from './webhook-events';
+import { OutboxWriter, OutgoingEvent, receives } from './outbox-writer';
 
 /** Change rows turned into messages at a time. */
 const BATCH = 500;
@@ -35,7 +34,7 @@ export class WebhookListeners {
   async onCreated(event: AccountCreatedEvent): Promise<void> {
     const row = await this.accounts.findById(event.accountId);
     if (!row) return;
-    await this.account(ACCOUNT_CREATED, { accountId: row.id, integration: row.integration, name: row.name, status: row.status });
+    await this.account(ACCOUNT_CREATED, { accountId: row.id, integration: row.integration, name: row.name, status: row.status, tenantId: row.tenant_id ?? null });
   }
 
   @OnEvent(ACCOUNT_NEEDS_REAUTH)
@@ -67,10 +66,11 @@ export class WebhookListeners {
   async onRecorded(event: SyncRecordedEvent): Promise<void> {
     const subscriptions = await this.writer.subscriptions();
     if (subscriptions.length === 0) return;
-    const common = { accountId: event.accountId, syncRunId: event.runId, timestamp: event.finishedAt };
+    const tenantId = await this.tenantOf(event.accountId);
+    const common = { accountId: event.accountId, syncRunId: event.runId, timestamp: event.finishedAt, tenantId };
     let first: number | null = null;
     let last: number | null = null;
-    const wanted = CHANGE_TYPES.some((type) => subscriptions.some((s) => subscribes(s.events, type)));
+    const wanted = CHANGE_TYPES.some((type) => subscriptions.some((s) => receives(s, { type, tenantId })));
     for (let after = 0; ; ) {
       const rows = await this.outbox.changesOfRun(event.accountId, event.runId, after, BATCH);
       if (rows.length === 0) break;
@@ -112,23 +112,32 @@ export class WebhookListeners {
 
   @OnEvent(SYNC_FAILED)
   async onFailed(event: SyncFailedEvent): Promise<void> {
+    const row = await this.accounts.findById(event.accountId);
+    // An account deleted meanwhile has no tenant left to read: only endpoints without tenant hear of it.
+    const tenantId = row?.tenant_id ?? null;
     const events: OutgoingEvent[] = [
       {
         type: 'sync.failed',
         accountId: event.accountId,
+        tenantId,
         timestamp: event.finishedAt,
         data: { integrated_account_id: event.accountId, sync_run_id: event.runId, error: { code: event.code, message: event.message } },
       },
     ];
-    const row = await this.accounts.findById(event.accountId);
     if (row && event.code === 'UPSTREAM_AUTH_FAILED' && event.previousStatus !== 'needs_reauth') {
-      events.push({ type: ACCOUNT_NEEDS_REAUTH, accountId: row.id, timestamp: event.finishedAt, data: accountData({ accountId: row.id, integration: row.integration, name: row.name, status: 'needs_reauth' }) });
+      events.push({ type: ACCOUNT_NEEDS_REAUTH, accountId: row.id, tenantId, timestamp: event.finishedAt, data: accountData({ accountId: row.id, integration: row.integration, name: row.name, status: 'needs_reauth' }) });
     }
     await this.writer.write(events);
   }
 
   private async account(type: string, event: AccountChangedEvent): Promise<void> {
-    await this.writer.write([{ type, accountId: event.accountId, timestamp: new Date().toISOString(), data: accountData(event) }]);
+    const tenantId = event.tenantId !== undefined ? event.tenantId : await this.tenantOf(event.accountId);
+    await this.writer.write([{ type, accountId: event.accountId, tenantId, timestamp: new Date().toISOString(), data: accountData(event) }]);
+  }
+
+  /** The account's tenant (null: none, or the account is gone). */
+  private async tenantOf(accountId: string): Promise<string | null> {
+    return (await this.accounts.findById(accountId))?.tenant_id ?? null;
   }
 }
 

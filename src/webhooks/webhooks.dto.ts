@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { TENANT_ID_PATTERN, TENANT_ID_RULE } from '../auth/principal';
+import { PageQuery } from '../common/list-query.dto';
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './webhook-events';
 
 const EVENTS = [...WEBHOOK_EVENT_TYPES, ALL_EVENTS];
@@ -23,6 +25,29 @@ export class CreateWebhookDto {
   @IsString({ message: 'description must be a string of at most 500 characters' })
   @MaxLength(500, { message: 'description must be a string of at most 500 characters' })
   description?: string;
+
+  @ApiPropertyOptional({
+    example: 'acme',
+    pattern: TENANT_ID_PATTERN.source,
+    description:
+      "The tenant the endpoint belongs to: it then gets only the events of that tenant's accounts. A key without tenant may set any " +
+      "(left out: no tenant, the endpoint gets every event); a tenant key's endpoints always belong to its own tenant: another tenant_id is 403 FORBIDDEN_TENANT",
+  })
+  @IsOptional()
+  @IsString({ message: TENANT_ID_RULE })
+  @Matches(TENANT_ID_PATTERN, { message: TENANT_ID_RULE })
+  tenant_id?: string;
+}
+
+export class WebhookListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    example: 'acme',
+    description: "Only this tenant's endpoints. A tenant key sees its own tenant's only, whatever this says (another tenant: an empty list)",
+  })
+  @IsOptional()
+  @IsString({ message: TENANT_ID_RULE })
+  @Matches(TENANT_ID_PATTERN, { message: TENANT_ID_RULE })
+  tenant_id?: string;
 }
 
 export class UpdateWebhookDto {
@@ -54,7 +79,8 @@ export class UpdateWebhookDto {
 
 export class WebhookView {
   @ApiProperty() id: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Always null until tenants exist' }) tenant_id: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The tenant it belongs to (it gets that tenant's events only); null: none (every event, seen by keys without tenant only)" })
+  tenant_id: string | null;
   @ApiProperty() url: string;
   @ApiProperty({ isArray: true, enum: EVENTS }) events: string[];
   @ApiProperty({ nullable: true, type: String }) description: string | null;

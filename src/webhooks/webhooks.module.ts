@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
-import { CredentialCipher } from '../accounts/credential-cipher';
-import type { HubConfig } from '../config/hub-config';
-import { HUB_CONFIG } from '../config/config.token';
 import { StoreModule } from '../store/store.module';
 import { OutboxWriter } from './outbox-writer';
 import { SigningSecrets } from './signing-secrets';
@@ -23,8 +20,8 @@ import { WebhooksService } from './webhooks.service';
     OutboxWriter,
     WebhookListeners,
     WebhookDispatcher,
+    // Seals and opens with AccountsModule's cipher: the current key and HUB_ENCRYPTION_KEYS_PREVIOUS.
     SigningSecrets,
-    { provide: CredentialCipher, useFactory: (c: HubConfig) => new CredentialCipher(c.encryptionKey), inject: [HUB_CONFIG] },
   ],
 })
 export class WebhooksModule {}

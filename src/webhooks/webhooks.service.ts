@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { NO_TENANT, tenantToRead, Viewer } from '../auth/principal';
+import { tenantForNew } from '../auth/tenant-assignment';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { sortableId } from '../common/ids';
@@ -15,7 +17,11 @@ import type { CreatedWebhookView, CreateWebhookDto, DeliveryView, RotatedSecretV
 /** How long the previous secret keeps signing after a rotation, so receivers can switch over. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 
-/** Webhook endpoints: create (secret shown once), read, change, delete, test, rotate the secret. */
+/**
+ * Webhook endpoints: create (secret shown once), read, change, delete, test, rotate the secret.
+ * Each belongs to a tenant or to none, as accounts do: every method takes the caller as a Viewer,
+ * and an endpoint of another tenant answers exactly as one that does not exist.
+ */
 @Injectable()
 export class WebhooksService {
   private readonly logger = new Logger('Webhooks');
@@ -28,14 +34,15 @@ export class WebhooksService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async create(dto: CreateWebhookDto): Promise<CreatedWebhookView> {
+  async create(dto: CreateWebhookDto, viewer: Viewer): Promise<CreatedWebhookView> {
+    const tenantId = tenantForNew(dto.tenant_id, viewer, 'adds webhook endpoints');
     const url = await assertAllowedTarget(dto.url);
     const id = `ep_${sortableId()}`;
     const secret = generateSecret();
     const now = new Date().toISOString();
     const row: WebhookEndpointRow = {
       id,
-      tenant_id: null,
+      tenant_id: tenantId,
       url: url.toString(),
       description: dto.description ?? null,
       events: JSON.stringify(normalizeEvents(dto.events)),
@@ -50,30 +57,38 @@ export class WebhooksService {
       updated_at: now,
     };
     await this.endpoints.insert(row);
-    this.logger.log(`webhook endpoint ${id} created for ${url.origin}`);
+    this.logger.log(`webhook endpoint ${id} created for ${url.origin}${tenantId === null ? '' : ` in tenant ${tenantId}`}`);
     return { ...toWebhookView(row), secret };
   }
 
-  async get(id: string): Promise<WebhookEndpointRow> {
+  /** The endpoint, if `viewer` may see it; another tenant's gets the very answer of an id that does not exist. */
+  async get(id: string, viewer: Viewer): Promise<WebhookEndpointRow> {
     const row = await this.endpoints.findById(id);
-    if (!row) throw new HubError('WEBHOOK_NOT_FOUND', `No webhook endpoint with id "${id}"; list them with GET /webhooks`);
+    if (!row || (viewer.tenantId !== null && row.tenant_id !== viewer.tenantId)) throw new HubError('WEBHOOK_NOT_FOUND', `No webhook endpoint with id "${id}"; list them with GET /webhooks`);
     return row;
   }
 
-  async list(requestedLimit: number | undefined, cursor?: string): Promise<Page<WebhookView>> {
-    const position = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'webhooks' }) : null;
+  /**
+   * A page of the endpoints `viewer` sees (of one tenant with `tenantFilter`). The cursor is signed
+   * with the viewer's tenant and the filter, so another tenant's key cannot use it.
+   */
+  async list(requestedLimit: number | undefined, cursor: string | undefined, viewer: Viewer, tenantFilter?: string): Promise<Page<WebhookView>> {
+    const resource = tenantFilter === undefined ? 'webhooks' : `webhooks?tenant_id=${tenantFilter}`;
+    const position = cursor ? this.cursors.decode(cursor, { account: '*', resource, tenant: viewer.tenantId }) : null;
     const limit = pageLimit(requestedLimit, position);
-    const rows = await this.endpoints.page(position?.k ?? null, limit);
+    const tenant = tenantToRead(viewer, tenantFilter);
+    if (tenant === NO_TENANT) return { result: [], next_cursor: null, result_count: 0 };
+    const rows = await this.endpoints.page(position?.k ?? null, limit, tenant);
     const page = rows.slice(0, limit);
     return {
       result: page.map(toWebhookView),
-      next_cursor: rows.length > limit ? this.cursors.encode({ a: '*', r: 'webhooks', k: page[page.length - 1]!.id, l: limit }) : null,
+      next_cursor: rows.length > limit ? this.cursors.encode({ a: '*', r: resource, t: viewer.tenantId, k: page[page.length - 1]!.id, l: limit }) : null,
       result_count: page.length,
     };
   }
 
-  async update(id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
-    const row = await this.get(id);
+  async update(id: string, dto: UpdateWebhookDto, viewer: Viewer): Promise<WebhookView> {
+    const row = await this.get(id, viewer);
     const changes: Partial<WebhookEndpointRow> = { updated_at: new Date().toISOString() };
     if (dto.url !== undefined) changes.url = (await assertAllowedTarget(dto.url)).toString();
     if (dto.events !== undefined) changes.events = JSON.stringify(normalizeEvents(dto.events));
@@ -88,24 +103,25 @@ export class WebhooksService {
     return toWebhookView({ ...row, ...changes });
   }
 
-  async delete(id: string): Promise<void> {
-    if (!(await this.endpoints.delete(id))) await this.get(id);
+  async delete(id: string, viewer: Viewer): Promise<void> {
+    await this.get(id, viewer);
+    if (!(await this.endpoints.delete(id))) await this.get(id, viewer);
   }
 
   /** Queues a webhook.test to this endpoint alone; returns its message id (the webhook-id header). */
-  async test(id: string): Promise<{ message_id: string }> {
-    const row = await this.get(id);
+  async test(id: string, viewer: Viewer): Promise<{ message_id: string }> {
+    const row = await this.get(id, viewer);
     if (row.enabled !== 1) {
       throw new HubError('WEBHOOK_DISABLED', `Webhook endpoint ${id} is disabled${row.disabled_reason ? ` (${row.disabled_reason})` : ''}; PATCH it with "enabled": true first.`);
     }
     const now = new Date().toISOString();
-    const [messageId] = await this.writer.write([{ type: WEBHOOK_TEST, timestamp: now, data: { webhook_id: id, message: 'A test message from the integration hub.' } }], { onlyEndpoint: id });
+    const [messageId] = await this.writer.write([{ type: WEBHOOK_TEST, tenantId: row.tenant_id, timestamp: now, data: { webhook_id: id, message: 'A test message from the integration hub.' } }], { onlyEndpoint: id });
     return { message_id: messageId! };
   }
 
   /** A new secret signs from now on; the old one signs beside it for ROTATION_OVERLAP_MS. */
-  async rotateSecret(id: string): Promise<RotatedSecretView> {
-    const row = await this.get(id);
+  async rotateSecret(id: string, viewer: Viewer): Promise<RotatedSecretView> {
+    const row = await this.get(id, viewer);
     const secret = generateSecret();
     const expires = new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString();
     await this.endpoints.update(id, {
@@ -118,8 +134,8 @@ export class WebhooksService {
     return { id, secret, previous_secret_expires_at: expires };
   }
 
-  async deliveries(id: string, requestedLimit: number | undefined, cursor?: string): Promise<Page<DeliveryView>> {
-    await this.get(id);
+  async deliveries(id: string, requestedLimit: number | undefined, cursor: string | undefined, viewer: Viewer): Promise<Page<DeliveryView>> {
+    await this.get(id, viewer);
     const position = cursor ? this.cursors.decode(cursor, { account: id, resource: 'webhook-deliveries' }) : null;
     const limit = pageLimit(requestedLimit, position);
     const rows = await this.outbox.deliveries(id, position?.k ?? null, limit);

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { SYNC_JOBS } from '../../src/sync/bullmq/bullmq-sync-queue';
-import { redisConnection } from '../../src/sync/bullmq/redis-connection';
+import { redisConnection } from '../../src/config/redis-connection';
 
 /** Redis for the cluster tests (the machine's own; each test run under its own key prefix). */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

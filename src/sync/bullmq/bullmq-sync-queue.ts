@@ -4,8 +4,8 @@ import type { Job, Queue } from 'bullmq';
 import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../../config/config.token';
 import type { SyncJob, SyncQueue } from '../sync-queue';
-import { redisLabel } from './redis-connection';
-import { redisErrorLog } from './redis-error-log';
+import { redisLabel } from '../../config/redis-connection';
+import { redisErrorLog } from '../../common/redis-error-log';
 
 /** The BullMQ queue of sync jobs (its keys: `<HUB_REDIS_PREFIX>:hub-sync:*`). */
 export const SYNC_JOBS = 'hub-sync';

@@ -3,8 +3,8 @@ import { Worker } from 'bullmq';
 import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../../config/config.token';
 import { BullMqSyncQueue, SYNC_JOBS } from './bullmq-sync-queue';
-import { redisConnection } from './redis-connection';
-import { redisErrorLog } from './redis-error-log';
+import { redisConnection } from '../../config/redis-connection';
+import { redisErrorLog } from '../../common/redis-error-log';
 
 /**
  * This replica's BullMQ worker: HUB_SYNC_CONCURRENCY sync jobs at once, each handed to the queue

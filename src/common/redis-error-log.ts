@@ -4,8 +4,9 @@ import type { Logger } from '@nestjs/common';
 const REPEAT_MS = 10_000;
 
 /**
- * An `error` listener for BullMQ's queue and worker. Without one, BullMQ prints every connection
- * error (with its stack) to the console; with it, a lost Redis is one warning line per 10 s.
+ * An `error` listener for the hub's Redis clients (BullMQ's queue and worker, the rate-limit and
+ * revocation clients). Without one, BullMQ and ioredis print every connection error (with its
+ * stack) to the console; with it, a lost Redis is one warning line per 10 s.
  */
 export function redisErrorLog(logger: Logger, what: string): (error: Error) => void {
   const last = new Map<string, number>();

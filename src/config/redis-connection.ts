@@ -1,11 +1,12 @@
-import type { ConnectionOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
 
 /**
  * ioredis options from HUB_REDIS_URL (`redis://[user:password@]host:port[/db]`, `rediss://` for
- * TLS). BullMQ workers need `maxRetriesPerRequest: null`: their blocking commands must wait out a
- * Redis restart instead of failing.
+ * TLS), for every Redis client of the hub (BullMQ's, the shared rate limits, key revocations).
+ * BullMQ workers need `maxRetriesPerRequest: null`: their blocking commands must wait out a Redis
+ * restart instead of failing; clients on the request path override it to fail fast.
  */
-export function redisConnection(url: string): ConnectionOptions {
+export function redisConnection(url: string): RedisOptions {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,

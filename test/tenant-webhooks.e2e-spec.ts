@@ -1,0 +1,101 @@
+import type request from 'supertest';
+import type { Env } from '../src/config/hub-config';
+import { connectSynced, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, useFixture, waitForLatestRun } from './support/fixture';
+import { freshSchema, postgresEnabled } from './support/postgres';
+import { verify, WebhookReceiver } from './support/webhook-receiver';
+
+/**
+ * Webhook endpoints of a tenant receive the events of that tenant's accounts only; endpoints
+ * without tenant receive every event. Through HTTP, with real receivers.
+ */
+
+const A = 'tenant-a';
+const B = 'tenant-b';
+
+function as(test: request.Test, key: string): request.Test {
+  return test.set('Authorization', `Bearer ${key}`);
+}
+
+/** The integrated_account_id of every account-related message a receiver got. */
+function accountsSeen(receiver: WebhookReceiver): Set<string> {
+  return new Set(receiver.received.map((r) => r.json?.data?.integrated_account_id).filter((id): id is string => typeof id === 'string'));
+}
+
+describe('webhooks per tenant: deliveries', () => {
+  const fx = useFixture();
+
+  const stores: [string, () => Promise<Env>][] = [
+    ['SQLite', async () => ({})],
+    ...(postgresEnabled()
+      ? ([['PostgreSQL', async () => {
+          const schema = await freshSchema();
+          fx.onClose(schema.drop);
+          return { HUB_DATABASE_URL: schema.url };
+        }]] as [string, () => Promise<Env>][])
+      : []),
+  ];
+
+  it.each(stores)('%s: sends a tenant endpoint only its tenant\'s events, an untenanted endpoint all of them', async (_store, database) => {
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' }, await database());
+    const issue = async (tenant: string) => (await hub.post('/api-keys', { name: tenant, scope: 'admin', tenant_id: tenant }).expect(201)).body.key as string;
+    const [keyA, keyB] = [await issue(A), await issue(B)];
+    const [ra, rb, rAll, rRootForA] = [
+      fx.track(await WebhookReceiver.start()),
+      fx.track(await WebhookReceiver.start()),
+      fx.track(await WebhookReceiver.start()),
+      fx.track(await WebhookReceiver.start()),
+    ];
+    const events = ['integrated_account.created', 'integrated_account.deleted', 'sync.succeeded', 'user.added'];
+    const add = async (key: string, receiver: WebhookReceiver, tenant?: string) =>
+      (await as(hub.raw().post('/webhooks'), key).send({ url: receiver.url, events, ...(tenant ? { tenant_id: tenant } : {}) }).expect(201)).body;
+    const epA = await add(keyA, ra);
+    const epB = await add(keyB, rb);
+    const epAll = (await hub.post('/webhooks', { url: rAll.url, events }).expect(201)).body;
+    // The root key may add an endpoint for a tenant: it then hears that tenant only.
+    const epRootA = await add(TEST_API_KEY, rRootForA, A);
+    expect([epA.tenant_id, epB.tenant_id, epAll.tenant_id, epRootA.tenant_id]).toEqual([A, B, null, A]);
+
+    const connectAs = async (key: string) => {
+      const res = await as(hub.raw().post('/integrated-accounts'), key).send({ integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS, allow_duplicate: true }).expect(201);
+      await waitForLatestRun(hub, res.body.id);
+      return res.body.id as string;
+    };
+    const accountA = await connectAs(keyA);
+    const accountB = await connectAs(keyB);
+    const untenanted = (await connectSynced(hub)).id;
+    await as(hub.raw().delete(`/integrated-accounts/${accountB}`), keyB).expect(200);
+
+    // Every account's created and sync.succeeded reach the untenanted endpoint…
+    await eventually(async () => {
+      expect(accountsSeen(rAll)).toEqual(new Set([accountA, accountB, untenanted]));
+      expect(rAll.ofType('integrated_account.deleted').map((r) => r.json.data.integrated_account_id)).toEqual([accountB]);
+      expect(rAll.ofType('sync.succeeded')).toHaveLength(3);
+    });
+    await eventually(async () => {
+      expect(ra.ofType('sync.succeeded')).toHaveLength(1);
+      expect(rRootForA.ofType('sync.succeeded')).toHaveLength(1);
+      expect(rb.ofType('integrated_account.deleted')).toHaveLength(1);
+    });
+    // …and a tenant's endpoints get its own accounts' only, the same kinds of messages.
+    expect(accountsSeen(ra)).toEqual(new Set([accountA]));
+    expect(accountsSeen(rRootForA)).toEqual(new Set([accountA]));
+    expect(accountsSeen(rb)).toEqual(new Set([accountB]));
+    for (const receiver of [ra, rb]) expect(receiver.ofType('integrated_account.created')).toHaveLength(1);
+    expect(ra.ofType('integrated_account.deleted')).toHaveLength(0);
+    for (const message of ra.received) verify(epA.secret, message);
+    for (const message of rb.received) verify(epB.secret, message);
+
+    // Each endpoint's deliveries list its own messages: tenant A's key sees A's, and B's endpoint is 404 for it.
+    const deliveries = (await as(hub.raw().get(`/webhooks/${epA.id}/deliveries?limit=200`), keyA).expect(200)).body.result as { id: string }[];
+    expect(deliveries.map((d) => d.id).sort()).toEqual(ra.received.map((r) => String(r.headers['webhook-id'])).sort());
+    const hidden = await as(hub.raw().get(`/webhooks/${epB.id}/deliveries`), keyA).expect(404);
+    expect(hidden.body.details).toEqual({ code: 'WEBHOOK_NOT_FOUND' });
+
+    // A test send reaches that endpoint alone.
+    const before = [ra, rb, rAll, rRootForA].map((r) => r.received.length);
+    const { message_id } = (await as(hub.raw().post(`/webhooks/${epB.id}/test`), keyB).expect(202)).body;
+    await eventually(async () => expect(rb.received.map((r) => r.headers['webhook-id'])).toContain(message_id));
+    await new Promise((resolve) => setTimeout(resolve, 700)); // more than the dispatcher's poll: anything else would have gone out
+    expect([ra, rAll, rRootForA].map((r) => r.received.length)).toEqual([before[0], before[2], before[3]]);
+  }, 60_000);
+});
