@@ -122,6 +122,13 @@ module.exports = {
       to: { path: '^src/connectors/' },
     },
     {
+      name: 'web-page-stands-alone',
+      severity: 'error',
+      comment: 'src/web-page only serves the built page (dist/web); it knows no feature. The page itself talks to the API over HTTP.',
+      from: { path: '^src/web-page/' },
+      to: { path: '^src/', pathNot: ['^src/web-page/', '^src/common/'] },
+    },
+    {
       name: 'nothing-imports-the-roots',
       severity: 'error',
       comment: 'hub.module.ts, app.module.ts, main.ts and bootstrap.ts compose the hub; only tests and scripts import them.',
