@@ -73,6 +73,13 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/config/', '^src/common/'] },
     },
     {
+      name: 'docs-stand-on-common',
+      severity: 'error',
+      comment: 'src/docs (OpenAPI decorators and post-processing) is used by every feature: it may use common/ only.',
+      from: { path: '^src/docs/' },
+      to: { path: '^src/', pathNot: ['^src/docs/', '^src/common/'] },
+    },
+    {
       name: 'integrations-below-accounts',
       severity: 'error',
       comment: 'The registry of connectors sits below accounts: it may use the kit, common/ and config/ only.',

@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { findPublicRoutes, PublicRoute } from './auth/public-routes';
 import { TENANT_404_RULE } from './auth/tenant-scoped.decorator';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
+import { describeErrors, SECURITY_SCHEMES } from './docs/openapi-errors';
+import { describeCommonFields } from './docs/openapi-fields';
 import { webPageRoutes } from './web-page/web-page-files';
 import { WEB_PAGE_ROOT } from './web-page/web-page.module';
 
@@ -28,14 +30,47 @@ export function configureHttp(app: INestApplication): void {
   app.use(apiKeyMiddleware(app.get(ApiKeyAuthenticator), () => (publicRoutes ??= [...findPublicRoutes(app), ...webPageRoutes(webRoot)])));
   app.use(jsonBodyMiddleware());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Integration hub')
-      .setDescription(`Unified User Directory over SaaS license APIs (JetBrains first), with a 1-to-1 proxy.\n\n${TENANT_404_RULE}`)
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'HUB_API_KEY, or a key from POST /api-keys (scope admin or read)' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+}
+
+/**
+ * The hub's OpenAPI document, built from the controllers without listening (`npm run openapi`
+ * writes it to openapi.json; /docs-json serves the same document).
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Integration hub')
+    .setDescription(`Unified User Directory over SaaS license APIs (JetBrains first), with a 1-to-1 proxy.\n\n${TENANT_404_RULE}`)
+    .setVersion('0.1.0')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'hub_… (opaque API key)',
+        description: 'HUB_API_KEY, or a key from POST /api-keys (scope admin or read): Authorization: Bearer <key>. An opaque key, not a JWT',
+      },
+      SECURITY_SCHEMES.api_key,
+    )
+    .addCookieAuth(
+      'hub_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'The browser session from POST /session (HttpOnly, SameSite=Strict), with the scope and tenant of the key that signed in. ' +
+          'Writes through it (any method but GET, HEAD, OPTIONS) must send X-CSRF-Token: <csrf_token of GET /session>. A bearer header, when present, wins',
+      },
+      SECURITY_SCHEMES.session,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'hubcs_… (opaque connect-session token)',
+        description: 'The token of a connect link (POST /connect-sessions): only the /connect-sessions/current routes accept it',
+      },
+      SECURITY_SCHEMES.connect,
+    )
+    .build();
+  return describeCommonFields(describeErrors(SwaggerModule.createDocument(app, config)));
 }

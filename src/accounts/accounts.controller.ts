@@ -4,7 +4,8 @@ import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
 import { TenantScoped } from '../auth/tenant-scoped.decorator';
-import { AccountListQuery, AccountPage, AccountView, CreateAccountDto, UpdateAccountDto } from './accounts.dto';
+import { ReachesUpstream } from '../docs/openapi-decorators';
+import { AccountListQuery, AccountPage, AccountView, CreateAccountDto, TestCredentialsDto, TestedCredentialsView, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
 
 @ApiTags('Integrated accounts')
@@ -16,6 +17,7 @@ export class AccountsController {
   @Post()
   @RequiresScope('admin')
   @TenantScoped({ notFound: false })
+  @ReachesUpstream()
   @ApiOperation({
     summary: 'Connect an account',
     description:
@@ -31,6 +33,22 @@ export class AccountsController {
   })
   async create(@Body() dto: CreateAccountDto, @Caller() caller: Principal): Promise<AccountView> {
     return toAccountView(await this.accounts.create(dto, caller));
+  }
+
+  @Post('test-credentials')
+  @RequiresScope('admin')
+  @ReachesUpstream()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Test credentials before connecting: what they give access to; nothing is stored',
+    description:
+      'The same checks as POST /integrated-accounts (the credential fields, then the upstream), so the answer for credentials that do not work is ' +
+      'the error a connect would give: 400 VALIDATION_FAILED naming the field, 400 UPSTREAM_AUTH_FAILED (message and details.hint say what to check), ' +
+      '429/502/504 when the upstream fails. Audited as credentials.tested.',
+  })
+  @ApiOkResponse({ type: TestedCredentialsView })
+  async testCredentials(@Body() dto: TestCredentialsDto): Promise<TestedCredentialsView> {
+    return { ok: true, ...(await this.accounts.testCredentials(dto.integration, dto.credentials)) };
   }
 
   @Get()
@@ -50,6 +68,7 @@ export class AccountsController {
 
   @Patch(':id')
   @TenantScoped()
+  @ReachesUpstream()
   @RequiresScope('admin')
   @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
   @ApiOkResponse({ type: AccountView })
@@ -69,6 +88,7 @@ export class AccountsController {
 
   @Post(':id/test')
   @TenantScoped()
+  @ReachesUpstream()
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the stored credentials against the upstream' })

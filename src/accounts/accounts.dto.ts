@@ -113,3 +113,32 @@ export class AccountPage {
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
   @ApiProperty() result_count: number;
 }
+
+export class TestCredentialsDto {
+  @ApiProperty({ example: 'jetbrains', description: 'Connector id from GET /integrations' })
+  @IsString()
+  @Length(1, 64)
+  integration: string;
+
+  @ApiProperty({
+    example: { customer_code: '1234567', api_key: '<token>' },
+    description: "The connector's credential fields (see GET /integrations), as POST /integrated-accounts takes them; nothing is stored",
+  })
+  @IsDefined()
+  @IsObject()
+  credentials: Record<string, string>;
+}
+
+export class TestedCredentialsView {
+  @ApiProperty({ enum: [true], description: 'Always true: credentials that do not work answer an error instead (the one POST /integrated-accounts would give)' })
+  ok: true;
+  @ApiProperty({ example: 'jetbrains', description: 'The connector id the credentials were tested with' })
+  integration: string;
+  @ApiProperty({
+    type: AccountAccessView,
+    description:
+      'What the credentials give access to, as the connector learnt it: the organization (id, name), the role and teams the key has, ' +
+      'and connector-specific facts in extra (JetBrains: token type; Atlassian: the APIs found, the site and its products)',
+  })
+  access: AccountAccessView;
+}

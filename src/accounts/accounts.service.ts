@@ -47,9 +47,7 @@ export class AccountsService {
    */
   async create(dto: CreateAccountDto, viewer: Viewer): Promise<AccountRow> {
     const tenantId = tenantForNewAccount(dto.tenant_id, viewer);
-    const connector = this.registry.get(dto.integration);
-    const submitted = validateCredentials(connector.entry, dto.credentials);
-    const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+    const { connector, credentials, access } = await this.checkCredentials(dto.integration, dto.credentials);
     if (dto.allow_duplicate !== true) await this.refuseDuplicate(connector.entry.id, access, tenantId);
     const now = new Date().toISOString();
     const id = sortableId();
@@ -73,6 +71,31 @@ export class AccountsService {
     // Awaited: the first sync is registered before the connect answers (a first read then waits for it).
     await this.events.emitAsync(ACCOUNT_CREATED, { accountId: id } satisfies AccountCreatedEvent);
     return row;
+  }
+
+  /**
+   * What submitted credentials give access to, stored nowhere: the very checks a connect makes
+   * (manifest fields, then the upstream), so a test that passes means the connect would too (but
+   * for a duplicate organization, which depends on the tenant).
+   */
+  async testCredentials(integration: string, credentials: unknown): Promise<{ integration: string; access: AuthenticationResult }> {
+    const { connector, access } = await this.checkCredentials(integration, credentials);
+    return { integration: connector.entry.id, access };
+  }
+
+  /**
+   * The one check of submitted credentials, for connect and test: the connector's manifest fields,
+   * then the upstream. `credentials` are what to store (the connector may have completed them);
+   * `access` never holds them.
+   */
+  private async checkCredentials(
+    integration: string,
+    input: unknown,
+  ): Promise<{ connector: RegisteredConnector; credentials: Credentials; access: AuthenticationResult }> {
+    const connector = this.registry.get(integration);
+    const submitted = validateCredentials(connector.entry, input);
+    const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+    return { connector, credentials, access };
   }
 
   /**
@@ -102,9 +125,7 @@ export class AccountsService {
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.inactive_days !== undefined) changes.inactive_days = dto.inactive_days;
     if (dto.credentials !== undefined) {
-      const connector = this.registry.get(row.integration);
-      const submitted = validateCredentials(connector.entry, dto.credentials);
-      const { credentials = submitted, ...access } = await this.authenticate(connector, submitted);
+      const { credentials, access } = await this.checkCredentials(row.integration, dto.credentials);
       refuseOrganizationChange(row, access);
       Object.assign(changes, {
         credentials: this.cipher.seal(JSON.stringify(credentials), id),

@@ -41,6 +41,13 @@ const ACCOUNT_WRITES: Record<string, AuditedRoute> = {
     // From the answer, not the body: only a value the hub accepted is kept.
     details: (s) => ({ integration: stringField(s.result, 'integration') }),
   },
+  'POST /integrated-accounts/test-credentials': {
+    action: 'credentials.tested',
+    targetType: null,
+    targetId: () => null,
+    // The integration and the organization they opened, from the answer; never a credential.
+    details: (s) => ({ integration: stringField(s.result, 'integration'), organization_id: stringField((s.result as { access?: { organization?: unknown } })?.access?.organization, 'id') }),
+  },
   'PATCH /integrated-accounts/:id': {
     action: 'integrated_account.updated',
     targetType: 'integrated_account',

@@ -1,5 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { DocumentedPublic } from '../docs/openapi-decorators';
 
 export const IS_PUBLIC = 'hub:public';
-/** A route anyone may call without the hub API key (only /health). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+/** A route anyone may call without the hub API key (/health, signing in); the OpenAPI document says so. */
+export const Public = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(IS_PUBLIC, true), DocumentedPublic());

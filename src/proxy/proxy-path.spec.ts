@@ -14,6 +14,11 @@ describe('parseProxyTarget', () => {
     expect(parseProxyTarget('/proxy/a;b/c')).toMatchObject({ path: '/a;b/c' });
   });
 
+  it('takes %2F for a slash, as Swagger UI sends the path parameter', () => {
+    expect(parseProxyTarget('/proxy/customer%2Flicenses?integrated_account_id=x')).toEqual({ path: '/customer/licenses', query: '', accountId: 'x' });
+    expect(parseProxyTarget('/proxy/v1%2forgs%2F')).toMatchObject({ path: '/v1/orgs/' });
+  });
+
   it.each([
     '/proxy',
     '/proxy/',
@@ -31,6 +36,9 @@ describe('parseProxyTarget', () => {
     '/proxy/..;/..;/admin',
     '/proxy/a/.;jsessionid=1/b',
     '/proxy/%2e%2e;x/admin',
+    '/proxy/a%2F..%2Fb',
+    '/proxy/%2F%2Fevil.example',
+    '/proxy/%2Fevil.example%2F..',
   ])('refuses %s', (url) => {
     expect(() => parseProxyTarget(url)).toThrow(/Invalid proxy path/);
   });

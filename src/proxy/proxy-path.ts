@@ -3,7 +3,7 @@ import { HubError } from '../common/errors';
 const HUB_PARAMS = new Set(['integrated_account_id']);
 
 export interface ParsedProxyTarget {
-  /** Path below the base URL, exactly as the caller encoded it. */
+  /** Path below the base URL, as the caller encoded it (but %2F, which is sent as a slash). */
   path: string;
   /** The caller's query string minus the hub's own parameters, order and encoding kept. */
   query: string;
@@ -18,7 +18,9 @@ export function parseProxyTarget(originalUrl: string): ParsedProxyTarget {
   const match = /^\/proxy(\/[^?#]*)?(?:\?([^#]*))?/i.exec(originalUrl);
   const rawPath = match?.[1] ?? '';
   if (!rawPath || rawPath === '/') throw unsafe('name the upstream path after /proxy/, e.g. /proxy/customer/licenses');
-  const path = rawPath;
+  // Swagger UI (and any client that treats the path as one parameter) sends its slashes as %2F:
+  // they are slashes here too. Checked below on the decoded form either way.
+  const path = rawPath.replace(/%2f/gi, '/');
   let decoded: string;
   try {
     decoded = decodeURIComponent(path);

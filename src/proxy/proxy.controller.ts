@@ -1,5 +1,6 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ReachesUpstream } from '../docs/openapi-decorators';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { ScopeByMethod } from '../auth/scope.decorator';
@@ -38,7 +39,16 @@ export class ProxyController {
   @All('*path')
   @ScopeByMethod()
   @ApiOperation({ summary: 'Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body)' })
-  @ApiQuery({ name: 'integrated_account_id', required: true })
+  @ReachesUpstream()
+  @ApiParam({
+    name: 'path',
+    description:
+      'The upstream path below the connector\'s base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). ' +
+      'Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused',
+    schema: { type: 'string', example: 'customer/licenses' },
+  })
+  @ApiQuery({ name: 'integrated_account_id', required: true, description: 'The integrated account whose credentials the request goes out with', schema: { type: 'string' } })
+  @ApiBadRequestResponse({ description: 'INVALID_PROXY_PATH: the path could leave the API\'s base URL; VALIDATION_FAILED: integrated_account_id is missing' })
   async forward(@Req() req: Request, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
     assertProxyMethod(req.method, res);
     const target = parseProxyTarget(req.originalUrl);

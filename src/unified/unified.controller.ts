@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { TenantScoped } from '../auth/tenant-scoped.decorator';
+import { ReachesUpstream } from '../docs/openapi-decorators';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, LicensesQuery, UnifiedUserView, UserPage } from './unified.dto';
 import { UnifiedService } from './unified.service';
@@ -38,6 +39,7 @@ export class UnifiedController {
 
   @Get('users')
   @TenantScoped()
+  @ReachesUpstream()
   @ApiOperation({ summary: 'People with their licenses, status, groups and last activity, ordered by id' })
   @ApiOkResponse({ type: UserPage })
   users(@Query() query: DirectoryListQuery, @Res() res: Response, @Caller() caller: Principal) {
@@ -46,6 +48,7 @@ export class UnifiedController {
 
   @Get('users/:id')
   @TenantScoped()
+  @ReachesUpstream()
   @ApiOperation({
     summary: 'One user by id',
     description:

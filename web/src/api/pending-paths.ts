@@ -36,7 +36,6 @@ export interface ConnectSession {
 
 export interface PendingPaths {
   '/session': Path<{ get: NoBodyOp<200, Session>; post: Op<{ api_key: string }, 201, Session>; delete: NoBodyOp<204, never> }>;
-  '/integrated-accounts/test-credentials': Path<{ post: Op<CredentialsBody, 200, TestedCredentials> }>;
   '/connect-sessions': Path<{ post: Op<{ tenant_id: string; integrations?: string[]; expires_in?: number }, 201, ConnectSession> }>;
   '/connect-sessions/current': Path<{ get: NoBodyOp<200, { tenant_id: string; expires_at: string; integrations: Integration[] }> }>;
   '/connect-sessions/current/test': Path<{ post: Op<CredentialsBody, 200, TestedCredentials> }>;

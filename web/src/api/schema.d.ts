@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/admin/encryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which encryption keys are configured, and how many stored values each key id seals
+         * @description Root key or an admin key of no tenant. After a rotation, pending_reseal falls to 0 as the hub re-seals in the background.
+         */
+        get: operations["EncryptionController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api-keys": {
         parameters: {
             query?: never;
@@ -42,6 +62,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail: one event per write the hub made or passed on, newest first
+         * @description Admin keys. A key of a tenant sees only its tenant's events. Kept for HUB_AUDIT_RETENTION (365d by default). The cursor carries the filters: the next page is asked with next_cursor and the same tenant_id and action.
+         */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -74,22 +114,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/integrations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["IntegrationsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/integrated-accounts": {
         parameters: {
             query?: never;
@@ -105,6 +129,26 @@ export interface paths {
          * @description Tests the credentials upstream; stores them encrypted only when they work, then starts the initial sync. An organization that is connected already in the same tenant (same integration and organization id) is refused with 409 unless allow_duplicate is true. A tenant key connects into its own tenant; another tenant_id is 403 FORBIDDEN_TENANT.
          */
         post: operations["AccountsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrated-accounts/test-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test credentials before connecting: what they give access to; nothing is stored
+         * @description The same checks as POST /integrated-accounts (the credential fields, then the upstream), so the answer for credentials that do not work is the error a connect would give: 400 VALIDATION_FAILED naming the field, 400 UPSTREAM_AUTH_FAILED (message and details.hint say what to check), 429/502/504 when the upstream fails. Audited as credentials.tested.
+         */
+        post: operations["AccountsController_testCredentials"];
         delete?: never;
         options?: never;
         head?: never;
@@ -129,23 +173,6 @@ export interface paths {
         patch: operations["AccountsController_update"];
         trace?: never;
     };
-    "/integrated-accounts/{id}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Test the stored credentials against the upstream */
-        post: operations["AccountsController_test"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/integrated-accounts/{id}/seat-prices": {
         parameters: {
             query?: never;
@@ -160,26 +187,6 @@ export interface paths {
          * @description currency: an ISO 4217 code; prices: per product_code (as in the unified output), { amount >= 0, per: "month" | "year" }. A yearly price counts as amount / 12 a month.
          */
         put: operations["SeatPricesController_put"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/encryption": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Which encryption keys are configured, and how many stored values each key id seals
-         * @description Root key or an admin key of no tenant. After a rotation, pending_reseal falls to 0 as the hub re-seals in the background.
-         */
-        get: operations["EncryptionController_status"];
-        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -237,15 +244,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/unified/user-directory/users": {
+    "/integrated-accounts/{id}/test": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** People with their licenses, status, groups and last activity, ordered by id */
-        get: operations["UnifiedController_users"];
+        get?: never;
+        put?: never;
+        /** Test the stored credentials against the upstream */
+        post: operations["AccountsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["IntegrationsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -254,7 +277,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/unified/user-directory/users/{id}": {
+    "/proxy/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
+        get: operations["ProxyController_forward_get"];
+        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
+        put: operations["ProxyController_forward_put"];
+        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
+        post: operations["ProxyController_forward_post"];
+        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
+        delete: operations["ProxyController_forward_delete"];
+        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
+        options: operations["ProxyController_forward_options"];
+        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
+        head: operations["ProxyController_forward_head"];
+        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
+        patch: operations["ProxyController_forward_patch"];
+        trace?: never;
+    };
+    "/unified/user-directory/changes": {
         parameters: {
             query?: never;
             header?: never;
@@ -262,10 +308,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One user by id
-         * @description From the current snapshot. JetBrains ids are lowercased emails and are found whatever the letter case asked for. Which snapshot answered, and whether it is stale, is in the X-Hub-Synced-At and X-Hub-Stale headers (the lists carry synced_at and stale).
+         * The change feed: who joined, left or changed at each sync, and seats that turned reclaimable
+         * @description What each sync found changed since the previous one, oldest first: user.added, user.removed, user.updated (status, name, email, licenses and groups; a change of last activity alone is not a change) and seat.reclaimable (a seat that became reclaimable at that sync, by the rules of /reclaimable-seats with the account's inactive_days, 60 unless set by PATCH). The first sync of an account is the baseline and records nothing: list users once, then follow the feed. The feed never ends: next_cursor is always returned (after the last change, or where you started when there is nothing new), so poll with it. `since` starts at the first change at or after that time; with neither, the feed starts at its oldest retained change. A cursor from before the retention window (HUB_CHANGES_RETENTION, 90 days) answers 410.
          */
-        get: operations["UnifiedController_user"];
+        get: operations["UnifiedController_changes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -291,18 +337,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/unified/user-directory/changes": {
+    "/unified/user-directory/licenses": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * The change feed: who joined, left or changed at each sync, and seats that turned reclaimable
-         * @description What each sync found changed since the previous one, oldest first: user.added, user.removed, user.updated (status, name, email, licenses and groups; a change of last activity alone is not a change) and seat.reclaimable (a seat that became reclaimable at that sync, by the rules of /reclaimable-seats with the account's inactive_days, 60 unless set by PATCH). The first sync of an account is the baseline and records nothing: list users once, then follow the feed. The feed never ends: next_cursor is always returned (after the last change, or where you started when there is nothing new), so poll with it. `since` starts at the first change at or after that time; with neither, the feed starts at its oldest retained change. A cursor from before the retention window (HUB_CHANGES_RETENTION, 90 days) answers 410.
-         */
-        get: operations["UnifiedController_changes"];
+        /** Plans and seats: one row per product x team x subscription pack */
+        get: operations["UnifiedController_licenses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -371,15 +414,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/unified/user-directory/licenses": {
+    "/unified/user-directory/users": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Plans and seats: one row per product x team x subscription pack */
-        get: operations["UnifiedController_licenses"];
+        /** People with their licenses, status, groups and last activity, ordered by id */
+        get: operations["UnifiedController_users"];
         put?: never;
         post?: never;
         delete?: never;
@@ -388,30 +431,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/proxy/{path}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
-        get: operations["ProxyController_forward_get"];
-        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
-        put: operations["ProxyController_forward_put"];
-        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
-        post: operations["ProxyController_forward_post"];
-        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
-        delete: operations["ProxyController_forward_delete"];
-        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
-        options: operations["ProxyController_forward_options"];
-        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
-        head: operations["ProxyController_forward_head"];
-        /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
-        patch: operations["ProxyController_forward_patch"];
-        trace?: never;
-    };
-    "/audit-events": {
+    "/unified/user-directory/users/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -419,10 +439,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit trail: one event per write the hub made or passed on, newest first
-         * @description Admin keys. A key of a tenant sees only its tenant's events. Kept for HUB_AUDIT_RETENTION (365d by default). The cursor carries the filters: the next page is asked with next_cursor and the same tenant_id and action.
+         * One user by id
+         * @description From the current snapshot. JetBrains ids are lowercased emails and are found whatever the letter case asked for. Which snapshot answered, and whether it is stale, is in the X-Hub-Synced-At and X-Hub-Stale headers (the lists carry synced_at and stale).
          */
-        get: operations["AuditController_list"];
+        get: operations["UnifiedController_user"];
         put?: never;
         post?: never;
         delete?: never;
@@ -468,17 +488,17 @@ export interface paths {
         patch: operations["WebhooksController_update"];
         trace?: never;
     };
-    "/webhooks/{id}/test": {
+    "/webhooks/{id}/deliveries": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Messages to this endpoint, newest first: status, attempts, last answer, next attempt */
+        get: operations["WebhooksController_deliveries"];
         put?: never;
-        /** Send a webhook.test message to this endpoint */
-        post: operations["WebhooksController_test"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -502,17 +522,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/webhooks/{id}/deliveries": {
+    "/webhooks/{id}/test": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Messages to this endpoint, newest first: status, attempts, last answer, next attempt */
-        get: operations["WebhooksController_deliveries"];
+        get?: never;
         put?: never;
-        post?: never;
+        /** Send a webhook.test message to this endpoint */
+        post: operations["WebhooksController_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -523,107 +543,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        CreateApiKeyDto: {
-            /** @example CI reporting */
-            name: string;
-            /**
-             * @description admin: everything; read: GET and HEAD only (the proxy included)
-             * @enum {string}
-             */
-            scope: "admin" | "read";
-            /**
-             * @description ISO 8601, in the future; the key is refused from then on
-             * @example 2027-06-30T00:00:00Z
-             */
-            expires_at?: string;
-            /**
-             * @description Confine the key to this tenant (a name you choose): it sees only accounts of that tenant and what hangs from them, connects accounts into it only, and cannot manage keys. Left out: the key sees every tenant
-             * @example acme
-             */
-            tenant_id?: string;
-        };
-        CreatedApiKeyView: {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            scope: "admin" | "read";
-            /** @description The tenant the key is confined to; null: every tenant */
-            tenant_id: string | null;
-            /**
-             * @description The first characters of the key, to recognise it
-             * @example hub_Xk3vQ9aB
-             */
-            prefix: string;
-            created_at: string;
-            expires_at: string | null;
-            /** @description Updated at most once a minute */
-            last_used_at: string | null;
-            /** @description The key itself: shown this once, never again (only its hash is stored) */
-            key: string;
-        };
-        ApiKeyView: {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            scope: "admin" | "read";
-            /** @description The tenant the key is confined to; null: every tenant */
-            tenant_id: string | null;
-            /**
-             * @description The first characters of the key, to recognise it
-             * @example hub_Xk3vQ9aB
-             */
-            prefix: string;
-            created_at: string;
-            expires_at: string | null;
-            /** @description Updated at most once a minute */
-            last_used_at: string | null;
-        };
-        ApiKeyPage: {
-            result: components["schemas"]["ApiKeyView"][];
-            next_cursor: string | null;
-            result_count: number;
-        };
-        CreateAccountDto: {
-            /**
-             * @description Connector id from GET /integrations
-             * @example jetbrains
-             */
-            integration: string;
-            /**
-             * @description Defaults to the integration and organization name
-             * @example Acme JetBrains
-             */
-            name?: string;
-            /**
-             * @description The connector's credential fields (see GET /integrations); secret ones are stored encrypted and never returned
-             * @example {
-             *       "customer_code": "1234567",
-             *       "api_key": "<token>"
-             *     }
-             */
-            credentials: Record<string, never>;
-            /**
-             * @description Connect even when this organization is connected already (same integration and organization id). Without it, such a connect answers 409 ACCOUNT_ALREADY_CONNECTED with details.existing_account_id
-             * @default false
-             */
-            allow_duplicate: boolean;
-            /**
-             * @description The tenant the account belongs to. A key without tenant may set any (left out: no tenant, seen by keys without tenant only); a tenant key's accounts always go to its own tenant: another tenant_id is refused with 403 FORBIDDEN_TENANT
-             * @example acme
-             */
-            tenant_id?: string;
-        };
         AccountAccessView: {
             /**
+             * @description Connector-specific facts (token type, APIs found, site …)
+             * @example {
+             *       "token_type": "CUSTOMER"
+             *     }
+             */
+            extra?: Record<string, never>;
+            /**
+             * @description The upstream organization the credentials open (id and name)
              * @example {
              *       "id": "1234567",
              *       "name": "Acme GmbH"
              *     }
              */
             organization: Record<string, never>;
-            /** @example ADMIN */
+            /**
+             * @description The role the credentials have upstream, if it says
+             * @example ADMIN
+             */
             role: Record<string, never> | null;
             /**
+             * @description Teams the credentials can see, if any
              * @example [
              *       {
              *         "id": "2573297",
@@ -633,406 +575,79 @@ export interface components {
              *     ]
              */
             teams: string[];
-            /**
-             * @example {
-             *       "token_type": "CUSTOMER"
-             *     }
-             */
-            extra?: Record<string, never>;
-        };
-        AccountView: {
-            id: string;
-            /** @example jetbrains */
-            integration: string;
-            name: string;
-            /** @description The tenant it belongs to; null: none (seen by keys without tenant only) */
-            tenant_id: string | null;
-            /** @enum {string} */
-            status: "active" | "needs_reauth";
-            access: components["schemas"]["AccountAccessView"];
-            last_synced_at: string | null;
-            /** @enum {string|null} */
-            last_sync_status: "succeeded" | "failed" | null;
-            created_at: string;
-            updated_at: string;
-            /** @description The inactivity window of its change feed (seat.reclaimable), in days */
-            inactive_days: number;
         };
         AccountPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
             result: components["schemas"]["AccountView"][];
-            next_cursor: string | null;
+            /** @description How many results this page holds */
             result_count: number;
         };
-        UpdateAccountDto: {
-            name?: string;
-            /** @description New credentials, tested against the upstream before they replace the old ones */
-            credentials?: Record<string, never>;
-            /** @description The inactivity window of the account's change feed: a seat.reclaimable change is recorded when a seat turns reclaimable by it (default 60) */
-            inactive_days?: number;
-        };
-        EncryptionStatusView: {
-            /**
-             * @description Id of HUB_ENCRYPTION_KEY (a fingerprint, never the key)
-             * @example 3f2a9c0d1e4b5a67
-             */
-            current_key_id: string;
-            /** @description Ids of the keys in HUB_ENCRYPTION_KEYS_PREVIOUS */
-            previous_key_ids: string[];
-            /**
-             * @description Per key id, how many stored values it still seals
-             * @example {
-             *       "3f2a9c0d1e4b5a67": 12,
-             *       "9be01c77a2d34f10": 0
-             *     }
-             */
-            sealed_values: {
-                [key: string]: number;
-            };
-            /** @description Values still sealed with a previous key; at 0, the previous keys can be removed */
-            pending_reseal: number;
-        };
-        SyncRunView: {
+        AccountView: {
+            /** @description What the credentials give access to, as the connector learnt when testing them */
+            access: components["schemas"]["AccountAccessView"];
+            /** @description When it was created (ISO 8601, UTC) */
+            created_at: string;
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
             id: string;
-            integrated_account_id: string;
-            /** @enum {string} */
-            trigger: "initial" | "scheduled" | "manual";
-            /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed";
-            started_at: string | null;
-            finished_at: string | null;
-            duration_ms: number | null;
-            /** @description upstream requests, pages, records, users added/removed/changed, retries and why; progress while running */
-            stats: Record<string, never>;
-            /** @description The hub replica that runs (or ran) it; null while it waits in a shared queue */
-            replica: string | null;
-            /**
-             * @description { code, message } when failed
-             * @example null
-             */
-            error: Record<string, never> | null;
-        };
-        EmailView: {
-            email: string;
-            /** @enum {string} */
-            type: "work" | "personal" | "other";
-            is_primary: boolean;
-        };
-        RefView: {
-            id: string;
-            name: string | null;
-        };
-        UserLicenseView: {
-            /** @description Upstream license id */
-            id: string;
-            /** @example II */
-            product_code: string;
-            /**
-             * @description The product's name. JetBrains: the license's product, else the product catalogue (GET /products); Atlassian: the product access name
-             * @example IntelliJ IDEA Ultimate
-             */
-            product_name: string | null;
-            /**
-             * @description The same as product_name (kept for compatibility)
-             * @example IntelliJ IDEA Ultimate
-             */
-            name: string | null;
-            /** @enum {string} */
-            status: "active" | "suspended" | "outdated";
-            is_trial: boolean;
-            team: components["schemas"]["RefView"] | null;
-            subscription_pack: string | null;
-            /** Format: date-time */
-            valid_until: string | null;
-            /** Format: date-time */
-            assigned_at: string | null;
-            /** Format: date-time */
-            last_active_at: string | null;
-        };
-        UnifiedUserView: {
-            /** @description Stable id: the lowercased email (JetBrains), the account_id (Atlassian) */
-            id: string;
-            remote_id: string;
-            email: string | null;
-            emails: components["schemas"]["EmailView"][];
-            name: string | null;
-            first_name: string | null;
-            last_name: string | null;
-            /** @enum {string} */
-            status: "active" | "suspended" | "inactive" | "deleted";
-            licenses: components["schemas"]["UserLicenseView"][];
-            groups: components["schemas"]["RefView"][];
-            /** Format: date-time */
-            last_active_at: string | null;
-            /** @example jetbrains */
-            integration: string;
-            /** @description Atlassian: atlassian, customer or app */
-            account_type?: string | null;
-            /** @description Atlassian: billable under Atlassian Guard */
-            is_billable?: boolean | null;
-            /** @description Raw upstream records, only with include_remote_data=true */
-            remote_data?: Record<string, never>;
-        };
-        UserPage: {
-            /**
-             * Format: date-time
-             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
-             */
-            synced_at: string | null;
-            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
-            stale: boolean;
-            /**
-             * @description snapshot: the last successful sync; live: the upstream, read for this request
-             * @enum {string}
-             */
-            source: "snapshot" | "live";
-            result: components["schemas"]["UnifiedUserView"][];
-            next_cursor: string | null;
-            result_count: number;
-        };
-        UnifiedGroupView: {
-            id: string;
-            name: string | null;
-            member_count: number;
-            integration: string;
-        };
-        GroupPage: {
-            /**
-             * Format: date-time
-             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
-             */
-            synced_at: string | null;
-            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
-            stale: boolean;
-            /**
-             * @description snapshot: the last successful sync; live: the upstream, read for this request
-             * @enum {string}
-             */
-            source: "snapshot" | "live";
-            result: components["schemas"]["UnifiedGroupView"][];
-            next_cursor: string | null;
-            result_count: number;
-        };
-        FieldChangeView: {
-            /** @enum {string} */
-            field: "status" | "name" | "email" | "licenses" | "groups";
-            /** @description The value before (for licenses and groups: [{ id, product_code }] / [{ id, name }]) */
-            before: Record<string, never> | null;
-            after: Record<string, never> | null;
-            /** @description licenses and groups: what was added */
-            added?: string[];
-            /** @description licenses and groups: what was removed */
-            removed?: string[];
-        };
-        ChangedSeatView: {
-            id: string;
-            product_code: string;
-            product_name: string | null;
-            /** @enum {string} */
-            reason: "never_used" | "inactive";
+            /** @description The inactivity window of its change feed (seat.reclaimable), in days */
             inactive_days: number;
-        };
-        ChangeView: {
-            /** @description Increasing per account */
-            id: number;
-            /** @enum {string} */
-            type: "user.added" | "user.removed" | "user.updated" | "seat.reclaimable";
             /**
-             * Format: date-time
-             * @description When the sync that found it finished
+             * @description The connector id (see GET /integrations), e.g. jetbrains or atlassian
+             * @example jetbrains
              */
-            occurred_at: string;
-            sync_run_id: string;
-            user_id: string;
-            email: string | null;
-            name: string | null;
-            /** @description user.updated only */
-            changes?: components["schemas"]["FieldChangeView"][];
-            /** @description seat.reclaimable only */
-            seat?: components["schemas"]["ChangedSeatView"];
-        };
-        ChangePage: {
-            result: components["schemas"]["ChangeView"][];
-            /** @description Always present: poll with it for what comes next */
-            next_cursor: string;
-            result_count: number;
-        };
-        ProductView: {
-            product_code: string;
-            product_name: string | null;
             integration: string;
-        };
-        PersonLicenseView: {
-            /** @example II */
-            product_code: string;
-            /** @example IntelliJ IDEA Ultimate */
-            product_name: string | null;
-            /** Format: date-time */
-            last_active_at: string | null;
-        };
-        PersonAccountView: {
-            integrated_account_id: string;
-            /** @example jetbrains */
-            integration: string;
-            /** @description The user id in that account (as in /unified/user-directory/users) */
-            user_id: string;
-            name: string | null;
-            status: string;
-            /** Format: date-time */
-            last_active_at: string | null;
-            licenses: components["schemas"]["PersonLicenseView"][];
             /**
-             * Format: date-time
-             * @description When the sync whose snapshot this entry comes from finished
+             * @description How the last sync ended; null: none yet
+             * @enum {string|null}
              */
-            synced_at: string | null;
-            /** @description The account needs re-auth, its last sync failed, or its snapshot is older than twice HUB_SYNC_INTERVAL */
-            stale: boolean;
-        };
-        PersonView: {
-            /** @description Lowercased email: the key people are matched by */
-            email: string;
-            /** @description The first name an account gives */
-            name: string | null;
+            last_sync_status: "succeeded" | "failed" | null;
+            /** @description When the last successful sync finished (ISO 8601, UTC); null: never */
+            last_synced_at: string | null;
+            /** @description Display name */
+            name: string;
             /**
-             * Format: date-time
-             * @description The latest activity in any account
-             */
-            last_active_at: string | null;
-            /** @description Every product the person holds, in any account */
-            products: components["schemas"]["ProductView"][];
-            accounts: components["schemas"]["PersonAccountView"][];
-        };
-        PeoplePage: {
-            result: components["schemas"]["PersonView"][];
-            next_cursor: string | null;
-            result_count: number;
-        };
-        SeatGroupView: {
-            id: string;
-            name: string | null;
-        };
-        ReclaimableSeatView: {
-            /** @description The license id (JetBrains), or <account_id>:<product key> (Atlassian) */
-            id: string;
-            user_id: string;
-            email: string | null;
-            name: string | null;
-            /** @example II */
-            product_code: string;
-            /** @example IntelliJ IDEA Ultimate */
-            product_name: string | null;
-            group: components["schemas"]["SeatGroupView"] | null;
-            /** @enum {string} */
-            reason: "never_used" | "inactive";
-            /** Format: date-time */
-            assigned_at: string | null;
-            /** Format: date-time */
-            last_active_at: string | null;
-            /** @description Whole days since last_active_at, or since assigned_at when never used; null when neither is known */
-            days_inactive: number | null;
-            /** @example active */
-            license_status: string;
-            /** @description Monthly price of the seat when seat prices are set (a yearly price / 12) */
-            monthly_cost: number | null;
-        };
-        ReasonCounts: {
-            never_used: number;
-            inactive: number;
-        };
-        ProductReclaim: {
-            product_code: string;
-            product_name: string | null;
-            /** @description Reclaimable seats of this product */
-            reclaimable: number;
-            /** @description Seats of this product held by people (in the filtered set) */
-            assigned: number;
-        };
-        ReclaimSummary: {
-            inactive_days: number;
-            /** @description Reclaimable seats in the whole filtered set (not the page) */
-            reclaimable: number;
-            by_reason: components["schemas"]["ReasonCounts"];
-            by_product: components["schemas"]["ProductReclaim"][];
-            /** @description Monthly cost of the reclaimable seats that have a price; null without seat prices */
-            monthly_cost: number | null;
-            /** @example EUR */
-            currency: string | null;
-        };
-        ReclaimableSeatPage: {
-            /**
-             * Format: date-time
-             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
-             */
-            synced_at: string | null;
-            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
-            stale: boolean;
-            /**
-             * @description snapshot: the last successful sync; live: the upstream, read for this request
+             * @description Current state (the values are listed in the enum)
              * @enum {string}
              */
-            source: "snapshot" | "live";
-            result: components["schemas"]["ReclaimableSeatView"][];
+            status: "active" | "needs_reauth";
+            /** @description The tenant it belongs to; null: none (seen by keys without tenant only) */
+            tenant_id: string | null;
+            /** @description When it last changed (ISO 8601, UTC) */
+            updated_at: string;
+        };
+        ApiKeyPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
             next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["ApiKeyView"][];
+            /** @description How many results this page holds */
             result_count: number;
-            summary: components["schemas"]["ReclaimSummary"];
         };
-        PlanUtilizationView: {
-            inactive_days: number;
-            /** @description Neither inactive nor never used (includes seats assigned within the window) */
-            active: number;
-            inactive: number;
-            never_used: number;
-        };
-        UnifiedLicensePlanView: {
-            /** @example II:2573297:1215/ABCDE */
+        ApiKeyView: {
+            /** @description When it was created (ISO 8601, UTC) */
+            created_at: string;
+            /** @description When it stops working (ISO 8601, UTC); null: never */
+            expires_at: string | null;
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
             id: string;
-            /** @example II */
-            product_code: string;
+            /** @description Updated at most once a minute */
+            last_used_at: string | null;
+            /** @description Display name */
+            name: string;
             /**
-             * @description The product's name, found as for a user's licenses
-             * @example IntelliJ IDEA Ultimate
+             * @description The first characters of the key, to recognise it
+             * @example hub_Xk3vQ9aB
              */
-            product_name: string | null;
-            /** @description The same as product_name (kept for compatibility) */
-            name: string | null;
-            team: components["schemas"]["RefView"] | null;
-            subscription_pack: string | null;
-            /** @description Seats bought: total = assigned + available + unavailable; null where the upstream has no purchased-seat figure (Atlassian) */
-            total: number | null;
-            /** @description Assigned to any assignee (people, servers, keys) */
-            assigned: number;
-            /** @description Unassigned and available to assign; null where unknown */
-            available: number | null;
-            /** @description Unassigned and not assignable; null where unknown */
-            unavailable: number | null;
-            suspended: number;
-            trial: number;
-            /** Format: date-time */
-            valid_until: string | null;
-            integration: string;
-            /** @description Atlassian: users with access active in the last 30 days */
-            active_last_30_days?: number | null;
-            /** @description Seats of this plan held by people, by the reclaim rules for inactive_days (snapshot reads; absent with source=live) */
-            utilization: components["schemas"]["PlanUtilizationView"];
-            /** @description Atlassian: users with access active in the last 90 days */
-            active_last_90_days?: number | null;
-        };
-        LicensePlanPage: {
+            prefix: string;
             /**
-             * Format: date-time
-             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
-             */
-            synced_at: string | null;
-            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
-            stale: boolean;
-            /**
-             * @description snapshot: the last successful sync; live: the upstream, read for this request
+             * @description admin: every route; read: GET and HEAD only
              * @enum {string}
              */
-            source: "snapshot" | "live";
-            result: components["schemas"]["UnifiedLicensePlanView"][];
-            next_cursor: string | null;
-            result_count: number;
+            scope: "admin" | "read";
+            /** @description The tenant the key is confined to; null: every tenant */
+            tenant_id: string | null;
         };
         AuditActor: {
             /**
@@ -1046,30 +661,23 @@ export interface components {
              */
             name: string;
         };
-        AuditTarget: {
-            /** @example integrated_account */
-            type: string | null;
-            id: string | null;
+        AuditEventPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["AuditEventView"][];
+            /** @description How many results this page holds */
+            result_count: number;
         };
         AuditEventView: {
-            id: string;
-            /** @example 2026-12-01T09:30:00.000Z */
-            occurred_at: string;
-            actor: components["schemas"]["AuditActor"];
-            /** @description Null until tenants exist */
-            tenant_id: string | null;
-            /** @example integrated_account.updated */
-            action: string;
-            target: components["schemas"]["AuditTarget"];
-            /** @enum {string} */
-            outcome: "success" | "failure";
             /**
-             * @description The HTTP status answered (for proxy.write, the upstream's when it answered)
-             * @example 200
+             * @description What was done (integrated_account.created, api_key.revoked …)
+             * @example integrated_account.updated
              */
-            status: number;
-            /** @description The hub's error code when the hub failed the write */
-            error_code: string | null;
+            action: string;
+            /** @description Who did it: the API key (id and name) or root */
+            actor: components["schemas"]["AuditActor"];
+            /** @description The client address the request came from */
             client_ip: string | null;
             /**
              * @description Facts about the write; never a credential, a body or a query value
@@ -1081,19 +689,145 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description The hub's error code when the hub failed the write */
+            error_code: string | null;
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /**
+             * @description When it happened (ISO 8601, UTC)
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            occurred_at: string;
+            /**
+             * @description success or failure
+             * @enum {string}
+             */
+            outcome: "success" | "failure";
+            /**
+             * @description The HTTP status answered (for proxy.write, the upstream's when it answered)
+             * @example 200
+             */
+            status: number;
+            /** @description What it was done to (type and id) */
+            target: components["schemas"]["AuditTarget"];
+            /** @description Null until tenants exist */
+            tenant_id: string | null;
         };
-        AuditEventPage: {
-            result: components["schemas"]["AuditEventView"][];
-            next_cursor: string | null;
+        AuditTarget: {
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string | null;
+            /**
+             * @description Kind of object or event
+             * @example integrated_account
+             */
+            type: string | null;
+        };
+        ChangePage: {
+            /** @description Always present: poll with it for what comes next */
+            next_cursor: string;
+            /** @description This page of results */
+            result: components["schemas"]["ChangeView"][];
+            /** @description How many results this page holds */
             result_count: number;
         };
-        CreateWebhookDto: {
+        ChangeView: {
+            /** @description user.updated only */
+            changes?: components["schemas"]["FieldChangeView"][];
+            /** @description Email address, as the upstream gives it (null when the upstream hides it) */
+            email: string | null;
+            /** @description Increasing per account */
+            id: number;
+            /** @description Display name */
+            name: string | null;
             /**
-             * @description http(s); never a link-local or cloud-metadata address
-             * @example https://example.com/hooks/hub
+             * Format: date-time
+             * @description When the sync that found it finished
              */
-            url: string;
+            occurred_at: string;
+            /** @description seat.reclaimable only */
+            seat?: components["schemas"]["ChangedSeatView"];
+            /** @description The sync run that recorded it */
+            sync_run_id: string;
             /**
+             * @description Kind of object or event
+             * @enum {string}
+             */
+            type: "user.added" | "user.removed" | "user.updated" | "seat.reclaimable";
+            /** @description The unified user id (GET /unified/user-directory/users/{id}) */
+            user_id: string;
+        };
+        ChangedSeatView: {
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description The inactivity window in days: a seat unused for longer is reclaimable */
+            inactive_days: number;
+            /** @description The upstream's product code (JetBrains: II, GO …; Atlassian: jira-software …) */
+            product_code: string;
+            /** @description The product's display name */
+            product_name: string | null;
+            /**
+             * @description Why the seat is reclaimable: never_used or inactive
+             * @enum {string}
+             */
+            reason: "never_used" | "inactive";
+        };
+        CreateAccountDto: {
+            /**
+             * @description Connect even when this organization is connected already (same integration and organization id). Without it, such a connect answers 409 ACCOUNT_ALREADY_CONNECTED with details.existing_account_id
+             * @default false
+             */
+            allow_duplicate: boolean;
+            /**
+             * @description The connector's credential fields (see GET /integrations); secret ones are stored encrypted and never returned
+             * @example {
+             *       "api_key": "<token>",
+             *       "customer_code": "1234567"
+             *     }
+             */
+            credentials: Record<string, never>;
+            /**
+             * @description Connector id from GET /integrations
+             * @example jetbrains
+             */
+            integration: string;
+            /**
+             * @description Defaults to the integration and organization name
+             * @example Acme JetBrains
+             */
+            name?: string;
+            /**
+             * @description The tenant the account belongs to. A key without tenant may set any (left out: no tenant, seen by keys without tenant only); a tenant key's accounts always go to its own tenant: another tenant_id is refused with 403 FORBIDDEN_TENANT
+             * @example acme
+             */
+            tenant_id?: string;
+        };
+        CreateApiKeyDto: {
+            /**
+             * @description ISO 8601, in the future; the key is refused from then on
+             * @example 2027-06-30T00:00:00Z
+             */
+            expires_at?: string;
+            /**
+             * @description Display name
+             * @example CI reporting
+             */
+            name: string;
+            /**
+             * @description admin: everything; read: GET and HEAD only (the proxy included)
+             * @enum {string}
+             */
+            scope: "admin" | "read";
+            /**
+             * @description Confine the key to this tenant (a name you choose): it sees only accounts of that tenant and what hangs from them, connects accounts into it only, and cannot manage keys. Left out: the key sees every tenant
+             * @example acme
+             */
+            tenant_id?: string;
+        };
+        CreateWebhookDto: {
+            /** @description Free text for people */
+            description?: string;
+            /**
+             * @description Event types this endpoint receives; ["*"]: all
              * @example [
              *       "user.added",
              *       "user.removed",
@@ -1101,79 +835,694 @@ export interface components {
              *     ]
              */
             events: ("integrated_account.created" | "integrated_account.needs_reauth" | "integrated_account.reactivated" | "integrated_account.deleted" | "sync.succeeded" | "sync.failed" | "user.added" | "user.removed" | "user.updated" | "seat.reclaimable" | "*")[];
-            description?: string;
+            /**
+             * @description http(s); never a link-local or cloud-metadata address
+             * @example https://example.com/hooks/hub
+             */
+            url: string;
+        };
+        CreatedApiKeyView: {
+            /** @description When it was created (ISO 8601, UTC) */
+            created_at: string;
+            /** @description When it stops working (ISO 8601, UTC); null: never */
+            expires_at: string | null;
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description The key itself: shown this once, never again (only its hash is stored) */
+            key: string;
+            /** @description Updated at most once a minute */
+            last_used_at: string | null;
+            /** @description Display name */
+            name: string;
+            /**
+             * @description The first characters of the key, to recognise it
+             * @example hub_Xk3vQ9aB
+             */
+            prefix: string;
+            /**
+             * @description admin: every route; read: GET and HEAD only
+             * @enum {string}
+             */
+            scope: "admin" | "read";
+            /** @description The tenant the key is confined to; null: every tenant */
+            tenant_id: string | null;
         };
         CreatedWebhookView: {
-            id: string;
-            /** @description Always null until tenants exist */
-            tenant_id: string | null;
-            url: string;
-            events: ("integrated_account.created" | "integrated_account.needs_reauth" | "integrated_account.reactivated" | "integrated_account.deleted" | "sync.succeeded" | "sync.failed" | "user.added" | "user.removed" | "user.updated" | "seat.reclaimable" | "*")[];
+            /** @description When it was created (ISO 8601, UTC) */
+            created_at: string;
+            /** @description Free text for people */
             description: string | null;
-            enabled: boolean;
             /** @description Why the hub disabled it (410 Gone, 24 h of failures) */
             disabled_reason: string | null;
+            /** @description Whether deliveries are made; false: paused or disabled (see disabled_reason) */
+            enabled: boolean;
+            /** @description Event types this endpoint receives; ["*"]: all */
+            events: ("integrated_account.created" | "integrated_account.needs_reauth" | "integrated_account.reactivated" | "integrated_account.deleted" | "sync.succeeded" | "sync.failed" | "user.added" | "user.removed" | "user.updated" | "seat.reclaimable" | "*")[];
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
             /** @description Until then the previous secret signs too (after rotate-secret) */
             previous_secret_expires_at: string | null;
-            created_at: string;
-            updated_at: string;
             /**
              * @description The signing secret: shown this once (stored sealed)
              * @example whsec_…
              */
             secret: string;
-        };
-        WebhookView: {
-            id: string;
             /** @description Always null until tenants exist */
             tenant_id: string | null;
-            url: string;
-            events: ("integrated_account.created" | "integrated_account.needs_reauth" | "integrated_account.reactivated" | "integrated_account.deleted" | "sync.succeeded" | "sync.failed" | "user.added" | "user.removed" | "user.updated" | "seat.reclaimable" | "*")[];
-            description: string | null;
-            enabled: boolean;
-            /** @description Why the hub disabled it (410 Gone, 24 h of failures) */
-            disabled_reason: string | null;
-            /** @description Until then the previous secret signs too (after rotate-secret) */
-            previous_secret_expires_at: string | null;
-            created_at: string;
+            /** @description When it last changed (ISO 8601, UTC) */
             updated_at: string;
+            /** @description Where the hub sends the events (http or https) */
+            url: string;
         };
-        WebhookPage: {
-            result: components["schemas"]["WebhookView"][];
+        DeliveryPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
             next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["DeliveryView"][];
+            /** @description How many results this page holds */
             result_count: number;
         };
+        DeliveryView: {
+            /** @description Delivery attempts made so far */
+            attempts: number;
+            /** @description When it was created (ISO 8601, UTC) */
+            created_at: string;
+            /** @description The event's type */
+            event_type: string;
+            /** @description The webhook-id header, the same on every attempt */
+            id: string;
+            /** @description When the last attempt was made (ISO 8601, UTC) */
+            last_attempt_at: string | null;
+            /** @description What went wrong at the last attempt; null: nothing */
+            last_error: string | null;
+            /** @description HTTP status of the last attempt; null: no answer */
+            last_response_code: number | null;
+            /** @description When the next attempt is due (ISO 8601, UTC); null: none planned */
+            next_attempt_at: string | null;
+            /**
+             * @description Current state (the values are listed in the enum)
+             * @enum {string}
+             */
+            status: "waiting_for_sync" | "pending" | "delivered" | "failed";
+        };
+        EmailView: {
+            /** @description Email address, as the upstream gives it (null when the upstream hides it) */
+            email: string;
+            /** @description Whether it is the primary address */
+            is_primary: boolean;
+            /**
+             * @description Kind of object or event
+             * @enum {string}
+             */
+            type: "work" | "personal" | "other";
+        };
+        EncryptionStatusView: {
+            /**
+             * @description Id of HUB_ENCRYPTION_KEY (a fingerprint, never the key)
+             * @example 3f2a9c0d1e4b5a67
+             */
+            current_key_id: string;
+            /** @description Values still sealed with a previous key; at 0, the previous keys can be removed */
+            pending_reseal: number;
+            /** @description Ids of the keys in HUB_ENCRYPTION_KEYS_PREVIOUS */
+            previous_key_ids: string[];
+            /**
+             * @description Per key id, how many stored values it still seals
+             * @example {
+             *       "3f2a9c0d1e4b5a67": 12,
+             *       "9be01c77a2d34f10": 0
+             *     }
+             */
+            sealed_values: {
+                [key: string]: number;
+            };
+        };
+        /** @description Every error the hub answers has this shape; details.code is the stable thing to branch on */
+        ErrorBody: {
+            /** @description Machine-readable: code, plus facts that depend on it (errors, fields, hint, existing_account_id, tenant_id …) */
+            details: {
+                /**
+                 * @description The hub's error code (VALIDATION_FAILED, UNAUTHORIZED, FORBIDDEN_SCOPE, ACCOUNT_NOT_FOUND, …)
+                 * @example VALIDATION_FAILED
+                 */
+                code: string;
+                /** @description VALIDATION_FAILED: one line per wrong field */
+                errors?: string[];
+                /** @description What to check, when the connector knows more (UPSTREAM_AUTH_FAILED) */
+                hint?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The HTTP reason phrase
+             * @example Bad Request
+             */
+            error: string;
+            /**
+             * @description What went wrong and what to do about it, for a person; never a secret
+             * @example credentials.api_key (API token) is required
+             */
+            message: string;
+            /**
+             * @description The HTTP status again
+             * @example 400
+             */
+            statusCode: number;
+        };
+        FieldChangeView: {
+            /** @description licenses and groups: what was added */
+            added?: string[];
+            /** @description Its value after the change */
+            after: Record<string, never> | null;
+            /** @description The value before (for licenses and groups: [{ id, product_code }] / [{ id, name }]) */
+            before: Record<string, never> | null;
+            /**
+             * @description The field that changed
+             * @enum {string}
+             */
+            field: "status" | "name" | "email" | "licenses" | "groups";
+            /** @description licenses and groups: what was removed */
+            removed?: string[];
+        };
+        GroupPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["UnifiedGroupView"][];
+            /** @description How many results this page holds */
+            result_count: number;
+            /**
+             * @description snapshot: the last successful sync; live: the upstream, read for this request
+             * @enum {string}
+             */
+            source: "snapshot" | "live";
+            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
+            stale: boolean;
+            /**
+             * Format: date-time
+             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
+             */
+            synced_at: string | null;
+        };
+        LicensePlanPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["UnifiedLicensePlanView"][];
+            /** @description How many results this page holds */
+            result_count: number;
+            /**
+             * @description snapshot: the last successful sync; live: the upstream, read for this request
+             * @enum {string}
+             */
+            source: "snapshot" | "live";
+            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
+            stale: boolean;
+            /**
+             * Format: date-time
+             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
+             */
+            synced_at: string | null;
+        };
+        PeoplePage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["PersonView"][];
+            /** @description How many results this page holds */
+            result_count: number;
+        };
+        PersonAccountView: {
+            /** @description The integrated account this comes from */
+            integrated_account_id: string;
+            /**
+             * @description The connector id (see GET /integrations), e.g. jetbrains or atlassian
+             * @example jetbrains
+             */
+            integration: string;
+            /**
+             * Format: date-time
+             * @description Last activity the upstream reports (ISO 8601, UTC); null: never used
+             */
+            last_active_at: string | null;
+            /** @description Seats the person holds */
+            licenses: components["schemas"]["PersonLicenseView"][];
+            /** @description Display name */
+            name: string | null;
+            /** @description The account needs re-auth, its last sync failed, or its snapshot is older than twice HUB_SYNC_INTERVAL */
+            stale: boolean;
+            /** @description Current state (the values are listed in the enum) */
+            status: string;
+            /**
+             * Format: date-time
+             * @description When the sync whose snapshot this entry comes from finished
+             */
+            synced_at: string | null;
+            /** @description The user id in that account (as in /unified/user-directory/users) */
+            user_id: string;
+        };
+        PersonLicenseView: {
+            /**
+             * Format: date-time
+             * @description Last activity the upstream reports (ISO 8601, UTC); null: never used
+             */
+            last_active_at: string | null;
+            /**
+             * @description The upstream's product code (JetBrains: II, GO …; Atlassian: jira-software …)
+             * @example II
+             */
+            product_code: string;
+            /**
+             * @description The product's display name
+             * @example IntelliJ IDEA Ultimate
+             */
+            product_name: string | null;
+        };
+        PersonView: {
+            /** @description The person in each integrated account that holds them */
+            accounts: components["schemas"]["PersonAccountView"][];
+            /** @description Lowercased email: the key people are matched by */
+            email: string;
+            /**
+             * Format: date-time
+             * @description The latest activity in any account
+             */
+            last_active_at: string | null;
+            /** @description The first name an account gives */
+            name: string | null;
+            /** @description Every product the person holds, in any account */
+            products: components["schemas"]["ProductView"][];
+        };
+        PlanUtilizationView: {
+            /** @description Neither inactive nor never used (includes seats assigned within the window) */
+            active: number;
+            /** @description Seats used, but not within inactive_days */
+            inactive: number;
+            /** @description The inactivity window in days: a seat unused for longer is reclaimable */
+            inactive_days: number;
+            /** @description Seats never used */
+            never_used: number;
+        };
+        ProductReclaim: {
+            /** @description Seats of this product held by people (in the filtered set) */
+            assigned: number;
+            /** @description The upstream's product code (JetBrains: II, GO …; Atlassian: jira-software …) */
+            product_code: string;
+            /** @description The product's display name */
+            product_name: string | null;
+            /** @description Reclaimable seats of this product */
+            reclaimable: number;
+        };
+        ProductView: {
+            /** @description The connector id (see GET /integrations), e.g. jetbrains or atlassian */
+            integration: string;
+            /** @description The upstream's product code (JetBrains: II, GO …; Atlassian: jira-software …) */
+            product_code: string;
+            /** @description The product's display name */
+            product_name: string | null;
+        };
+        ReasonCounts: {
+            /** @description Seats used, but not within inactive_days */
+            inactive: number;
+            /** @description Seats never used */
+            never_used: number;
+        };
+        ReclaimSummary: {
+            /** @description Counts per product */
+            by_product: components["schemas"]["ProductReclaim"][];
+            /** @description Counts per reason */
+            by_reason: components["schemas"]["ReasonCounts"];
+            /**
+             * @description ISO 4217 currency of the prices
+             * @example EUR
+             */
+            currency: string | null;
+            /** @description The inactivity window in days: a seat unused for longer is reclaimable */
+            inactive_days: number;
+            /** @description Monthly cost of the reclaimable seats that have a price; null without seat prices */
+            monthly_cost: number | null;
+            /** @description Reclaimable seats in the whole filtered set (not the page) */
+            reclaimable: number;
+        };
+        ReclaimableSeatPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["ReclaimableSeatView"][];
+            /** @description How many results this page holds */
+            result_count: number;
+            /**
+             * @description snapshot: the last successful sync; live: the upstream, read for this request
+             * @enum {string}
+             */
+            source: "snapshot" | "live";
+            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
+            stale: boolean;
+            /** @description Totals over every result, not only this page */
+            summary: components["schemas"]["ReclaimSummary"];
+            /**
+             * Format: date-time
+             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
+             */
+            synced_at: string | null;
+        };
+        ReclaimableSeatView: {
+            /**
+             * Format: date-time
+             * @description When the seat was assigned to this person (ISO 8601, UTC), if the upstream says
+             */
+            assigned_at: string | null;
+            /** @description Whole days since last_active_at, or since assigned_at when never used; null when neither is known */
+            days_inactive: number | null;
+            /** @description Email address, as the upstream gives it (null when the upstream hides it) */
+            email: string | null;
+            /** @description The group (team) the seat counts in */
+            group: components["schemas"]["SeatGroupView"] | null;
+            /** @description The license id (JetBrains), or <account_id>:<product key> (Atlassian) */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Last activity the upstream reports (ISO 8601, UTC); null: never used
+             */
+            last_active_at: string | null;
+            /**
+             * @description The seat's status upstream
+             * @example active
+             */
+            license_status: string;
+            /** @description Monthly price of the seat when seat prices are set (a yearly price / 12) */
+            monthly_cost: number | null;
+            /** @description Display name */
+            name: string | null;
+            /**
+             * @description The upstream's product code (JetBrains: II, GO …; Atlassian: jira-software …)
+             * @example II
+             */
+            product_code: string;
+            /**
+             * @description The product's display name
+             * @example IntelliJ IDEA Ultimate
+             */
+            product_name: string | null;
+            /**
+             * @description Why the seat is reclaimable: never_used or inactive
+             * @enum {string}
+             */
+            reason: "never_used" | "inactive";
+            /** @description The unified user id (GET /unified/user-directory/users/{id}) */
+            user_id: string;
+        };
+        RefView: {
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description Display name */
+            name: string | null;
+        };
+        RotatedSecretView: {
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description Until then messages carry the old secret's signature too */
+            previous_secret_expires_at: string;
+            /** @description The new signing secret: shown this once */
+            secret: string;
+        };
+        SeatGroupView: {
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description Display name */
+            name: string | null;
+        };
+        SyncRunView: {
+            /** @description How long it took, in milliseconds */
+            duration_ms: number | null;
+            /**
+             * @description { code, message } when failed
+             * @example null
+             */
+            error: Record<string, never> | null;
+            /** @description When it ended (ISO 8601, UTC); null while it runs */
+            finished_at: string | null;
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description The integrated account this comes from */
+            integrated_account_id: string;
+            /** @description The hub replica that runs (or ran) it; null while it waits in a shared queue */
+            replica: string | null;
+            /** @description When it started (ISO 8601, UTC); null until then */
+            started_at: string | null;
+            /** @description upstream requests, pages, records, users added/removed/changed, retries and why; progress while running */
+            stats: Record<string, never>;
+            /**
+             * @description Current state (the values are listed in the enum)
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /**
+             * @description What started it: initial, scheduled or manual
+             * @enum {string}
+             */
+            trigger: "initial" | "scheduled" | "manual";
+        };
+        TestCredentialsDto: {
+            /**
+             * @description The connector's credential fields (see GET /integrations), as POST /integrated-accounts takes them; nothing is stored
+             * @example {
+             *       "api_key": "<token>",
+             *       "customer_code": "1234567"
+             *     }
+             */
+            credentials: Record<string, never>;
+            /**
+             * @description Connector id from GET /integrations
+             * @example jetbrains
+             */
+            integration: string;
+        };
+        TestedCredentialsView: {
+            /** @description What the credentials give access to, as the connector learnt it: the organization (id, name), the role and teams the key has, and connector-specific facts in extra (JetBrains: token type; Atlassian: the APIs found, the site and its products) */
+            access: components["schemas"]["AccountAccessView"];
+            /**
+             * @description The connector id the credentials were tested with
+             * @example jetbrains
+             */
+            integration: string;
+            /**
+             * @description Always true: credentials that do not work answer an error instead (the one POST /integrated-accounts would give)
+             * @enum {boolean}
+             */
+            ok: true;
+        };
+        UnifiedGroupView: {
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description The connector id (see GET /integrations), e.g. jetbrains or atlassian */
+            integration: string;
+            /** @description How many people are in it */
+            member_count: number;
+            /** @description Display name */
+            name: string | null;
+        };
+        UnifiedLicensePlanView: {
+            /** @description Atlassian: users with access active in the last 30 days */
+            active_last_30_days?: number | null;
+            /** @description Atlassian: users with access active in the last 90 days */
+            active_last_90_days?: number | null;
+            /** @description Assigned to any assignee (people, servers, keys) */
+            assigned: number;
+            /** @description Unassigned and available to assign; null where unknown */
+            available: number | null;
+            /**
+             * @description The identifier of this object (stable, opaque; hub ids sort by creation time)
+             * @example II:2573297:1215/ABCDE
+             */
+            id: string;
+            /** @description The connector id (see GET /integrations), e.g. jetbrains or atlassian */
+            integration: string;
+            /** @description The same as product_name (kept for compatibility) */
+            name: string | null;
+            /**
+             * @description The upstream's product code (JetBrains: II, GO …; Atlassian: jira-software …)
+             * @example II
+             */
+            product_code: string;
+            /**
+             * @description The product's name, found as for a user's licenses
+             * @example IntelliJ IDEA Ultimate
+             */
+            product_name: string | null;
+            /** @description The subscription pack the seats come from */
+            subscription_pack: string | null;
+            /** @description Whether the upstream suspended it */
+            suspended: number;
+            /** @description The JetBrains team the plan belongs to */
+            team: components["schemas"]["RefView"] | null;
+            /** @description Seats bought: total = assigned + available + unavailable; null where the upstream has no purchased-seat figure (Atlassian) */
+            total: number | null;
+            /** @description Whether it is a trial */
+            trial: number;
+            /** @description Unassigned and not assignable; null where unknown */
+            unavailable: number | null;
+            /** @description Seats of this plan held by people, by the reclaim rules for inactive_days (snapshot reads; absent with source=live) */
+            utilization: components["schemas"]["PlanUtilizationView"];
+            /**
+             * Format: date-time
+             * @description When the license or plan ends (ISO 8601, UTC)
+             */
+            valid_until: string | null;
+        };
+        UnifiedUserView: {
+            /** @description Atlassian: atlassian, customer or app */
+            account_type?: string | null;
+            /** @description Email address, as the upstream gives it (null when the upstream hides it) */
+            email: string | null;
+            /** @description Every email address the upstream lists for the person */
+            emails: components["schemas"]["EmailView"][];
+            /** @description Given name, if the upstream has it */
+            first_name: string | null;
+            /** @description Groups (JetBrains teams) the person is in */
+            groups: components["schemas"]["RefView"][];
+            /** @description Stable id: the lowercased email (JetBrains), the account_id (Atlassian) */
+            id: string;
+            /**
+             * @description The connector id (see GET /integrations), e.g. jetbrains or atlassian
+             * @example jetbrains
+             */
+            integration: string;
+            /** @description Atlassian: billable under Atlassian Guard */
+            is_billable?: boolean | null;
+            /**
+             * Format: date-time
+             * @description Last activity the upstream reports (ISO 8601, UTC); null: never used
+             */
+            last_active_at: string | null;
+            /** @description Family name, if the upstream has it */
+            last_name: string | null;
+            /** @description Seats the person holds */
+            licenses: components["schemas"]["UserLicenseView"][];
+            /** @description Display name */
+            name: string | null;
+            /** @description Raw upstream records, only with include_remote_data=true */
+            remote_data?: Record<string, never>;
+            /** @description The object's id in the upstream system */
+            remote_id: string;
+            /**
+             * @description Current state (the values are listed in the enum)
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "inactive" | "deleted";
+        };
+        UpdateAccountDto: {
+            /** @description New credentials, tested against the upstream before they replace the old ones */
+            credentials?: Record<string, never>;
+            /** @description The inactivity window of the account's change feed: a seat.reclaimable change is recorded when a seat turns reclaimable by it (default 60) */
+            inactive_days?: number;
+            /** @description Display name */
+            name?: string;
+        };
         UpdateWebhookDto: {
-            url?: string;
-            events?: ("integrated_account.created" | "integrated_account.needs_reauth" | "integrated_account.reactivated" | "integrated_account.deleted" | "sync.succeeded" | "sync.failed" | "user.added" | "user.removed" | "user.updated" | "seat.reclaimable" | "*")[];
+            /** @description Free text for people */
             description?: string | null;
             /** @description true enables again an endpoint the hub disabled (410 Gone, 24 h of failures) */
             enabled?: boolean;
+            /** @description Event types this endpoint receives; ["*"]: all */
+            events?: ("integrated_account.created" | "integrated_account.needs_reauth" | "integrated_account.reactivated" | "integrated_account.deleted" | "sync.succeeded" | "sync.failed" | "user.added" | "user.removed" | "user.updated" | "seat.reclaimable" | "*")[];
+            /** @description Where the hub sends the events (http or https) */
+            url?: string;
         };
-        RotatedSecretView: {
+        UserLicenseView: {
+            /**
+             * Format: date-time
+             * @description When the seat was assigned to this person (ISO 8601, UTC), if the upstream says
+             */
+            assigned_at: string | null;
+            /** @description Upstream license id */
             id: string;
-            /** @description The new signing secret: shown this once */
-            secret: string;
-            /** @description Until then messages carry the old secret's signature too */
-            previous_secret_expires_at: string;
+            /** @description Whether it is a trial */
+            is_trial: boolean;
+            /**
+             * Format: date-time
+             * @description Last activity the upstream reports (ISO 8601, UTC); null: never used
+             */
+            last_active_at: string | null;
+            /**
+             * @description The same as product_name (kept for compatibility)
+             * @example IntelliJ IDEA Ultimate
+             */
+            name: string | null;
+            /**
+             * @description The upstream's product code (JetBrains: II, GO …; Atlassian: jira-software …)
+             * @example II
+             */
+            product_code: string;
+            /**
+             * @description The product's name. JetBrains: the license's product, else the product catalogue (GET /products); Atlassian: the product access name
+             * @example IntelliJ IDEA Ultimate
+             */
+            product_name: string | null;
+            /**
+             * @description Current state (the values are listed in the enum)
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "outdated";
+            /** @description The subscription pack the seats come from */
+            subscription_pack: string | null;
+            /** @description The JetBrains team the plan belongs to */
+            team: components["schemas"]["RefView"] | null;
+            /**
+             * Format: date-time
+             * @description When the license or plan ends (ISO 8601, UTC)
+             */
+            valid_until: string | null;
         };
-        DeliveryView: {
-            /** @description The webhook-id header, the same on every attempt */
-            id: string;
-            event_type: string;
-            /** @enum {string} */
-            status: "waiting_for_sync" | "pending" | "delivered" | "failed";
-            attempts: number;
-            last_response_code: number | null;
-            last_error: string | null;
-            last_attempt_at: string | null;
-            next_attempt_at: string | null;
-            created_at: string;
-        };
-        DeliveryPage: {
-            result: components["schemas"]["DeliveryView"][];
+        UserPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
             next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["UnifiedUserView"][];
+            /** @description How many results this page holds */
             result_count: number;
+            /**
+             * @description snapshot: the last successful sync; live: the upstream, read for this request
+             * @enum {string}
+             */
+            source: "snapshot" | "live";
+            /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL: the data may be out of date (see GET /integrated-accounts/{id}/syncs). Always false for source=live */
+            stale: boolean;
+            /**
+             * Format: date-time
+             * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
+             */
+            synced_at: string | null;
+        };
+        WebhookPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["WebhookView"][];
+            /** @description How many results this page holds */
+            result_count: number;
+        };
+        WebhookView: {
+            /** @description When it was created (ISO 8601, UTC) */
+            created_at: string;
+            /** @description Free text for people */
+            description: string | null;
+            /** @description Why the hub disabled it (410 Gone, 24 h of failures) */
+            disabled_reason: string | null;
+            /** @description Whether deliveries are made; false: paused or disabled (see disabled_reason) */
+            enabled: boolean;
+            /** @description Event types this endpoint receives; ["*"]: all */
+            events: ("integrated_account.created" | "integrated_account.needs_reauth" | "integrated_account.reactivated" | "integrated_account.deleted" | "sync.succeeded" | "sync.failed" | "user.added" | "user.removed" | "user.updated" | "seat.reclaimable" | "*")[];
+            /** @description The identifier of this object (stable, opaque; hub ids sort by creation time) */
+            id: string;
+            /** @description Until then the previous secret signs too (after rotate-secret) */
+            previous_secret_expires_at: string | null;
+            /** @description Always null until tenants exist */
+            tenant_id: string | null;
+            /** @description When it last changed (ISO 8601, UTC) */
+            updated_at: string;
+            /** @description Where the hub sends the events (http or https) */
+            url: string;
         };
     };
     responses: never;
@@ -1184,6 +1533,52 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    EncryptionController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EncryptionStatusView"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key; or FORBIDDEN_TENANT: the key belongs to a tenant, and only keys without one may call this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     ApiKeysController_list: {
         parameters: {
             query?: {
@@ -1206,12 +1601,41 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyPage"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key; or FORBIDDEN_TENANT: the key belongs to a tenant, and only keys without one may call this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1236,12 +1660,41 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key; or FORBIDDEN_TENANT: the key belongs to a tenant, and only keys without one may call this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1264,12 +1717,50 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key; or FORBIDDEN_TENANT: the key belongs to a tenant, and only keys without one may call this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1290,12 +1781,114 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key; or FORBIDDEN_TENANT: the key belongs to a tenant, and only keys without one may call this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                next_cursor?: string;
+                /** @description Only the events of this tenant (a key of a tenant sees only its own) */
+                tenant_id?: string;
+                /** @description Only the events of this action */
+                action?: "api_key.created" | "api_key.revoked" | "credentials.tested" | "integrated_account.created" | "integrated_account.deleted" | "integrated_account.tested" | "integrated_account.updated" | "proxy.write" | "request.write" | "seat_prices.set" | "sync_run.started" | "webhook.created" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.tested" | "webhook.updated";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1334,8 +1927,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @example ok */
-                        status?: string;
                         /**
                          * @example {
                          *       "database": {
@@ -1343,13 +1934,13 @@ export interface operations {
                          *       }
                          *     }
                          */
-                        info?: {
+                        details?: {
                             [key: string]: {
                                 status: string;
                             } & {
                                 [key: string]: unknown;
                             };
-                        } | null;
+                        };
                         /** @example {} */
                         error?: {
                             [key: string]: {
@@ -1365,13 +1956,15 @@ export interface operations {
                          *       }
                          *     }
                          */
-                        details?: {
+                        info?: {
                             [key: string]: {
                                 status: string;
                             } & {
                                 [key: string]: unknown;
                             };
-                        };
+                        } | null;
+                        /** @example ok */
+                        status?: string;
                     };
                 };
             };
@@ -1381,76 +1974,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example error */
-                        status?: string;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-    };
-    IntegrationsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1479,6 +2003,33 @@ export interface operations {
                     "application/json": components["schemas"]["AccountPage"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AccountsController_create: {
@@ -1502,19 +2053,127 @@ export interface operations {
                     "application/json": components["schemas"]["AccountView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_ALREADY_CONNECTED: this organization is connected already; details.existing_account_id names that account (PATCH it to change its credentials, or send allow_duplicate: true to connect a second account) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AccountsController_testCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestCredentialsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestedCredentialsView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1537,12 +2196,41 @@ export interface operations {
                     "application/json": components["schemas"]["AccountView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1557,19 +2245,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1596,46 +2315,59 @@ export interface operations {
                     "application/json": components["schemas"]["AccountView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
-        };
-    };
-    AccountsController_test: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
-            403: {
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1658,12 +2390,41 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1690,45 +2451,50 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
-        };
-    };
-    EncryptionController_status: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EncryptionStatusView"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
-            };
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key; or FORBIDDEN_TENANT: the key belongs to a tenant, and only keys without one may call this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
@@ -1751,19 +2517,50 @@ export interface operations {
                     "application/json": components["schemas"]["SyncRunView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1789,12 +2586,41 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1818,30 +2644,656 @@ export interface operations {
                     "application/json": components["schemas"]["SyncRunView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
-    UnifiedController_users: {
+    AccountsController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    IntegrationsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ProxyController_forward_get: {
+        parameters: {
+            query: {
+                /** @description The integrated account whose credentials the request goes out with */
+                integrated_account_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description The upstream path below the connector's base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description INVALID_PROXY_PATH: the path could leave the API's base URL; VALIDATION_FAILED: integrated_account_id is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ProxyController_forward_put: {
+        parameters: {
+            query: {
+                /** @description The integrated account whose credentials the request goes out with */
+                integrated_account_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description The upstream path below the connector's base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description INVALID_PROXY_PATH: the path could leave the API's base URL; VALIDATION_FAILED: integrated_account_id is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ProxyController_forward_post: {
+        parameters: {
+            query: {
+                /** @description The integrated account whose credentials the request goes out with */
+                integrated_account_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description The upstream path below the connector's base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description INVALID_PROXY_PATH: the path could leave the API's base URL; VALIDATION_FAILED: integrated_account_id is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ProxyController_forward_delete: {
+        parameters: {
+            query: {
+                /** @description The integrated account whose credentials the request goes out with */
+                integrated_account_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description The upstream path below the connector's base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description INVALID_PROXY_PATH: the path could leave the API's base URL; VALIDATION_FAILED: integrated_account_id is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ProxyController_forward_options: {
+        parameters: {
+            query: {
+                /** @description The integrated account whose credentials the request goes out with */
+                integrated_account_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description The upstream path below the connector's base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description INVALID_PROXY_PATH: the path could leave the API's base URL; VALIDATION_FAILED: integrated_account_id is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ProxyController_forward_head: {
+        parameters: {
+            query: {
+                /** @description The integrated account whose credentials the request goes out with */
+                integrated_account_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description The upstream path below the connector's base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description INVALID_PROXY_PATH: the path could leave the API's base URL; VALIDATION_FAILED: integrated_account_id is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ProxyController_forward_patch: {
+        parameters: {
+            query: {
+                /** @description The integrated account whose credentials the request goes out with */
+                integrated_account_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description The upstream path below the connector's base URL, e.g. customer/licenses (JetBrains) or v1/orgs (Atlassian). Slashes may be sent as they are or encoded as %2F (as Swagger UI sends them); ".", "..", "//", backslashes and absolute URLs are refused */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description INVALID_PROXY_PATH: the path could leave the API's base URL; VALIDATION_FAILED: integrated_account_id is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    UnifiedController_changes: {
         parameters: {
             query: {
                 /** @description The integrated account to read */
                 integrated_account_id: string;
-                /** @description Add remote_data (the raw upstream records) */
-                include_remote_data?: boolean;
-                /** @description Keep licenses (and seats) whose subscription is outdated */
-                include_outdated?: boolean;
                 /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
                 limit?: number;
                 /** @description Opaque cursor from the previous page */
                 next_cursor?: string;
-                /** @description snapshot: the last successful sync (fast, consistent pages). live: read the upstream now, page by page */
-                source?: "snapshot" | "live";
+                /** @description Start at the first change at or after this time (ISO 8601); ignored with next_cursor */
+                since?: string;
             };
             header?: never;
             path?: never;
@@ -1854,54 +3306,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserPage"];
+                    "application/json": components["schemas"]["ChangePage"];
                 };
             };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    UnifiedController_user: {
-        parameters: {
-            query: {
-                /** @description The integrated account to read */
-                integrated_account_id: string;
-                /** @description Add remote_data (the raw upstream records) */
-                include_remote_data?: boolean;
-                /** @description Keep licenses (and seats) whose subscription is outdated */
-                include_outdated?: boolean;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    /** @description When the sync run whose snapshot answered finished (ISO 8601 UTC), as synced_at in the lists */
-                    "X-Hub-Synced-At"?: string;
-                    /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL, as stale in the lists */
-                    "X-Hub-Stale"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnifiedUserView"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1935,91 +3368,22 @@ export interface operations {
                     "application/json": components["schemas"]["GroupPage"];
                 };
             };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    UnifiedController_changes: {
-        parameters: {
-            query: {
-                /** @description The integrated account to read */
-                integrated_account_id: string;
-                /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
-                limit?: number;
-                /** @description Opaque cursor from the previous page */
-                next_cursor?: string;
-                /** @description Start at the first change at or after this time (ISO 8601); ignored with next_cursor */
-                since?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangePage"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-        };
-    };
-    UnifiedController_people: {
-        parameters: {
-            query?: {
-                /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
-                limit?: number;
-                /** @description Opaque cursor from the previous page */
-                next_cursor?: string;
-                /** @description Only this person (exact email, any letter case) */
-                email?: string;
-                /** @description Join only this tenant's accounts (a tenant key: only its own tenant's, whatever this says) */
-                tenant_id?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PeoplePage"];
-                };
-            };
-        };
-    };
-    UnifiedController_person: {
-        parameters: {
-            query?: {
-                /** @description Join only this tenant's accounts (a tenant key: only its own tenant's, whatever this says) */
-                tenant_id?: string;
-            };
-            header?: never;
-            path: {
-                email: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonView"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
@@ -2027,48 +3391,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
-        };
-    };
-    UnifiedController_reclaimableSeats: {
-        parameters: {
-            query: {
-                /** @description The integrated account to read */
-                integrated_account_id: string;
-                /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
-                limit?: number;
-                /** @description Opaque cursor from the previous page */
-                next_cursor?: string;
-                /** @description The inactivity window, in days: a seat is inactive when its last activity is older */
-                inactive_days?: number;
-                /** @description Keep licenses (and seats) whose subscription is outdated */
-                include_outdated?: boolean;
-                /** @description Only seats of this product (product_code as in the unified output) */
-                product_code?: string;
-                /** @description Only seats of this group (JetBrains team id) */
-                group_id?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReclaimableSeatPage"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
-            };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
@@ -2104,215 +3438,55 @@ export interface operations {
                     "application/json": components["schemas"]["LicensePlanPage"];
                 };
             };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
-        };
-    };
-    ProxyController_forward_get: {
-        parameters: {
-            query: {
-                integrated_account_id: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
-            403: {
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
-    ProxyController_forward_put: {
-        parameters: {
-            query: {
-                integrated_account_id: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ProxyController_forward_post: {
-        parameters: {
-            query: {
-                integrated_account_id: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ProxyController_forward_delete: {
-        parameters: {
-            query: {
-                integrated_account_id: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ProxyController_forward_options: {
-        parameters: {
-            query: {
-                integrated_account_id: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ProxyController_forward_head: {
-        parameters: {
-            query: {
-                integrated_account_id: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ProxyController_forward_patch: {
-        parameters: {
-            query: {
-                integrated_account_id: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): a read key sent a method other than GET or HEAD */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    AuditController_list: {
+    UnifiedController_people: {
         parameters: {
             query?: {
                 /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
                 limit?: number;
                 /** @description Opaque cursor from the previous page */
                 next_cursor?: string;
-                /** @description Only the events of this tenant (a key of a tenant sees only its own) */
+                /** @description Only this person (exact email, any letter case) */
+                email?: string;
+                /** @description Join only this tenant's accounts (a tenant key: only its own tenant's, whatever this says) */
                 tenant_id?: string;
-                /** @description Only the events of this action */
-                action?: "api_key.created" | "api_key.revoked" | "integrated_account.created" | "integrated_account.deleted" | "integrated_account.tested" | "integrated_account.updated" | "proxy.write" | "request.write" | "seat_prices.set" | "sync_run.started" | "webhook.created" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.tested" | "webhook.updated";
             };
             header?: never;
             path?: never;
@@ -2325,15 +3499,319 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEventPage"];
+                    "application/json": components["schemas"]["PeoplePage"];
                 };
             };
-            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
-            403: {
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    UnifiedController_person: {
+        parameters: {
+            query?: {
+                /** @description Join only this tenant's accounts (a tenant key: only its own tenant's, whatever this says) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    UnifiedController_reclaimableSeats: {
+        parameters: {
+            query: {
+                /** @description The integrated account to read */
+                integrated_account_id: string;
+                /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                next_cursor?: string;
+                /** @description The inactivity window, in days: a seat is inactive when its last activity is older */
+                inactive_days?: number;
+                /** @description Keep licenses (and seats) whose subscription is outdated */
+                include_outdated?: boolean;
+                /** @description Only seats of this product (product_code as in the unified output) */
+                product_code?: string;
+                /** @description Only seats of this group (JetBrains team id) */
+                group_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReclaimableSeatPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    UnifiedController_users: {
+        parameters: {
+            query: {
+                /** @description The integrated account to read */
+                integrated_account_id: string;
+                /** @description Add remote_data (the raw upstream records) */
+                include_remote_data?: boolean;
+                /** @description Keep licenses (and seats) whose subscription is outdated */
+                include_outdated?: boolean;
+                /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                next_cursor?: string;
+                /** @description snapshot: the last successful sync (fast, consistent pages). live: read the upstream now, page by page */
+                source?: "snapshot" | "live";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    UnifiedController_user: {
+        parameters: {
+            query: {
+                /** @description The integrated account to read */
+                integrated_account_id: string;
+                /** @description Add remote_data (the raw upstream records) */
+                include_remote_data?: boolean;
+                /** @description Keep licenses (and seats) whose subscription is outdated */
+                include_outdated?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description true when the account needs re-auth, its last sync failed, or the snapshot is older than twice HUB_SYNC_INTERVAL, as stale in the lists */
+                    "X-Hub-Stale"?: "true" | "false";
+                    /** @description When the sync run whose snapshot answered finished (ISO 8601 UTC), as synced_at in the lists */
+                    "X-Hub-Synced-At"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnifiedUserView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (or USER_NOT_FOUND, PERSON_NOT_FOUND, RUN_NOT_FOUND): nothing with that id that this key may see. Tenant rule: an API key with a tenant_id sees only the integrated accounts of its tenant and what hangs from them. An account of another tenant answers 404 with the same status, code and message as an id that does not exist (never 403), and lists leave other tenants out. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2359,6 +3837,33 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookPage"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     WebhooksController_create: {
@@ -2382,6 +3887,42 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN_SCOPE: a read key sent a method other than GET or HEAD; CSRF_TOKEN_INVALID: a write through the session cookie without the X-CSRF-Token header of GET /session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     WebhooksController_get: {
@@ -2403,6 +3944,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     WebhooksController_delete: {
@@ -2421,6 +3998,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN_SCOPE: a read key sent a method other than GET or HEAD; CSRF_TOKEN_INVALID: a write through the session cookie without the X-CSRF-Token header of GET /session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2447,44 +4069,49 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
-        };
-    };
-    WebhooksController_test: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    WebhooksController_rotateSecret: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RotatedSecretView"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN_SCOPE: a read key sent a method other than GET or HEAD; CSRF_TOKEN_INVALID: a write through the session cookie without the X-CSRF-Token header of GET /session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2511,6 +4138,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    WebhooksController_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecretView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN_SCOPE: a read key sent a method other than GET or HEAD; CSRF_TOKEN_INVALID: a write through the session cookie without the X-CSRF-Token header of GET /session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    WebhooksController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN_SCOPE: a read key sent a method other than GET or HEAD; CSRF_TOKEN_INVALID: a write through the session cookie without the X-CSRF-Token header of GET /session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -144,7 +144,7 @@ function UpdateCredentials({ account, onDone }: { account: Account; onDone: () =
           return (
             <CredentialsForm
               integration={integration}
-              test={(credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration: integration.id, credentials } }))}
+              test={(credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration: integration.id, credentials: credentials as never } }))}
               save={async (credentials) => {
                 await ok(api.PATCH('/integrated-accounts/{id}', { params: { path: { id: account.id } }, body: { credentials } as never }));
                 onDone();

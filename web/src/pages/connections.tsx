@@ -48,7 +48,7 @@ export function ConnectionsPage({ session }: { session: Session }) {
               <ConnectWizard
                 integrations={list}
                 withName
-                test={(integration, credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration, credentials } }))}
+                test={(integration, credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration, credentials: credentials as never } }))}
                 save={async (integration, credentials, name) => {
                   const body = { integration, credentials, ...(name ? { name } : {}), ...(tenant.trim() ? { tenant_id: tenant.trim() } : {}) };
                   const account = await ok(api.POST('/integrated-accounts', { body: body as never }));
