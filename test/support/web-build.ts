@@ -21,7 +21,7 @@ function newestMtime(dir: string): number {
 export function ensureWebBuilt(): string {
   const index = join(WEB_DIST, 'index.html');
   if (!existsSync(index) || statSync(index).mtimeMs < newestMtime(join(ROOT, 'web'))) {
-    execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
   }
   return WEB_DIST;
 }

@@ -1,0 +1,332 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { ATLASSIAN_CREDENTIALS, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, useFixture, waitForLatestRun } from '../support/fixture';
+import { BrowserHub, hubForBrowser, signIn } from './support/hub-for-browser';
+import { PageProblems, seriousAxeViolations, useBrowser } from './support/page-harness';
+
+/**
+ * The web page in a real Chromium against a hub wired to both simulators: what a person does,
+ * checked against what the API itself answers. The tests run in order and build on each other
+ * (the accounts connected through the form are the ones the later pages show).
+ */
+describe('the web page in Chromium', () => {
+  const fx = useFixture();
+  const browser = useBrowser();
+  let hub: BrowserHub;
+  let jetbrainsId: string;
+
+  beforeAll(async () => {
+    const jetbrains = await fx.jetbrainsSimulator({ dataset: 'small' });
+    const atlassian = await fx.atlassianSimulator({ dataset: 'tiny' });
+    hub = await hubForBrowser(fx, { JETBRAINS_BASE_URL: jetbrains.baseUrl, ATLASSIAN_BASE_URL: atlassian.baseUrl });
+  }, 60_000);
+
+  /** A fresh context signed in with the root key; at the end, the page logged no error and fetched nothing foreign. */
+  async function signedIn(): Promise<{ page: Page; problems: PageProblems }> {
+    const { page, problems } = await browser.open(hub.origin);
+    await signIn(page, TEST_API_KEY);
+    return { page, problems };
+  }
+  const clean = (problems: PageProblems) => expect(problems).toEqual({ errors: [], foreign: [] });
+
+  it('signs in with an API key (a wrong one is told so), keeps an HttpOnly SameSite=Strict session, and signs out', async () => {
+    const { page, context, problems } = await browser.open(hub.origin);
+    await page.goto('/');
+    await page.getByLabel('API key').fill('hub_not-a-real-key-0000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/key/i);
+
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'hub_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookie!.value).not.toContain(TEST_API_KEY);
+    // The page keeps no key anywhere a script could read it.
+    expect(await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie')).not.toContain(TEST_API_KEY);
+
+    // A reload keeps the session (the page asks GET /session again for its CSRF token).
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    await page.reload();
+    await page.getByLabel('API key').waitFor();
+    expect((await context.cookies()).filter((c) => c.name === 'hub_session' && c.value !== '')).toEqual([]);
+    clean(problems);
+  });
+
+  it('connects JetBrains through the form: fields from the manifest, the pattern checked before sending, a wrong token\'s message, then the first sync', async () => {
+    const { page, problems } = await signedIn();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('radio', { name: /JetBrains/ }).check();
+
+    const code = page.getByLabel('Customer code');
+    const token = page.getByLabel('API token');
+    expect(await code.getAttribute('type')).toBe('text');
+    expect(await token.getAttribute('type')).toBe('password');
+    expect(await code.getAttribute('aria-required')).toBe('true');
+
+    // The pattern (digits only) is checked in the page: nothing is sent.
+    const tests: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/test-credentials') && tests.push(r.method()));
+    await code.fill('12ab');
+    await token.fill('whatever');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect(page.getByText('Customer code does not have the expected form', { exact: false }).isVisible()).resolves.toBe(true);
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    expect(tests).toEqual([]);
+
+    // A wrong token: the hub's own message for it.
+    const wrong = { customer_code: JETBRAINS_CREDENTIALS.customer_code, api_key: 'sim-wrong-token-0000000000' };
+    const expected = await hub.hub.post('/integrated-accounts/test-credentials', { integration: 'jetbrains', credentials: wrong });
+    expect(expected.status).toBeGreaterThanOrEqual(400);
+    await code.fill(wrong.customer_code);
+    await token.fill(wrong.api_key);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(expected.body.message);
+    expect(tests).toEqual(['POST']);
+
+    await token.fill(JETBRAINS_CREDENTIALS.api_key);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('The credentials work').waitFor();
+    await page.getByLabel('Name (optional)').fill('JetBrains (browser)');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    // The account page: its first sync, followed until it finished.
+    await page.getByRole('heading', { level: 1, name: 'JetBrains (browser)' }).waitFor();
+    jetbrainsId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+    const run = await waitForLatestRun(hub.hub, jetbrainsId);
+    await page.getByRole('cell', { name: 'Succeeded' }).first().waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('row').nth(1).textContent()).toContain(String(run.stats.users));
+    const account = (await hub.hub.get(`/integrated-accounts/${jetbrainsId}`).expect(200)).body;
+    expect(account.name).toBe('JetBrains (browser)');
+    clean(problems);
+  }, 60_000);
+
+  it('connects Atlassian through the form and lists both accounts with their last sync', async () => {
+    const { page, problems } = await signedIn();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('radio', { name: /Atlassian/ }).check();
+    expect(await page.getByLabel('Organization API key').getAttribute('type')).toBe('password');
+    expect(await page.getByLabel('Organization ID').getAttribute('aria-required')).toBe('false');
+    await page.getByLabel('Organization API key').fill(ATLASSIAN_CREDENTIALS.api_key);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1 }).filter({ hasNotText: 'Connections' }).waitFor();
+    const id = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+    await waitForLatestRun(hub.hub, id);
+
+    await page.getByRole('link', { name: 'Connections' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+    const rows = page.locator('tbody tr');
+    await settles(async () => (await rows.allTextContents()).filter((t) => /Succeeded/.test(t)).length, 2, 15_000);
+    const text = (await rows.allTextContents()).join('\n');
+    expect(text).toMatch(/jetbrains/);
+    expect(text).toMatch(/atlassian/);
+    clean(problems);
+  }, 60_000);
+
+  it('pages through people by the API\'s cursors and opens a person', async () => {
+    const { page, problems } = await signedIn();
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    const first = (await hub.hub.get('/unified/user-directory/people?limit=50').expect(200)).body;
+    const second = (await hub.hub.get(`/unified/user-directory/people?limit=50&next_cursor=${encodeURIComponent(first.next_cursor)}`).expect(200)).body;
+    const emails = () => page.locator('tbody tr td:first-child').allTextContents();
+    await settles(emails, first.result.map((p: { email: string }) => p.email));
+
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await settles(emails, second.result.map((p: { email: string }) => p.email));
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await settles(emails, first.result.map((p: { email: string }) => p.email));
+
+    // Search by a whole email asks the hub for that person.
+    const someone = first.result[3];
+    await page.getByLabel('Search').fill(someone.email);
+    await settles(emails, [someone.email]);
+
+    await page.getByRole('link', { name: someone.email }).click();
+    await page.getByRole('heading', { level: 1, name: someone.name ?? someone.email }).waitFor();
+    const person = (await hub.hub.get(`/unified/user-directory/people/${encodeURIComponent(someone.email)}`).expect(200)).body;
+    expect(await page.locator('tbody tr').count()).toBe(person.accounts.length);
+    clean(problems);
+  });
+
+  it('shows the reclaimable seats for the chosen inactivity window, as the API counts them, and exports them as CSV', async () => {
+    const { page, problems } = await signedIn();
+    await page.getByRole('link', { name: 'Seats' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Seats' }).waitFor();
+    await page.getByLabel('Account').selectOption(jetbrainsId);
+    const count = page.getByTestId('reclaimable-count');
+    const apiCount = async (days: number) =>
+      (await hub.hub.get(`/unified/user-directory/reclaimable-seats?integrated_account_id=${jetbrainsId}&inactive_days=${days}&limit=1`).expect(200)).body.summary.reclaimable;
+
+    await settles(async () => Number(await count.textContent()), await apiCount(60));
+    await page.getByLabel('Inactive for').selectOption('30');
+    await settles(async () => Number(await count.textContent()), await apiCount(30));
+    await page.getByLabel('Inactive for').selectOption('custom');
+    await page.getByLabel('Days').fill('400');
+    await settles(async () => Number(await count.textContent()), await apiCount(400));
+    expect(await apiCount(30)).not.toBe(await apiCount(400));
+
+    // The chart: one bar per product and team, each named with its numbers.
+    const bars = page.locator('.seat-chart svg[role="img"]');
+    expect(await bars.count()).toBeGreaterThan(0);
+    expect(await bars.first().getAttribute('aria-label')).toMatch(/Active \d+, Inactive \d+, Never used \d+, Available/);
+
+    await page.getByLabel('Inactive for').selectOption('30');
+    await settles(async () => Number(await count.textContent()), await apiCount(30));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    const seats: { email: string; product_code: string; reason: string }[] = [];
+    let cursor = '';
+    do {
+      const body = (await hub.hub.get(`/unified/user-directory/reclaimable-seats?integrated_account_id=${jetbrainsId}&inactive_days=30&limit=200${cursor}`).expect(200)).body;
+      seats.push(...body.result);
+      cursor = body.next_cursor ? `&next_cursor=${encodeURIComponent(body.next_cursor)}` : '';
+    } while (cursor);
+    expect(csv[0]).toBe('email,name,product_code,product_name,team,reason,assigned_at,last_active_at,days_inactive,monthly_cost,currency');
+    expect(csv.length - 1).toBe(seats.length);
+    const column = (name: string) => csv[0]!.split(',').indexOf(name);
+    const parsed = csv.slice(1).map((line) => parseCsvLine(line));
+    expect(parsed.map((r) => `${r[column('email')]} ${r[column('product_code')]} ${r[column('reason')]}`)).toEqual(
+      seats.map((s) => `${s.email ?? ''} ${s.product_code} ${s.reason}`),
+    );
+    clean(problems);
+  });
+
+  it('creates an API key, shows it once, and revokes it', async () => {
+    const { page, problems } = await signedIn();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page.getByLabel('Key name').fill('browser reporting');
+    await page.getByLabel('Scope').selectOption('read');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = page.getByLabel('New key “browser reporting”');
+    await shown.waitFor();
+    const key = await shown.inputValue();
+    expect(key).toMatch(/^hub_/);
+    await hub.hub.raw().get('/integrations').set('Authorization', `Bearer ${key}`).expect(200);
+    const listed = (await hub.hub.get('/api-keys').expect(200)).body.result.find((k: { name: string }) => k.name === 'browser reporting');
+    expect(listed.scope).toBe('read');
+    expect(JSON.stringify(listed)).not.toContain(key);
+
+    await page.getByRole('button', { name: 'Revoke browser reporting' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke browser reporting?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByRole('button', { name: 'Revoke browser reporting' }).waitFor({ state: 'detached' });
+    await hub.hub.raw().get('/integrations').set('Authorization', `Bearer ${key}`).expect(401);
+    clean(problems);
+  });
+
+  it('a connect link opens only the connect form in a fresh browser, connects once, then says it was used', async () => {
+    const created = await hub.hub.post('/connect-sessions', { tenant_id: 'acme', integrations: ['jetbrains'] }).expect(201);
+    const { page, problems } = await browser.open(hub.origin);
+    const url = new URL(created.body.url);
+    await page.goto(`/${url.hash}`);
+    await page.getByRole('heading', { level: 1, name: 'Connect your account' }).waitFor();
+    // Only the allowed integration, no navigation, no sign-in.
+    expect(await page.getByRole('radio').count()).toBe(0);
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await page.getByLabel('API key').count()).toBe(0);
+    await page.getByLabel('Customer code').fill(JETBRAINS_CREDENTIALS.customer_code);
+    await page.getByLabel('API token').fill(JETBRAINS_CREDENTIALS.api_key);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('The credentials work').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connected' }).waitFor();
+    const accounts = (await hub.hub.get('/integrated-accounts?tenant_id=acme').expect(200)).body.result;
+    expect(accounts.map((a: { integration: string }) => a.integration)).toEqual(['jetbrains']);
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'This connect link has been used' }).waitFor();
+    await page.goto('/#/connect/hubcs_not-a-token');
+    await page.getByRole('heading', { level: 1, name: 'This connect link is not valid' }).waitFor();
+    expect(await page.getByLabel('API key').count()).toBe(0);
+    clean(problems);
+  }, 60_000);
+
+  it('every page works by keyboard and axe finds no serious or critical violation on any of them', async () => {
+    const { page, problems } = await browser.open(hub.origin);
+    await page.goto('/');
+    const violations: Record<string, string[]> = {};
+    violations['sign-in'] = await seriousAxeViolations(page);
+
+    // Keyboard only: the key field, Enter, then a link of the main navigation.
+    await page.getByLabel('API key').focus();
+    await page.keyboard.type(TEST_API_KEY);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+    await page.getByRole('link', { name: 'People' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+
+    const email = (await hub.hub.get('/unified/user-directory/people?limit=1').expect(200)).body.result[0].email;
+    const pages: [string, string][] = [
+      ['connections', '#/connections'],
+      ['account', `#/accounts/${jetbrainsId}`],
+      ['people', '#/people'],
+      ['person', `#/people/${encodeURIComponent(email)}`],
+      ['seats', '#/seats'],
+      ['changes', '#/changes'],
+      ['settings', '#/settings'],
+    ];
+    for (const [name, hash] of pages) {
+      await page.goto(`/${hash}`);
+      await page.locator('h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      await expect(page.getByText('Loading…').count()).resolves.toBe(0);
+      violations[name] = await seriousAxeViolations(page);
+    }
+    // The connect form opened with "Connect", and the delete confirmation.
+    await page.goto('/#/connections');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('radio', { name: /Atlassian/ }).check();
+    violations['connect form'] = await seriousAxeViolations(page);
+    await page.goto(`/#/accounts/${jetbrainsId}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').waitFor();
+    violations['delete dialog'] = await seriousAxeViolations(page);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    const link = await hub.hub.post('/connect-sessions', { tenant_id: 'beta' }).expect(201);
+    const fresh = await browser.open(hub.origin);
+    await fresh.page.goto(`/${new URL(link.body.url).hash}`);
+    await fresh.page.getByRole('heading', { level: 1, name: 'Connect your account' }).waitFor();
+    violations['connect link'] = await seriousAxeViolations(fresh.page);
+
+    expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((k) => [k, []])));
+    clean(problems);
+    clean(fresh.problems);
+  }, 90_000);
+});
+
+/** Waits until `read()` equals `expected` (the page renders after its fetches answer). */
+async function settles<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => expect(await read()).toEqual(expected), timeoutMs, 100);
+}
+
+/** One CSV line (RFC 4180 quoting). */
+function parseCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') cells.push(cell), (cell = '');
+    else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
