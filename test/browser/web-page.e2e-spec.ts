@@ -143,8 +143,21 @@ describe('the web page in Chromium', () => {
     await page.getByRole('button', { name: 'Previous page' }).click();
     await settles(emails, first.result.map((p: { email: string }) => p.email));
 
-    // Search by a whole email asks the hub for that person.
+    // Search, product and status are the API's filters: the table shows what it answers.
     const someone = first.result[3];
+    const part = someone.email.split('@')[0].slice(0, 4);
+    const api = async (query: string) =>
+      (await hub.hub.get(`/unified/user-directory/people?limit=50&${query}`).expect(200)).body.result.map((p: { email: string }) => p.email);
+    await page.getByLabel('Search').fill(part.toUpperCase());
+    await settles(emails, await api(`search=${encodeURIComponent(part)}`));
+    await page.getByLabel('Search').fill('');
+    const product = someone.products[0].product_code;
+    await page.getByLabel('Product').selectOption(product);
+    await page.getByLabel('Status').selectOption('suspended');
+    const filtered = await api(`product_code=${encodeURIComponent(product)}&status=suspended`);
+    await settles(emails, filtered);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Product').selectOption('');
     await page.getByLabel('Search').fill(someone.email);
     await settles(emails, [someone.email]);
 

@@ -3487,6 +3487,12 @@ export interface operations {
                 email?: string;
                 /** @description Join only this tenant's accounts (a tenant key: only its own tenant's, whatever this says) */
                 tenant_id?: string;
+                /** @description Part of the email or of the name, any letter case (1 to 100 characters) */
+                search?: string;
+                /** @description Only people holding a license of this product in some account (product_code as in their products) */
+                product_code?: string;
+                /** @description Only people with this status in some account (active, suspended, inactive, closed…) */
+                status?: string;
             };
             header?: never;
             path?: never;
