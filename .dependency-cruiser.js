@@ -4,7 +4,7 @@
  *   connectors/<id>/ stand on the kit (and common/) alone; hub.module.ts and app.module.ts compose it all.
  * A rule names what a folder may NOT reach; the message says what to do instead.
  */
-const FEATURES = '^src/(accounts|sync|unified|proxy|auth|health|integrations)/';
+const FEATURES = '^src/(accounts|sync|unified|proxy|auth|health|integrations|connect)/';
 const ROOTS = '^src/(hub|app)\\.module\\.ts$|^src/(main|bootstrap)\\.ts$';
 
 module.exports = {
@@ -71,6 +71,20 @@ module.exports = {
       comment: 'config/ may use common/ only.',
       from: { path: '^src/config/' },
       to: { path: '^src/', pathNot: ['^src/config/', '^src/common/'] },
+    },
+    {
+      name: 'connect-links-on-top-of-accounts',
+      severity: 'error',
+      comment: 'Connect links stand on accounts, integrations, auth and the store; nothing but the roots imports them.',
+      from: { path: '^src/', pathNot: ['^src/connect/', ROOTS] },
+      to: { path: '^src/connect/' },
+    },
+    {
+      name: 'connect-links-use-no-reads',
+      severity: 'error',
+      comment: 'A connect link creates an account (through AccountsService); it never reaches sync, the unified API, the proxy or webhooks.',
+      from: { path: '^src/connect/' },
+      to: { path: '^src/(sync|unified|proxy|webhooks)/' },
     },
     {
       name: 'docs-stand-on-common',

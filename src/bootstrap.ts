@@ -5,6 +5,8 @@ import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { findPublicRoutes, PublicRoute } from './auth/public-routes';
 import { TENANT_404_RULE } from './auth/tenant-scoped.decorator';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
+import type { HubConfig } from './config/hub-config';
+import { HUB_CONFIG } from './config/config.token';
 import { describeErrors, SECURITY_SCHEMES } from './docs/openapi-errors';
 import { describeCommonFields } from './docs/openapi-fields';
 import { webPageRoutes } from './web-page/web-page-files';
@@ -22,6 +24,9 @@ export function configureHttp(app: INestApplication): void {
   express.set('etag', false);
   // No need to tell every client (and scanner) which framework answers.
   express.disable('x-powered-by');
+  // Which proxies may say the client's address and scheme (X-Forwarded-For / -Proto): none unless
+  // HUB_TRUST_PROXY says. req.secure (the session cookie's Secure flag) and req.ip follow it.
+  express.set('trust proxy', app.get<HubConfig>(HUB_CONFIG).trustProxy);
 
   // Read once, on the first request: controllers are all known by then. The web page's built files
   // (index.html, hashed assets) are public too; the page then signs in for the API calls.
@@ -30,7 +35,25 @@ export function configureHttp(app: INestApplication): void {
   app.use(apiKeyMiddleware(app.get(ApiKeyAuthenticator), () => (publicRoutes ??= [...findPublicRoutes(app), ...webPageRoutes(webRoot)])));
   app.use(jsonBodyMiddleware());
 
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    // Signed in through the browser session, Try-it-out's writes need the session's CSRF token: the
+    // page asks GET /session for it (same origin, the cookie goes along). Runs in the browser.
+    swaggerOptions: { requestInterceptor: addCsrfToken },
+  });
+}
+
+/** Serialised into Swagger UI's page (plain JavaScript, no closure): adds X-CSRF-Token to writes. */
+function addCsrfToken(request: { method: string; headers: Record<string, string> }) {
+  if (/^(GET|HEAD|OPTIONS)$/i.test(request.method) || request.headers.Authorization) return request;
+  return fetch('/session', { credentials: 'same-origin' })
+    .then((res) => (res.ok ? (res.json() as Promise<{ csrf_token?: string }>) : null))
+    .then((session) => {
+      if (session && session.csrf_token) request.headers['X-CSRF-Token'] = session.csrf_token;
+      return request;
+    })
+    .catch(() => request);
 }
 
 /**

@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { ApiConventionsModule } from './common/api-conventions.module';
 import { HUB_CONFIG } from './config/config.token';
 import { Env, loadHubConfig } from './config/hub-config';
+import { ConnectModule } from './connect/connect.module';
 import { ConnectorKitModule } from './connector-kit/connector-kit.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -55,6 +56,7 @@ export class HubModule {
         StoreModule,
         IntegrationsModule,
         AccountsModule,
+        ConnectModule,
         SyncQueueModule.forRoot(config),
         SyncModule,
         UnifiedDirectoryModule,

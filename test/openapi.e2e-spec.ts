@@ -69,11 +69,13 @@ describe('OpenAPI document', () => {
           errors++;
           if (JSON.stringify(response.content) !== JSON.stringify({ 'application/json': { schema: ref } })) throw new Error(`${method} ${path} ${status}: not the ErrorBody`);
         }
-        if (path.startsWith('/health')) continue;
+        if ((op as { 'x-hub-public'?: boolean })['x-hub-public']) continue;
         for (const status of ['401', '429']) if (!op.responses[status]) throw new Error(`${method} ${path}: no ${status}`);
       }
     }
     expect(errors).toBeGreaterThan(100);
+    for (const method of ['get', 'post']) expect(Object.keys(doc.paths['/session'][method].responses)).toEqual(expect.arrayContaining(['401', '429']));
+    expect(doc.paths['/health'].get.responses['401']).toBeUndefined();
     const create = doc.paths['/integrated-accounts'].post.responses;
     expect(Object.keys(create)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '429', '502']));
     expect(Object.keys(doc.paths['/integrated-accounts/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404', '429']));

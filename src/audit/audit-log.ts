@@ -19,6 +19,9 @@ export interface Outcome {
   upstream: boolean;
 }
 
+/** The actor of a sign-in that failed: no key was recognised. */
+export const ANONYMOUS: Actor = Object.freeze({ keyId: 'anonymous', name: 'anonymous', tenantId: null });
+
 /** Key names never change, so each is read once; bounded like the authenticator's cache. */
 const NAMES_KEPT = 10_000;
 
@@ -35,6 +38,8 @@ export class AuditLog {
 
   async actorOf(principal: Principal): Promise<Actor> {
     if (principal.root) return { keyId: 'root', name: 'root', tenantId: null };
+    // A connect link acts for its tenant; its id names it (who created it is on connect_session.created).
+    if (principal.connect) return { keyId: principal.id, name: 'connect link', tenantId: principal.tenantId };
     let name = this.names.get(principal.id);
     if (name === undefined) {
       name = (await this.keys.findActive(principal.id))?.name ?? principal.id;

@@ -3,10 +3,11 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/comm
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, Observable } from 'rxjs';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { principalOf } from '../auth/caller.decorator';
 import { codeForStatus } from '../common/error-response';
 import { HubError } from '../common/errors';
 import { AuditedRoute, AUDITED_ROUTES, AuditSubject, unlistedWrite } from './audited-routes';
-import { AuditLog, Outcome } from './audit-log';
+import { Actor, ANONYMOUS, AuditLog, Outcome } from './audit-log';
 
 /** Methods that write nothing: never audited. */
 const NOT_WRITES = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -41,10 +42,18 @@ export class AuditInterceptor implements NestInterceptor {
       body: req.body,
       result,
     });
-    // Who, before the handler runs: a key revoking itself is still found by name.
-    return from(this.authenticator.authenticate(req).then((principal) => this.log.actorOf(principal))).pipe(
-      mergeMap((actor) => {
-        const write = (outcome: Outcome, result: unknown) => this.log.record({ entry, actor, subject: subject(result), outcome, clientIp: req.ip ?? null });
+    // Who, before the handler runs: a key revoking itself is still found by name. A sign-in learns
+    // who it is in the handler: its actor is read after (anonymous when it failed).
+    const actorBefore = entry.actorAfterHandler ? Promise.resolve(null) : this.authenticator.authenticate(req).then((principal) => this.log.actorOf(principal));
+    return from(actorBefore).pipe(
+      mergeMap((before) => {
+        const actorNow = async (): Promise<Actor> => {
+          if (before) return before;
+          const principal = principalOf(req);
+          return principal ? this.log.actorOf(principal) : ANONYMOUS;
+        };
+        const write = async (outcome: Outcome, result: unknown) =>
+          this.log.record({ entry, actor: await actorNow(), subject: subject(result), outcome, clientIp: req.ip ?? null });
         return next.handle().pipe(
           mergeMap(async (result) => {
             await write(this.outcomeOf(context, entry, req, res), result);

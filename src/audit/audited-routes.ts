@@ -28,6 +28,11 @@ export interface AuditedRoute {
   methods?: readonly string[];
   /** The handler answers itself with the upstream's status (the proxy), instead of returning a value. */
   passesOn?: boolean;
+  /**
+   * A public route that finds out who the caller is itself (signing in): the actor is read once the
+   * handler ran, and a failed attempt is recorded as `anonymous`.
+   */
+  actorAfterHandler?: boolean;
 }
 
 const param = (name: string) => (s: AuditSubject) => stringField(s.params, name);
@@ -81,6 +86,42 @@ const KEY_WRITES: Record<string, AuditedRoute> = {
   'DELETE /api-keys/:id': { action: 'api_key.revoked', targetType: 'api_key', targetId: param('id') },
 };
 
+const SESSION_WRITES: Record<string, AuditedRoute> = {
+  'POST /session': {
+    action: 'session.created',
+    targetType: 'api_key',
+    // The key signed in with, from the answer (never the key itself, which is in the body).
+    targetId: (s) => stringField((s.result as { key?: unknown } | undefined)?.key, 'id'),
+    actorAfterHandler: true,
+  },
+  'DELETE /session': { action: 'session.ended', targetType: null, targetId: () => null },
+};
+
+const CONNECT_WRITES: Record<string, AuditedRoute> = {
+  'POST /connect-sessions': {
+    action: 'connect_session.created',
+    targetType: 'connect_session',
+    targetId: answerId,
+    details: (s) => ({
+      tenant_id: stringField(s.result, 'tenant_id'),
+      integrations: Array.isArray((s.result as { integrations?: unknown })?.integrations) ? (s.result as { integrations: string[] }).integrations : null,
+      expires_at: stringField(s.result, 'expires_at'),
+    }),
+  },
+  'POST /connect-sessions/current/test': {
+    action: 'credentials.tested',
+    targetType: null,
+    targetId: () => null,
+    details: (s) => ({ integration: stringField(s.result, 'integration'), organization_id: stringField((s.result as { access?: { organization?: unknown } })?.access?.organization, 'id') }),
+  },
+  'POST /connect-sessions/current/accounts': {
+    action: 'connect_session.used',
+    targetType: 'integrated_account',
+    targetId: answerId,
+    details: (s) => ({ integration: stringField(s.result, 'integration') }),
+  },
+};
+
 const WEBHOOK_WRITES: Record<string, AuditedRoute> = {
   'POST /webhooks': {
     action: 'webhook.created',
@@ -116,7 +157,14 @@ const PROXY_WRITES: Record<string, AuditedRoute> = {
   },
 };
 
-export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = { ...ACCOUNT_WRITES, ...KEY_WRITES, ...WEBHOOK_WRITES, ...PROXY_WRITES };
+export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
+  ...ACCOUNT_WRITES,
+  ...KEY_WRITES,
+  ...SESSION_WRITES,
+  ...CONNECT_WRITES,
+  ...WEBHOOK_WRITES,
+  ...PROXY_WRITES,
+};
 
 /** For a write route nobody added above: still one row, named by the route. */
 export function unlistedWrite(route: string): AuditedRoute {

@@ -4,6 +4,7 @@ import { HubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { Page, pageLimit } from '../common/list-query.dto';
 import { ApiKeyRow, ApiKeysRepository } from '../store/api-keys.repository';
+import { BrowserSessionsRepository } from '../store/browser-sessions.repository';
 import { sha256 } from './api-key';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import type { ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './api-keys.dto';
@@ -18,6 +19,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly cursors: CursorCodec,
+    private readonly sessions: BrowserSessionsRepository,
   ) {}
 
   async create(dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
@@ -63,7 +65,9 @@ export class ApiKeysService {
     const row = await this.keys.revoke(id, new Date().toISOString());
     if (!row) throw notFound(id);
     this.authenticator.forget(row);
-    this.logger.log(`API key ${id} revoked`);
+    // Refused from the next request anyway (every session request reads its key); this drops the rows.
+    const ended = await this.sessions.deleteForKey(id);
+    this.logger.log(`API key ${id} revoked${ended ? ` (${ended} browser session(s) ended)` : ''}`);
   }
 }
 

@@ -10,6 +10,8 @@ import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { BrowserSessionsService } from './browser-sessions.service';
+import { SessionController } from './session.controller';
 import { KeyRateLimitGuard } from './key-rate-limit.guard';
 import { WorkerRoleGuard } from './worker-role.guard';
 
@@ -32,11 +34,12 @@ import { WorkerRoleGuard } from './worker-role.guard';
       }),
     }),
   ],
-  controllers: [ApiKeysController],
+  controllers: [ApiKeysController, SessionController],
   providers: [
     ApiKeyAuthenticator,
     AuthFailureLimiter,
     ApiKeysService,
+    BrowserSessionsService,
     { provide: CursorCodec, useFactory: (c: HubConfig) => new CursorCodec(c.encryptionKey, c.previousEncryptionKeys), inject: [HUB_CONFIG] },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyRateLimitGuard },

@@ -9,6 +9,11 @@ export interface Principal {
   scope: KeyScope;
   /** Null: not confined to a tenant (the root key never is). */
   tenantId: string | null;
+  /**
+   * Set for a connect-link token (hubcs_…): the link's id and the integrations it may connect (null:
+   * every one). Such a principal reaches only the /connect-sessions/current routes.
+   */
+  connect?: { sessionId: string; integrations: string[] | null; expiresAt: string };
 }
 
 export const ROOT_PRINCIPAL: Principal = Object.freeze({ id: 'root', root: true, scope: 'admin', tenantId: null });

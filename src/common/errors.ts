@@ -20,6 +20,18 @@ export const ErrorCodes = {
    */
   FORBIDDEN_TENANT: HttpStatus.FORBIDDEN,
   API_KEY_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** GET /session without a valid browser session (no cookie, or it ended). */
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  /** A write through the session cookie without the session's X-CSRF-Token header, or with another one. */
+  CSRF_TOKEN_INVALID: HttpStatus.FORBIDDEN,
+  /** A connect-session token (hubcs_…) on a route other than /connect-sessions/current…, or an API key on those. */
+  CONNECT_SESSION_SCOPE: HttpStatus.FORBIDDEN,
+  /** The connect link does not allow this integration. */
+  INTEGRATION_NOT_ALLOWED: HttpStatus.FORBIDDEN,
+  CONNECT_SESSION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  CONNECT_SESSION_EXPIRED: HttpStatus.GONE,
+  /** The connect link created its account already. */
+  CONNECT_SESSION_USED: HttpStatus.GONE,
   /** The key made more than HUB_RATE_LIMIT requests in the last minute. */
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
   /** Too many failed authentications from this client address; it waits before trying again. */

@@ -11,7 +11,11 @@ export const HUB_ENV_KEYS = [
   'HUB_PROXY_CONCURRENCY', 'HUB_PROXY_TIMEOUT', 'HUB_PROXY_UPLOAD_TIMEOUT', 'HUB_UPSTREAM_MAX_BODY', 'HUB_RATE_LIMIT',
   'HUB_ENCRYPTION_KEYS_PREVIOUS', 'HUB_AUDIT_RETENTION',
   'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE', 'HUB_WEBHOOK_RETRY_SCHEDULE',
+  'HUB_SESSION_TTL', 'HUB_TRUST_PROXY',
 ] as const;
+
+/** Express's `trust proxy`: true/false, a hop count, or addresses, subnets and loopback/linklocal/uniquelocal, comma-separated. */
+const TRUST_PROXY = /^(true|false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?))*)$/;
 
 const SIZE = /^\d+(b|kb|mb|gb)?$/i;
 
@@ -149,6 +153,17 @@ export class HubEnv {
     message: 'HUB_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated durations, the waits before each retry, such as 5s,5m,30m,2h',
   })
   HUB_WEBHOOK_RETRY_SCHEDULE?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_SESSION_TTL must be a duration such as 12h, 30m or 7d (at least 1m, at most 30d)' })
+  HUB_SESSION_TTL?: string;
+
+  @IsOptional()
+  @Matches(TRUST_PROXY, {
+    message:
+      'HUB_TRUST_PROXY must be true, a number of proxy hops, or the proxies\' addresses or subnets, comma-separated (loopback, 10.0.0.0/8, …); leave it unset when no proxy is in front',
+  })
+  HUB_TRUST_PROXY?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })

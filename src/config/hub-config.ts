@@ -54,6 +54,13 @@ export interface HubConfig {
   role: 'all' | 'api' | 'worker';
   /** Cluster mode: sync jobs on BullMQ in this Redis, keys under `prefix`; null for the embedded queue. */
   redis: { url: string; prefix: string } | null;
+  /** How long a browser session (POST /session) lasts (HUB_SESSION_TTL). */
+  sessionTtlMs: number;
+  /**
+   * Express's `trust proxy` (HUB_TRUST_PROXY): which proxies' X-Forwarded-For / -Proto are believed
+   * (client address, https for the cookie's Secure flag); false: none, the socket is the client.
+   */
+  trustProxy: boolean | number | string;
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
   /** Lines to show once at boot (a generated API key, a generated-key warning). */
@@ -153,9 +160,26 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     replicaId: parsed.HUB_REPLICA_ID ?? null,
     role: (parsed.HUB_ROLE ?? 'all') as HubConfig['role'],
     redis: parsed.HUB_REDIS_URL ? { url: parsed.HUB_REDIS_URL, prefix: parsed.HUB_REDIS_PREFIX ?? 'hub' } : null,
+    sessionTtlMs: sessionTtl(parsed.HUB_SESSION_TTL),
+    trustProxy: trustProxy(parsed.HUB_TRUST_PROXY),
     baseUrlOverrides,
     notices,
   };
+}
+
+const THIRTY_DAYS_MS = 30 * 86_400_000;
+
+function sessionTtl(value: string | undefined): number {
+  const ms = duration(value, '12h', 'HUB_SESSION_TTL', 60_000);
+  if (ms > THIRTY_DAYS_MS) throw new ConfigError('Invalid configuration:\n  - HUB_SESSION_TTL must be at most 30d');
+  return ms;
+}
+
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).join(',');
 }
 
 export function baseUrlVariable(connectorId: string): string {

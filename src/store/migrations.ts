@@ -260,6 +260,41 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('webhook_deliveries_by_message').on('webhook_deliveries').columns(['message_id']).execute();
     },
   },
+  '0010_browser_sessions': {
+    async up(db: Kysely<any>) {
+      const byteOrder = byteOrderCollation(db);
+      // Browser sessions (POST /session): the SHA-256 of the cookie value only, never the value; the
+      // key that signed in ('root' for HUB_API_KEY, with root_key_hash so a new root key ends the old
+      // root's sessions). The key is read on every use, so revoking or expiring it ends its sessions.
+      await db.schema
+        .createTable('browser_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('root_key_hash', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('browser_sessions_by_key').on('browser_sessions').columns(['key_id']).execute();
+      await db.schema.createIndex('browser_sessions_by_expiry').on('browser_sessions').columns(['expires_at']).execute();
+      // Connect links (POST /connect-sessions), in the same migration: the SHA-256 of the hubcs_ token
+      // only; the tenant the one account it may create goes to; integrations: JSON array, or null for
+      // every one. used_at is claimed (compare-and-set) before the account is made, so one token
+      // creates at most one account however many requests race.
+      await db.schema
+        .createTable('connect_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey().modifyEnd(byteOrder))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('integrations', 'text')
+        .addColumn('created_by_key_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .addColumn('account_id', 'text')
+        .execute();
+    },
+  },
 };
 
 /**

@@ -116,6 +116,35 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+/** Browser sessions (POST /session). Never holds the cookie value, only its SHA-256. */
+export interface BrowserSessionsTable {
+  id: string;
+  /** SHA-256 of the cookie value, hex. */
+  token_hash: string;
+  /** The API key that signed in, or 'root' (HUB_API_KEY). */
+  key_id: string;
+  /** For 'root': SHA-256 of the root key then, hex, so a new HUB_API_KEY ends the old one's sessions. */
+  root_key_hash: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Connect links (POST /connect-sessions). Never holds the token, only its SHA-256. */
+export interface ConnectSessionsTable {
+  id: string;
+  /** SHA-256 of the hubcs_ token, hex. */
+  token_hash: string;
+  tenant_id: string;
+  /** JSON array of connector ids the link may connect; null: every one. */
+  integrations: string | null;
+  created_by_key_id: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when an account creation claimed the link (cleared again if that creation failed). */
+  used_at: string | null;
+  account_id: string | null;
+}
+
 /** The change feed: what a sync found changed since the account's previous snapshot. */
 export interface ChangesTable {
   account_id: string;
@@ -219,6 +248,8 @@ export interface Database {
   seats: SeatsTable;
   people: PeopleTable;
   api_keys: ApiKeysTable;
+  browser_sessions: BrowserSessionsTable;
+  connect_sessions: ConnectSessionsTable;
   changes: ChangesTable;
   audit_events: AuditEventsTable;
   webhook_endpoints: WebhookEndpointsTable;

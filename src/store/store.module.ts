@@ -4,6 +4,8 @@ import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from './accounts.repository';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AuditEventsRepository } from './audit-events.repository';
+import { BrowserSessionsRepository } from './browser-sessions.repository';
+import { ConnectSessionsRepository } from './connect-sessions.repository';
 import { HubDatabase, openDatabase } from './database';
 import { DatabasePing } from './database-ping';
 import { HUB_DATABASE } from './database.token';
@@ -38,6 +40,8 @@ const REPOSITORIES = [
   DatabasePing,
   WebhookEndpointsRepository,
   WebhookOutboxRepository,
+  BrowserSessionsRepository,
+  ConnectSessionsRepository,
 ];
 
 /** The database (SQLite or PostgreSQL, migrated at open) and the repositories over it. */
