@@ -292,8 +292,7 @@ describe('the web page in Chromium', () => {
     for (const [name, hash] of pages) {
       await page.goto(`/${hash}`);
       await page.locator('h1').waitFor();
-      await page.waitForLoadState('networkidle');
-      await expect(page.getByText('Loading…').count()).resolves.toBe(0);
+      await settles(() => page.getByText('Loading…').count(), 0);
       violations[name] = await seriousAxeViolations(page);
     }
     // The connect form opened with "Connect", and the delete confirmation.

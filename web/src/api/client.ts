@@ -1,8 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { PendingPaths } from './pending-paths';
-import type { paths as generated } from './schema';
-
-type paths = generated & PendingPaths;
+import type { paths } from './schema';
 
 /**
  * The page's only way to the hub: openapi-fetch over the types generated from the hub's own

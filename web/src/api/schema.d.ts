@@ -82,6 +82,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connect-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a connect link for an end customer
+         * @description The link (url) opens the hub's connect page, which can connect one account of the allowed integrations into the tenant and read nothing else. The token is shown this once and stored as its SHA-256. A tenant key creates links for its own tenant only (another tenant_id: 403 FORBIDDEN_TENANT). Audited.
+         */
+        post: operations["ConnectSessionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect-sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The link the token belongs to: its tenant, end and the integrations it allows (connect token only) */
+        get: operations["ConnectSessionsController_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect-sessions/current/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect the link's one account, in its tenant (connect token only)
+         * @description Tested like POST /integrated-accounts, then stored and synced. The link is then used up (410 CONNECT_SESSION_USED); a failed attempt leaves it usable.
+         */
+        post: operations["ConnectSessionsController_connect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect-sessions/current/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test credentials for one of the link's integrations, storing nothing (connect token only); answers as POST /integrated-accounts/test-credentials */
+        post: operations["ConnectSessionsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -268,6 +342,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The connectors this hub has, with the credential fields a connect form needs */
         get: operations["IntegrationsController_list"];
         put?: never;
         post?: never;
@@ -298,6 +373,28 @@ export interface paths {
         head: operations["ProxyController_forward_head"];
         /** Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body) */
         patch: operations["ProxyController_forward_patch"];
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current browser session: its key and csrf_token (for a page that reloaded) */
+        get: operations["SessionController_current"];
+        put?: never;
+        /**
+         * Sign in with an API key: sets the session cookie
+         * @description Answers with Set-Cookie: hub_session=<opaque>; HttpOnly; SameSite=Strict; Path=/ (and Secure over https). The cookie then works on every route instead of the bearer header, with exactly the key's scope and tenant, until HUB_SESSION_TTL passes, the key expires or is revoked, or DELETE /session. Writes through it need X-CSRF-Token: <csrf_token>. A wrong, unknown, revoked or expired key is refused like a bad bearer key (401), and counts towards the failed-attempts limit (429).
+         */
+        post: operations["SessionController_signIn"];
+        /** Sign out: ends the session and clears the cookie (through the cookie, send X-CSRF-Token) */
+        delete: operations["SessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/unified/user-directory/changes": {
@@ -771,6 +868,84 @@ export interface components {
              */
             reason: "never_used" | "inactive";
         };
+        ConnectAccountDto: {
+            /**
+             * @description The connector's credential fields (see the link's integrations)
+             * @example {
+             *       "api_key": "<token>",
+             *       "customer_code": "1234567"
+             *     }
+             */
+            credentials: Record<string, never>;
+            /**
+             * @description One of the link's integrations
+             * @example jetbrains
+             */
+            integration: string;
+            /**
+             * @description Defaults to the integration and organization name
+             * @example Acme JetBrains
+             */
+            name?: string;
+        };
+        ConnectSessionView: {
+            /** @description When the link stops working (ISO 8601, UTC) */
+            expires_at: string;
+            /** @description The link's id (in the audit trail) */
+            id: string;
+            /** @description The integrations the link may connect */
+            integrations: string[];
+            /** @description The tenant the connected account will belong to */
+            tenant_id: string;
+            /** @description The link's token (hubcs_…): shown this once, only its SHA-256 is stored. The page sends it as Authorization: Bearer */
+            token: string;
+            /**
+             * @description The page to send the end customer to; the token is in the fragment, so it never reaches server logs or Referer headers
+             * @example https://hub.example.com/#/connect/hubcs_…
+             */
+            url: string;
+        };
+        ConnectTestDto: {
+            /**
+             * @description The connector's credential fields (see the link's integrations)
+             * @example {
+             *       "api_key": "<token>",
+             *       "customer_code": "1234567"
+             *     }
+             */
+            credentials: Record<string, never>;
+            /**
+             * @description One of the link's integrations
+             * @example jetbrains
+             */
+            integration: string;
+        };
+        ConnectTestView: {
+            /** @description What the credentials give access to (organization, role, teams, connector facts) */
+            access: components["schemas"]["AccountAccessView"];
+            /** @description The connector id the credentials were tested with */
+            integration: string;
+            /**
+             * @description Always true: credentials that do not work answer an error instead
+             * @enum {boolean}
+             */
+            ok: true;
+        };
+        ConnectedAccountView: {
+            /** @description The new integrated account's id */
+            id: string;
+            /** @description Its connector id */
+            integration: string;
+            /** @description Its name */
+            name: string;
+            /**
+             * @description active: the first sync has started
+             * @enum {string}
+             */
+            status: "active" | "needs_reauth";
+            /** @description The tenant it belongs to (the link's) */
+            tenant_id: string;
+        };
         CreateAccountDto: {
             /**
              * @description Connect even when this organization is connected already (same integration and organization id). Without it, such a connect answers 409 ACCOUNT_ALREADY_CONNECTED with details.existing_account_id
@@ -822,6 +997,32 @@ export interface components {
              * @example acme
              */
             tenant_id?: string;
+        };
+        CreateConnectSessionDto: {
+            /**
+             * @description Seconds the link works for
+             * @default 1800
+             */
+            expires_in: number;
+            /**
+             * @description The integrations the link may connect (connector ids from GET /integrations); left out: every one
+             * @example [
+             *       "jetbrains"
+             *     ]
+             */
+            integrations?: string[];
+            /**
+             * @description The tenant the connected account will belong to. Required for a key without tenant; a tenant key may only name its own (left out: its own), another is 403 FORBIDDEN_TENANT
+             * @example acme
+             */
+            tenant_id?: string;
+        };
+        CreateSessionDto: {
+            /**
+             * @description The API key to sign in with: HUB_API_KEY or a key from POST /api-keys (hub_…). Never stored; the session keeps its scope and tenant
+             * @example hub_…
+             */
+            api_key: string;
         };
         CreateWebhookDto: {
             /** @description Free text for people */
@@ -893,6 +1094,39 @@ export interface components {
             updated_at: string;
             /** @description Where the hub sends the events (http or https) */
             url: string;
+        };
+        CredentialFieldView: {
+            /** @description Where to find the value, for people */
+            description: string | null;
+            /**
+             * @description What to call the field in a form (its accessible label)
+             * @example Customer code
+             */
+            label: string;
+            /**
+             * @description The key of this field in credentials
+             * @example customer_code
+             */
+            name: string;
+            /** @description A regular expression the value must match (checked again by the hub) */
+            pattern: string | null;
+            /** @description Whether the connect needs it */
+            required: boolean;
+            /** @description A secret (mask it in forms); stored encrypted, never returned */
+            secret: boolean;
+            /**
+             * @description boolean: true/false (or yes/no)
+             * @enum {string}
+             */
+            type: "string" | "boolean";
+        };
+        CurrentConnectSessionView: {
+            /** @description When the link stops working (ISO 8601, UTC) */
+            expires_at: string;
+            /** @description The integrations the link may connect, as GET /integrations shows them */
+            integrations: components["schemas"]["IntegrationView"][];
+            /** @description The tenant the connected account will belong to */
+            tenant_id: string;
         };
         DeliveryPage: {
             /** @description Send it as next_cursor to get the next page; null: this was the last page */
@@ -1023,6 +1257,30 @@ export interface components {
              * @description When the sync run whose snapshot answered finished; null for source=live (read from the upstream just now)
              */
             synced_at: string | null;
+        };
+        IntegrationList: {
+            /** @description Every connector this hub has */
+            result: components["schemas"]["IntegrationView"][];
+        };
+        IntegrationView: {
+            /** @description The upstream API the connector and the proxy reach */
+            base_url: string;
+            /** @description What the connector can do */
+            capabilities: ("authenticate" | "users" | "groups" | "licenses" | "proxy")[];
+            /** @description The fields of credentials, in form order */
+            credentials: components["schemas"]["CredentialFieldView"][];
+            /** @description What the connector reads, for people */
+            description: string | null;
+            /**
+             * @description The connector id to send as integration
+             * @example jetbrains
+             */
+            id: string;
+            /**
+             * @description Display name
+             * @example JetBrains
+             */
+            name: string;
         };
         LicensePlanPage: {
             /** @description Send it as next_cursor to get the next page; null: this was the last page */
@@ -1251,6 +1509,33 @@ export interface components {
             id: string;
             /** @description Display name */
             name: string | null;
+        };
+        SessionKeyView: {
+            /**
+             * @description The key's id ("root" for HUB_API_KEY)
+             * @example root
+             */
+            id: string;
+            /**
+             * @description The key's name ("root" for HUB_API_KEY)
+             * @example root
+             */
+            name: string;
+            /**
+             * @description admin: every route; read: GET and HEAD only
+             * @enum {string}
+             */
+            scope: "admin" | "read";
+            /** @description The tenant the key is confined to; null: every tenant */
+            tenant_id: string | null;
+        };
+        SessionView: {
+            /** @description Send it as the X-CSRF-Token header with every write (any method but GET, HEAD, OPTIONS) made through the session cookie; GET /session gives it again after a reload */
+            csrf_token: string;
+            /** @description When the session ends (ISO 8601, UTC): HUB_SESSION_TTL after sign-in, or earlier when the key expires */
+            expires_at: string;
+            /** @description The key the session acts as */
+            key: components["schemas"]["SessionKeyView"];
         };
         SyncRunView: {
             /** @description How long it took, in milliseconds */
@@ -1838,7 +2123,7 @@ export interface operations {
                 /** @description Only the events of this tenant (a key of a tenant sees only its own) */
                 tenant_id?: string;
                 /** @description Only the events of this action */
-                action?: "api_key.created" | "api_key.revoked" | "credentials.tested" | "integrated_account.created" | "integrated_account.deleted" | "integrated_account.tested" | "integrated_account.updated" | "proxy.write" | "request.write" | "seat_prices.set" | "sync_run.started" | "webhook.created" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.tested" | "webhook.updated";
+                action?: "api_key.created" | "api_key.revoked" | "connect_session.created" | "connect_session.used" | "credentials.tested" | "integrated_account.created" | "integrated_account.deleted" | "integrated_account.tested" | "integrated_account.updated" | "proxy.write" | "request.write" | "seat_prices.set" | "session.created" | "session.ended" | "sync_run.started" | "webhook.created" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.tested" | "webhook.updated";
             };
             header?: never;
             path?: never;
@@ -1883,6 +2168,301 @@ export interface operations {
             };
             /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ConnectSessionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConnectSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectSessionView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ConnectSessionsController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentConnectSessionView"];
+                };
+            };
+            /** @description UNAUTHORIZED: no connect token (send Authorization: Bearer hubcs_…) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_SCOPE: a connect token may call only the /connect-sessions/current routes; an API key cannot call these */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_NOT_FOUND: no connect link with this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_EXPIRED: the link is past its expires_at; CONNECT_SESSION_USED: an account was created with it already */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ConnectSessionsController_connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectAccountDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectedAccountView"];
+                };
+            };
+            /** @description VALIDATION_FAILED naming the field, or UPSTREAM_AUTH_FAILED: the upstream refused the credentials (message says what to check) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no connect token (send Authorization: Bearer hubcs_…) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INTEGRATION_NOT_ALLOWED: the link does not allow this integration; CONNECT_SESSION_SCOPE: called with an API key instead of the link's token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_NOT_FOUND: no connect link with this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_EXPIRED: the link is past its expires_at; CONNECT_SESSION_USED: an account was created with it already */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ConnectSessionsController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectTestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectTestView"];
+                };
+            };
+            /** @description VALIDATION_FAILED naming the credential field, or UPSTREAM_AUTH_FAILED: the upstream refused the credentials (message says what to check) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no connect token (send Authorization: Bearer hubcs_…) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description INTEGRATION_NOT_ALLOWED: the link does not allow this integration; CONNECT_SESSION_SCOPE: called with an API key instead of the link's token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_NOT_FOUND: no connect link with this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_EXPIRED: the link is past its expires_at; CONNECT_SESSION_USED: an account was created with it already */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2763,7 +3343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["IntegrationList"];
                 };
             };
             /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
@@ -3274,6 +3854,138 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no session cookie, or its session ended (expired, signed out, key revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TOO_MANY_AUTH_FAILURES: too many failed attempts from this address; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: a wrong, unknown or revoked key; API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TOO_MANY_AUTH_FAILURES: too many failed attempts from this address; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FORBIDDEN_SCOPE: a read key sent a method other than GET or HEAD; CSRF_TOKEN_INVALID: a write through the session cookie without the X-CSRF-Token header of GET /session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

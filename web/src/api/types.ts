@@ -13,27 +13,7 @@ export type ApiKey = S['ApiKeyView'];
 export type Webhook = S['WebhookView'];
 export type Delivery = S['DeliveryView'];
 
-/** A manifest credential field as GET /integrations lists it. */
-export interface CredentialField {
-  name: string;
-  label: string;
-  description: string | null;
-  secret: boolean;
-  required: boolean;
-  pattern: string | null;
-  type: 'string' | 'boolean';
-}
-
-export interface Integration {
-  id: string;
-  name: string;
-  description: string | null;
-  credentials: CredentialField[];
-}
-
-/** What POST /session and GET /session answer. */
-export interface Session {
-  key: { id: string; name: string; scope: 'admin' | 'read'; tenant_id: string | null };
-  csrf_token: string;
-  expires_at: string;
-}
+export type CredentialField = S['CredentialFieldView'];
+export type Integration = S['IntegrationView'];
+export type Session = S['SessionView'];
+export type TestedCredentials = S['TestedCredentialsView'];

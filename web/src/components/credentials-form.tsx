@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { TestedCredentials } from '../api/pending-paths';
-import type { CredentialField, Integration } from '../api/types';
+import type { CredentialField, Integration, TestedCredentials } from '../api/types';
 import { useAction, ErrorBox } from './async';
 import { AccessList } from './access-list';
 

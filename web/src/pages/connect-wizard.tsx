@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { TestedCredentials } from '../api/pending-paths';
-import type { Integration } from '../api/types';
+import type { Integration, TestedCredentials } from '../api/types';
 import { CredentialsForm } from '../components/credentials-form';
 
 /**
