@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,20 @@ describe('the web page is served at /', () => {
   beforeAll(() => {
     const dist = ensureWebBuilt();
     asset = `/assets/${readdirSync(join(dist, 'assets')).find((f) => f.endsWith('.js'))}`;
+  });
+
+  it('holds under 200 KB of JavaScript gzipped in all, and nothing from another origin', () => {
+    const dist = ensureWebBuilt();
+    const files = readdirSync(join(dist, 'assets'));
+    const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, 'assets', f)));
+    const gzipped = js.reduce((sum, code) => sum + gzipSync(code, { level: 9 }).length, 0);
+    expect(gzipped).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThan(200 * 1024);
+    // No font, script or style from elsewhere (the page works offline); the only URLs are the API's own paths.
+    for (const f of files.filter((f) => /\.(js|css)$/.test(f))) {
+      expect([f, readFileSync(join(dist, 'assets', f), 'utf8').match(/(?:src|href|url)\(?\s*["']?https?:\/\/[^"')\s]+/g)]).toEqual([f, null]);
+    }
+    expect(files.some((f) => /\.(woff2?|ttf|otf)$/.test(f))).toBe(false);
   });
 
   it('serves index.html and its assets without a key, with a strict CSP', async () => {

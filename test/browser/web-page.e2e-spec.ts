@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { ATLASSIAN_CREDENTIALS, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, useFixture, waitForLatestRun } from '../support/fixture';
+import type { JetbrainsSimulator } from '../../sandbox/jetbrains/server';
 import { BrowserHub, hubForBrowser, signIn } from './support/hub-for-browser';
 import { PageProblems, seriousAxeViolations, useBrowser } from './support/page-harness';
 
@@ -14,9 +15,10 @@ describe('the web page in Chromium', () => {
   const browser = useBrowser();
   let hub: BrowserHub;
   let jetbrainsId: string;
+  let jetbrainsSim: JetbrainsSimulator;
 
   beforeAll(async () => {
-    const jetbrains = await fx.jetbrainsSimulator({ dataset: 'small' });
+    const jetbrains = (jetbrainsSim = await fx.jetbrainsSimulator({ dataset: 'small' }));
     const atlassian = await fx.atlassianSimulator({ dataset: 'tiny' });
     hub = await hubForBrowser(fx, { JETBRAINS_BASE_URL: jetbrains.baseUrl, ATLASSIAN_BASE_URL: atlassian.baseUrl });
   }, 60_000);
@@ -263,6 +265,71 @@ describe('the web page in Chromium', () => {
     clean(problems);
   }, 60_000);
 
+  it('an account whose token was revoked stands out as needing re-auth; "Update credentials" brings it back', async () => {
+    const revoked = jetbrainsSim.api.dataset.tokens.find((t) => t.apiKey === JETBRAINS_CREDENTIALS.api_key)!;
+    jetbrainsSim.api.dataset.tokens = jetbrainsSim.api.dataset.tokens.filter((t) => t !== revoked);
+    const rotated = 'sim-admin-token-rotated-0123456789';
+    jetbrainsSim.api.dataset.tokens.push({ ...revoked, apiKey: rotated });
+    await hub.hub.post(`/integrated-accounts/${jetbrainsId}/sync`).expect(202);
+    await waitForLatestRun(hub.hub, jetbrainsId, 'failed');
+
+    const { page, problems } = await signedIn();
+    const row = page.locator('tbody tr', { hasText: 'JetBrains (browser)' });
+    await row.getByText('Needs re-auth').waitFor();
+    expect(await row.getAttribute('class')).toBe('attention');
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: 'JetBrains (browser)' }).waitFor();
+    await page.getByRole('button', { name: 'Update credentials' }).click();
+    await page.getByLabel('Customer code').fill(JETBRAINS_CREDENTIALS.customer_code);
+    await page.getByLabel('API token').fill(JETBRAINS_CREDENTIALS.api_key);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('API token').fill(rotated);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Update credentials' }).waitFor({ state: 'detached' });
+    expect((await hub.hub.get(`/integrated-accounts/${jetbrainsId}`).expect(200)).body.status).toBe('active');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await waitForLatestRun(hub.hub, jetbrainsId);
+    clean(problems);
+  }, 60_000);
+
+  it('shows the change feed newest first, filtered by type, as the API has it', async () => {
+    // Between two syncs one person loses every license (removed), another the licenses of one of their products (updated).
+    // The run the last test started must be over first, or this sync would be that run, halfway through reading.
+    await waitForLatestRun(hub.hub, jetbrainsId);
+    const users = (await hub.hub.get(`/unified/user-directory/users?integrated_account_id=${jetbrainsId}&limit=200`).expect(200)).body.result as { email: string | null; licenses: { product_code: string }[] }[];
+    const leavingEmail = users.find((u) => u.email && u.licenses.length === 1)!.email!.toLowerCase();
+    const shrinking = users.find((u) => u.email && new Set(u.licenses.map((l) => l.product_code)).size >= 2)!;
+    const shrinkingEmail = shrinking.email!.toLowerCase();
+    const dropped = shrinking.licenses[0]!.product_code;
+    const emailOf = (l: (typeof jetbrainsSim.api.dataset.licenses)[number]) => (l.assignee as { email?: string } | null)?.email?.toLowerCase();
+    jetbrainsSim.api.dataset.licenses = jetbrainsSim.api.dataset.licenses.filter(
+      (l) => emailOf(l) !== leavingEmail && !(emailOf(l) === shrinkingEmail && l.product?.code === dropped),
+    );
+    const started = (await hub.hub.post(`/integrated-accounts/${jetbrainsId}/sync`).expect(202)).body;
+    const done = await waitForLatestRun(hub.hub, jetbrainsId);
+    expect(done.id).toBe(started.id);
+    const feed = (await hub.hub.get(`/unified/user-directory/changes?integrated_account_id=${jetbrainsId}&limit=200`).expect(200)).body.result;
+    expect(feed.map((c: { type: string }) => c.type)).toEqual(expect.arrayContaining(['user.removed', 'user.updated']));
+
+    const { page, problems } = await signedIn();
+    await page.getByRole('link', { name: 'Changes' }).click();
+    await page.getByLabel('Account').selectOption(jetbrainsId);
+    const whoAndType = async () => (await page.locator('tbody tr').allTextContents()).length;
+    await settles(whoAndType, feed.length);
+    const firstRow = await page.locator('tbody tr').first().textContent();
+    const newest = feed[feed.length - 1];
+    expect(firstRow).toContain(newest.email ?? newest.user_id);
+    await page.getByLabel('Type').selectOption('user.removed');
+    const removed = feed.filter((c: { type: string }) => c.type === 'user.removed');
+    await settles(whoAndType, removed.length);
+    expect(await page.locator('tbody').textContent()).toContain(leavingEmail);
+    await page.getByLabel('Type').selectOption('user.updated');
+    await settles(whoAndType, feed.filter((c: { type: string }) => c.type === 'user.updated').length);
+    expect(await page.locator('tbody').textContent()).toContain(shrinkingEmail);
+    clean(problems);
+  }, 60_000);
+
   it('every page works by keyboard and axe finds no serious or critical violation on any of them', async () => {
     const { page, problems } = await browser.open(hub.origin);
     await page.goto('/');
@@ -277,7 +344,7 @@ describe('the web page in Chromium', () => {
     await page.getByRole('link', { name: 'People' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
-    expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+    await settles(() => page.evaluate('document.activeElement?.textContent'), 'People');
 
     const email = (await hub.hub.get('/unified/user-directory/people?limit=1').expect(200)).body.result[0].email;
     const pages: [string, string][] = [
@@ -314,9 +381,27 @@ describe('the web page in Chromium', () => {
     violations['connect link'] = await seriousAxeViolations(fresh.page);
 
     expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((k) => [k, []])));
+    // And axe does see a violation when there is one: an unlabelled field added to the page.
+    await fresh.page.evaluate(`document.querySelector('main').append(Object.assign(document.createElement('input'), { id: 'no-label' }))`);
+    expect((await seriousAxeViolations(fresh.page)).join('\n')).toMatch(/critical label: .*#no-label/);
     clean(problems);
     clean(fresh.problems);
   }, 90_000);
+
+  it('"Delete" asks first, then removes the account', async () => {
+    const { page, problems } = await signedIn();
+    const atlassian = (await hub.hub.get('/integrated-accounts').expect(200)).body.result.find((a: { integration: string }) => a.integration === 'atlassian');
+    await page.goto(`/#/accounts/${atlassian.id}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await hub.hub.get(`/integrated-accounts/${atlassian.id}`).expect(200);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+    await hub.hub.get(`/integrated-accounts/${atlassian.id}`).expect(404);
+    expect(await page.locator('tbody').textContent()).not.toContain('atlassian');
+    clean(problems);
+  });
 });
 
 /** Waits until `read()` equals `expected` (the page renders after its fetches answer). */

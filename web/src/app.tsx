@@ -43,8 +43,17 @@ function Shell({ session, route, onSignedOut }: { session: Session; route: strin
   const section = route[0] ?? 'connections';
   const main = useRef<HTMLElement>(null);
   // On every page change, the new page's heading gets focus, so keyboard and screen-reader users start there.
+  // Pages that load first (an account, a person) render their heading a little later: look for it a while.
   useEffect(() => {
-    main.current?.querySelector<HTMLElement>('h1')?.focus();
+    let frames = 0;
+    let handle = 0;
+    const focusHeading = () => {
+      const heading = main.current?.querySelector<HTMLElement>('h1');
+      if (heading) heading.focus();
+      else if (frames++ < 120) handle = requestAnimationFrame(focusHeading);
+    };
+    focusHeading();
+    return () => cancelAnimationFrame(handle);
   }, [route.join('/')]);
   const admin = session.key.scope === 'admin';
   return (
