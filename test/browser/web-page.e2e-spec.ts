@@ -187,9 +187,20 @@ describe('the web page in Chromium', () => {
     await settles(async () => Number(await count.textContent()), await apiCount(400));
     expect(await apiCount(30)).not.toBe(await apiCount(400));
 
-    // The chart: one bar per product and team, each named with its numbers.
+    // The chart: one bar per product (or per product and team), each named with its numbers.
     const bars = page.locator('.seat-chart svg[role="img"]');
-    expect(await bars.count()).toBeGreaterThan(0);
+    const products = await bars.count();
+    expect(products).toBeGreaterThan(0);
+    // Their figures add up to the plans' utilization the API gives for the same window.
+    const plans = (await hub.hub.get(`/unified/user-directory/licenses?integrated_account_id=${jetbrainsId}&inactive_days=400&limit=200`).expect(200)).body.result;
+    const labels = (await bars.evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label') ?? ''))) as string[];
+    for (const part of ['active', 'inactive', 'never_used'] as const) {
+      const name = { active: 'Active', inactive: 'Inactive', never_used: 'Never used' }[part];
+      const shown = labels.reduce((sum, l) => sum + Number(new RegExp(`(?:^|, |: )${name} (\\d+)`).exec(l)![1]), 0);
+      expect([part, shown]).toEqual([part, plans.reduce((sum: number, p: { utilization: Record<string, number> }) => sum + p.utilization[part]!, 0)]);
+    }
+    await page.getByLabel('Chart by').selectOption('team');
+    await settles(async () => (await bars.count()) > products, true);
     expect(await bars.first().getAttribute('aria-label')).toMatch(/Active \d+, Inactive \d+, Never used \d+, Available/);
 
     await page.getByLabel('Inactive for').selectOption('30');

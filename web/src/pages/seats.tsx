@@ -21,11 +21,11 @@ async function allPlans(accountId: string, inactiveDays: number): Promise<Licens
   return plans;
 }
 
-/** Plans summed per product and team: the bars of the chart. */
-export function seatBars(plans: LicensePlan[]): SeatFigures[] {
+/** Plans summed per product, or per product and team: the bars of the chart. */
+export function seatBars(plans: LicensePlan[], byTeam: boolean): SeatFigures[] {
   const bars = new Map<string, SeatFigures>();
   for (const plan of plans) {
-    const team = (plan.team as { name?: string } | null)?.name;
+    const team = byTeam ? (plan.team as { name?: string } | null)?.name : undefined;
     const label = `${plan.product_name ?? plan.product_code}${team ? ` · ${team}` : ''}`;
     const bar = bars.get(label) ?? { label, active: 0, inactive: 0, never_used: 0, available: 0 };
     const u = plan.utilization as { active: number; inactive: number; never_used: number };
@@ -84,6 +84,7 @@ function SeatsOf({ accountId, days }: { accountId: string; days: number }) {
     [cursor],
   );
   const [act, busy, error] = useAction();
+  const [byTeam, setByTeam] = useState(false);
 
   const exportCsv = () =>
     act(async () => {
@@ -100,8 +101,15 @@ function SeatsOf({ accountId, days }: { accountId: string; days: number }) {
   return (
     <>
       <section aria-labelledby="use-heading">
-        <h2 id="use-heading">Seat use per product and team</h2>
-        <Show loaded={plans}>{(list) => (list.length === 0 ? <p>No plans in this account.</p> : <SeatChart bars={seatBars(list)} inactiveDays={days} />)}</Show>
+        <h2 id="use-heading">Seat use</h2>
+        <div class="field">
+          <label for="chart-by">Chart by</label>
+          <select id="chart-by" value={byTeam ? 'team' : 'product'} onChange={(e) => setByTeam(e.currentTarget.value === 'team')}>
+            <option value="product">Product</option>
+            <option value="team">Product and team</option>
+          </select>
+        </div>
+        <Show loaded={plans}>{(list) => (list.length === 0 ? <p>No plans in this account.</p> : <SeatChart bars={seatBars(list, byTeam)} inactiveDays={days} />)}</Show>
       </section>
       <section aria-labelledby="reclaim-heading">
         <h2 id="reclaim-heading">Seats to reclaim</h2>
