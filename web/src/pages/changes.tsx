@@ -15,11 +15,20 @@ const TYPES: [string, string][] = [
 /** The feed is oldest first and never ends; the page reads up to this many changes and shows them newest first. */
 const MAX_CHANGES = 2000;
 
-async function latestChanges(accountId: string): Promise<{ changes: Change[]; truncated: boolean }> {
+const PERIODS: [string, string][] = [
+  ['7', 'Last 7 days'],
+  ['30', 'Last 30 days'],
+  ['90', 'Last 90 days (all the hub keeps by default)'],
+];
+
+/** The changes of the last `days` (the feed's `since`), newest first, at most MAX_CHANGES of them. */
+async function latestChanges(accountId: string, days: number): Promise<{ changes: Change[]; truncated: boolean }> {
   const changes: Change[] = [];
+  const since = new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   let cursor: string | undefined;
   for (;;) {
-    const page = await ok(api.GET('/unified/user-directory/changes', { params: { query: { integrated_account_id: accountId, limit: 200, next_cursor: cursor } } }));
+    const query = cursor ? { integrated_account_id: accountId, limit: 200, next_cursor: cursor } : { integrated_account_id: accountId, limit: 200, since };
+    const page = await ok(api.GET('/unified/user-directory/changes', { params: { query } }));
     changes.push(...page.result);
     // Keep the newest MAX_CHANGES: the feed runs oldest to newest.
     if (changes.length > MAX_CHANGES) changes.splice(0, changes.length - MAX_CHANGES);
@@ -44,11 +53,18 @@ function describe(change: Change): string {
 export function ChangesPage() {
   const [accountId, setAccountId] = useState('');
   const [type, setType] = useState('');
+  const [days, setDays] = useState('7');
   return (
     <>
       <h1 tabIndex={-1}>Changes</h1>
       <div class="filters">
         <AccountPicker id="changes-account" value={accountId} onChange={setAccountId} />
+        <div class="field">
+          <label for="change-period">Period</label>
+          <select id="change-period" value={days} onChange={(e) => setDays(e.currentTarget.value)}>
+            {PERIODS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+          </select>
+        </div>
         <div class="field">
           <label for="change-type">Type</label>
           <select id="change-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
@@ -57,18 +73,18 @@ export function ChangesPage() {
           </select>
         </div>
       </div>
-      {accountId && <Feed key={accountId} accountId={accountId} type={type} />}
+      {accountId && <Feed key={`${accountId}/${days}`} accountId={accountId} days={Number(days)} type={type} />}
     </>
   );
 }
 
-function Feed({ accountId, type }: { accountId: string; type: string }) {
-  const [feed] = useLoad(() => latestChanges(accountId), []);
+function Feed({ accountId, days, type }: { accountId: string; days: number; type: string }) {
+  const [feed] = useLoad(() => latestChanges(accountId, days), []);
   return (
     <Show loaded={feed}>
       {({ changes, truncated }) => {
         const shown = changes.filter((c) => !type || c.type === type);
-        if (changes.length === 0) return <p>No changes yet: the first sync is the baseline; later syncs record who joined, left or changed.</p>;
+        if (changes.length === 0) return <p>{`No changes in the last ${days} days. The first sync is the baseline; later syncs record who joined, left or changed.`}</p>;
         return (
           <>
             <p aria-live="polite">{`${shown.length} changes, newest first${truncated ? ` (the latest ${MAX_CHANGES})` : ''}.`}</p>
