@@ -99,6 +99,13 @@ describe('browser sessions', () => {
     await withCookie(hub.raw().get('/integrated-accounts'), session).expect(200);
   });
 
+  it('signing in again from the same browser ends the session its cookie held', async () => {
+    const first = await signIn(hub, read.key);
+    const second = await signIn(hub, admin.key, { Cookie: first.cookie });
+    await withCookie(hub.raw().get('/integrations'), first).expect(401);
+    expect((await withCookie(hub.raw().get('/session'), second).expect(200)).body.key.id).toBe(admin.id);
+  });
+
   it('signs in with the root key too (key id root)', async () => {
     const session = await signIn(hub, TEST_API_KEY);
     expect(session.body.key).toEqual({ id: 'root', name: 'root', scope: 'admin', tenant_id: null });

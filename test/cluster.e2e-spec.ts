@@ -112,6 +112,8 @@ describeWithPostgres.each(modes)('hub replicas on one PostgreSQL database ($name
     const refused = await worker.call('/integrated-accounts');
     expect(refused.status).toBe(404);
     expect(((await refused.json()) as { message: string }).message).toMatch(/HUB_ROLE=worker/);
+    // Signing in is public, but an API call all the same: not on a worker.
+    expect((await worker.call('/session', { method: 'POST', body: JSON.stringify({ api_key: 'x' }) })).status).toBe(404);
   }, 60_000);
 
   (mode.redis ? it : it.skip)('queues again a run whose job was lost with the Redis data', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { OPENAPI_FILE, renderOpenApi } from '../scripts/openapi';
+import { connect, useFixture } from './support/fixture';
 import { startHub, TestHub } from './support/hub-harness';
 
 /**
@@ -8,6 +9,7 @@ import { startHub, TestHub } from './support/hub-harness';
  * proxy's path parameter.
  */
 describe('OpenAPI document', () => {
+  const fx = useFixture();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read in a test
   let doc: any;
   let rendered: string;
@@ -47,6 +49,15 @@ describe('OpenAPI document', () => {
     expect(get.responses['502']).toBeDefined();
   });
 
+  it('Try-it-out\'s encoded proxy path (%2F) reaches the same upstream path', async () => {
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+    const { id } = await connect(hub);
+    const plain = await hub.get(`/proxy/customer/licenses?perPage=2&integrated_account_id=${id}`).expect(200);
+    const encoded = await hub.get(`/proxy/customer%2Flicenses?perPage=2&integrated_account_id=${id}`).expect(200);
+    expect(encoded.body).toEqual(plain.body);
+    await hub.get(`/proxy/customer%2F..%2F..%2Fadmin?integrated_account_id=${id}`).expect(400);
+  });
+
   it('names the opaque key, the session cookie and the connect token as its security schemes', () => {
     const schemes = doc.components.securitySchemes;
     expect(schemes.api_key).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -65,10 +76,11 @@ describe('OpenAPI document', () => {
     for (const [path, item] of Object.entries<Record<string, { responses: Record<string, { content?: unknown }> }>>(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         for (const [status, response] of Object.entries(op.responses)) {
-          if (Number(status) < 400) continue;
+          if (!(Number(status) >= 400)) continue;
           errors++;
           if (JSON.stringify(response.content) !== JSON.stringify({ 'application/json': { schema: ref } })) throw new Error(`${method} ${path} ${status}: not the ErrorBody`);
         }
+        if (!Object.keys(op.responses).some((status) => status.startsWith('2') || status === 'default')) throw new Error(`${method} ${path}: no success answer`);
         if ((op as { 'x-hub-public'?: boolean })['x-hub-public']) continue;
         for (const status of ['401', '429']) if (!op.responses[status]) throw new Error(`${method} ${path}: no ${status}`);
       }
@@ -79,6 +91,9 @@ describe('OpenAPI document', () => {
     const create = doc.paths['/integrated-accounts'].post.responses;
     expect(Object.keys(create)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '429', '502']));
     expect(Object.keys(doc.paths['/integrated-accounts/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404', '429']));
+    expect(Object.keys(doc.paths['/connect-sessions/current/accounts'].post.responses)).toEqual(expect.arrayContaining(['201', '401', '403', '404', '409', '410', '502']));
+    expect(doc.paths['/connect-sessions/current'].get.security).toEqual([{ connect_token: [] }]);
+    expect(Object.keys(doc.paths['/unified/user-directory/users'].get.responses)).toEqual(expect.arrayContaining(['503', '502', '504']));
   });
 
   it('describes every field of every schema', () => {

@@ -351,6 +351,46 @@ describe('tenants', () => {
     expect(doc.components.schemas.AccountView.properties.tenant_id).toBeDefined();
   });
 
+  describe('browser sessions, connect links and credential tests keep to the tenant', () => {
+    it('a tenant key\'s browser session sees exactly what the key sees', async () => {
+      const signIn = await hub.raw().post('/session').send({ api_key: keys.other }).expect(201);
+      expect(signIn.body.key.tenant_id).toBe(A);
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+      const list = await hub.raw().get('/integrated-accounts?limit=200').set('Cookie', cookie).expect(200);
+      expect((list.body.result as Json[]).every((x) => x.tenant_id === A)).toBe(true);
+      for (const secret of bSecrets()) expect(list.text).not.toContain(secret);
+      const hidden = await hub.raw().get(`/integrated-accounts/${b.jb}`).set('Cookie', cookie).expect(404);
+      const missing = await hub.raw().get(`/integrated-accounts/${MISSING}`).set('Cookie', cookie).expect(404);
+      expect(hidden.text.split(b.jb).join('<id>')).toBe(missing.text.split(MISSING).join('<id>'));
+    });
+
+    it('POST /integrated-accounts/test-credentials answers a tenant key without anything of another tenant', async () => {
+      const res = await as(hub.raw().post('/integrated-accounts/test-credentials'), keys.other).send({ integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS }).expect(200);
+      for (const secret of bSecrets()) expect(res.text).not.toContain(secret);
+    });
+
+    it('a tenant key makes connect links for its own tenant only (another: 403 FORBIDDEN_TENANT), and the link connects there', async () => {
+      const refused = await as(hub.raw().post('/connect-sessions'), keys.other).send({ tenant_id: B }).expect(403);
+      expect(refused.body.details).toEqual({ code: 'FORBIDDEN_TENANT', tenant_id: A });
+      const link = (await as(hub.raw().post('/connect-sessions'), keys.other).send({ integrations: ['jetbrains'] }).expect(201)).body;
+      expect(link.tenant_id).toBe(A);
+      const current = await as(hub.raw().get('/connect-sessions/current'), link.token).expect(200);
+      for (const secret of bSecrets()) expect(current.text).not.toContain(secret);
+      // Tenant A has this organization (a.jb): the duplicate rule runs within A, and names no account.
+      const dup = await as(hub.raw().post('/connect-sessions/current/accounts'), link.token).send({ integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS }).expect(409);
+      expect(dup.body.details).toEqual({ code: 'ACCOUNT_ALREADY_CONNECTED' });
+      expect(dup.text).not.toContain(a.jb);
+      // A link of a tenant that does not have it connects there, seen by no other tenant.
+      const fresh = (await as(hub.raw().post('/connect-sessions'), keys.root).send({ tenant_id: 'tenant-e' }).expect(201)).body;
+      const made = (await as(hub.raw().post('/connect-sessions/current/accounts'), fresh.token).send({ integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS }).expect(201)).body;
+      expect(made.tenant_id).toBe('tenant-e');
+      await as(hub.raw().get(`/integrated-accounts/${made.id}`), keys.same).expect(404);
+      await as(hub.raw().get(`/integrated-accounts/${made.id}`), keys.other).expect(404);
+      await as(hub.raw().get(`/integrated-accounts/${made.id}`), keys.root).expect(200);
+      await waitForLatestRun(hub, made.id);
+    });
+  });
+
   (postgresEnabled() ? describe : describe.skip)('on PostgreSQL', () => {
     it('scopes accounts, their reads, people and the duplicate rule by tenant the same way', async () => {
       const schema = await freshSchema();

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
 import { TenantScoped } from '../auth/tenant-scoped.decorator';
 import { ReachesUpstream } from '../docs/openapi-decorators';
-import { AccountListQuery, AccountPage, AccountView, CreateAccountDto, TestCredentialsDto, TestedCredentialsView, UpdateAccountDto } from './accounts.dto';
+import { AccountListQuery, AccountPage, AccountTestView, AccountView, CreateAccountDto, DeletedView, TestCredentialsDto, TestedCredentialsView, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
 
 @ApiTags('Integrated accounts')
@@ -71,6 +71,7 @@ export class AccountsController {
   @ReachesUpstream()
   @RequiresScope('admin')
   @ApiOperation({ summary: 'Rename, or replace the credentials (tested like at connect)' })
+  @ApiConflictResponse({ description: 'ACCOUNT_ORGANIZATION_MISMATCH: the new credentials open another organization than the account\'s (connect it as a new account)' })
   @ApiOkResponse({ type: AccountView })
   async update(@Param('id') id: string, @Body() dto: UpdateAccountDto, @Caller() caller: Principal): Promise<AccountView> {
     return toAccountView(await this.accounts.update(id, dto, caller));
@@ -81,6 +82,7 @@ export class AccountsController {
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete the account, its credentials and its synced data' })
+  @ApiOkResponse({ type: DeletedView })
   async delete(@Param('id') id: string, @Caller() caller: Principal): Promise<{ id: string }> {
     await this.accounts.delete(id, caller);
     return { id };
@@ -92,7 +94,8 @@ export class AccountsController {
   @RequiresScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the stored credentials against the upstream' })
-  async test(@Param('id') id: string, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: AccountTestView })
+  async test(@Param('id') id: string, @Caller() caller: Principal): Promise<AccountTestView> {
     const { account, access } = await this.accounts.test(id, caller);
     return { ok: true, account: toAccountView(account), access };
   }

@@ -17,12 +17,14 @@ export class CreateAccountDto {
   name?: string;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
     example: { customer_code: '1234567', api_key: '<token>' },
     description: "The connector's credential fields (see GET /integrations); secret ones are stored encrypted and never returned",
   })
   @IsDefined()
   @IsObject()
-  credentials: Record<string, string>;
+  credentials: Record<string, string | boolean>;
 
   @ApiPropertyOptional({
     default: false,
@@ -65,7 +67,11 @@ export class UpdateAccountDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'New credentials, tested against the upstream before they replace the old ones' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
+    description: 'New credentials, tested against the upstream before they replace the old ones',
+  })
   @IsOptional()
   @IsObject()
   credentials?: Record<string, string>;
@@ -121,12 +127,14 @@ export class TestCredentialsDto {
   integration: string;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
     example: { customer_code: '1234567', api_key: '<token>' },
     description: "The connector's credential fields (see GET /integrations), as POST /integrated-accounts takes them; nothing is stored",
   })
   @IsDefined()
   @IsObject()
-  credentials: Record<string, string>;
+  credentials: Record<string, string | boolean>;
 }
 
 export class TestedCredentialsView {
@@ -141,4 +149,17 @@ export class TestedCredentialsView {
       'and connector-specific facts in extra (JetBrains: token type; Atlassian: the APIs found, the site and its products)',
   })
   access: AccountAccessView;
+}
+
+export class AccountTestView {
+  @ApiProperty({ enum: [true], description: 'Always true: stored credentials that no longer work answer an error (and the account turns needs_reauth)' })
+  ok: true;
+  @ApiProperty({ type: AccountView, description: 'The account after the test (status active again if it was needs_reauth)' })
+  account: AccountView;
+  @ApiProperty({ type: AccountAccessView, description: 'What the stored credentials give access to now' })
+  access: AccountAccessView;
+}
+
+export class DeletedView {
+  @ApiProperty({ description: 'The id of what was deleted' }) id: string;
 }

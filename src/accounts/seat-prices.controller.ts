@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SeatPriceView, SeatPricesView } from './seat-prices.dto';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
@@ -13,6 +14,7 @@ const EXAMPLE = { currency: 'EUR', prices: { II: { amount: 59.9, per: 'month' },
 /** Optional prices per product of one account; reclaimable seats then carry their monthly cost. */
 @ApiTags('Integrated accounts')
 @ApiBearerAuth()
+@ApiExtraModels(SeatPriceView)
 @TenantScoped()
 @Controller('integrated-accounts/:id/seat-prices')
 export class SeatPricesController {
@@ -23,7 +25,7 @@ export class SeatPricesController {
 
   @Get()
   @ApiOperation({ summary: 'The seat prices set for this account ({ currency: null, prices: {} } when none)' })
-  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  @ApiOkResponse({ type: SeatPricesView })
   async get(@Param('id') id: string, @Caller() caller: Principal): Promise<SeatPrices | { currency: null; prices: Record<string, never> }> {
     const row = await this.accounts.get(id, caller);
     return row.seat_prices ? (JSON.parse(row.seat_prices) as SeatPrices) : { currency: null, prices: {} };
@@ -37,8 +39,8 @@ export class SeatPricesController {
       'currency: an ISO 4217 code; prices: per product_code (as in the unified output), { amount >= 0, per: "month" | "year" }. ' +
       'A yearly price counts as amount / 12 a month.',
   })
-  @ApiBody({ schema: { example: EXAMPLE } })
-  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  @ApiBody({ type: SeatPricesView, examples: { prices: { value: EXAMPLE } } })
+  @ApiOkResponse({ type: SeatPricesView })
   async put(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal): Promise<SeatPrices> {
     await this.accounts.get(id, caller);
     const prices = validateSeatPrices(body);

@@ -18,7 +18,9 @@ export class WorkerRoleGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (this.config.role !== 'worker') return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    // Health only: other public routes (signing in) are API calls too.
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic && /^\/health(\/|$)/i.test(context.switchToHttp().getRequest<{ path: string }>().path)) return true;
     throw new HubError('NOT_FOUND', 'This hub replica only runs sync jobs (HUB_ROLE=worker); send API calls to a replica with HUB_ROLE=api or all');
   }
 }

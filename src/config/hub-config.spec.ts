@@ -6,6 +6,22 @@ import { loadHubConfig } from './hub-config';
 const dir = () => mkdtempSync(join(tmpdir(), 'hub-config-'));
 
 describe('loadHubConfig', () => {
+  it('reads HUB_SESSION_TTL (12h by default, 1m to 30d) and HUB_TRUST_PROXY (none by default)', () => {
+    expect(loadHubConfig({ HUB_DATA_DIR: dir() })).toMatchObject({ sessionTtlMs: 12 * 3_600_000, trustProxy: false });
+    expect(loadHubConfig({ HUB_DATA_DIR: dir(), HUB_SESSION_TTL: '30m' }).sessionTtlMs).toBe(1_800_000);
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_SESSION_TTL: '59s' })).toThrow(/HUB_SESSION_TTL must be at least 60000 ms/);
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_SESSION_TTL: '31d' })).toThrow(/HUB_SESSION_TTL must be at most 30d/);
+    expect(() => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_SESSION_TTL: 'soon' })).toThrow(/HUB_SESSION_TTL must be a duration/);
+    const trust = (value: string) => loadHubConfig({ HUB_DATA_DIR: dir(), HUB_TRUST_PROXY: value }).trustProxy;
+    expect(trust('true')).toBe(true);
+    expect(trust('false')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8,fd00::/8')).toBe('loopback,10.0.0.0/8,fd00::/8');
+    for (const wrong of ['yes', 'everyone', '10.0.0.0/8;rm', '*']) {
+      expect(() => trust(wrong)).toThrow(/HUB_TRUST_PROXY must be true, a number of proxy hops, or the proxies' addresses/);
+    }
+  });
+
   it('retries webhooks on the Standard Webhooks schedule unless HUB_WEBHOOK_RETRY_SCHEDULE says otherwise', () => {
     const s = 1000, m = 60 * s, h = 60 * m;
     expect(loadHubConfig({ HUB_DATA_DIR: dir() }).webhookRetryScheduleMs).toEqual([5 * s, 5 * m, 30 * m, 2 * h, 5 * h, 10 * h, 10 * h]);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
@@ -64,6 +64,7 @@ export class ConnectSessionsController {
     description: 'Tested like POST /integrated-accounts, then stored and synced. The link is then used up (410 CONNECT_SESSION_USED); a failed attempt leaves it usable.',
   })
   @ApiCreatedResponse({ type: ConnectedAccountView })
+  @ApiConflictResponse({ description: 'ACCOUNT_ALREADY_CONNECTED: the tenant has this organization connected already' })
   @ApiForbiddenResponse({ description: NOT_ALLOWED })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED naming the field, or UPSTREAM_AUTH_FAILED: the upstream refused the credentials (message says what to check)' })
   connect(@Body() dto: ConnectAccountDto, @Caller() caller: Principal): Promise<ConnectedAccountView> {

@@ -60,10 +60,15 @@ export class ConnectTestDto {
   @Length(1, 64)
   integration: string;
 
-  @ApiProperty({ example: { customer_code: '1234567', api_key: '<token>' }, description: "The connector's credential fields (see the link's integrations)" })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
+    example: { customer_code: '1234567', api_key: '<token>' },
+    description: "The connector's credential fields (see the link's integrations)",
+  })
   @IsDefined()
   @IsObject()
-  credentials: Record<string, string>;
+  credentials: Record<string, string | boolean>;
 }
 
 export class ConnectAccountDto extends ConnectTestDto {

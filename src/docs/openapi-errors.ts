@@ -43,6 +43,7 @@ const DEFAULTS = {
   404: 'Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for',
   429: 'RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry',
   502: 'UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how',
+  504: 'UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT)',
 } as const;
 
 const CONNECT_401 = 'UNAUTHORIZED: no connect token (send Authorization: Bearer hubcs_…)';
@@ -90,7 +91,10 @@ function describeOperation(path: string, method: (typeof METHODS)[number], op: O
   }
   const takesInput = op.requestBody !== undefined || (op.parameters ?? []).some((p) => p.in === 'query' || p.in === 'path');
   if (takesInput) add(400, DEFAULTS[400]);
-  if (op[UPSTREAM_EXTENSION] === true) add(502, DEFAULTS[502]);
+  if (op[UPSTREAM_EXTENSION] === true) {
+    add(502, DEFAULTS[502]);
+    add(504, DEFAULTS[504]);
+  }
   for (const [status, response] of Object.entries(op.responses)) {
     // The exception filter answers every error with this body, whatever a decorator declared.
     if (Number(status) >= 400) {

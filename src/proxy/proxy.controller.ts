@@ -1,5 +1,5 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiDefaultResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ReachesUpstream } from '../docs/openapi-decorators';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
@@ -48,6 +48,7 @@ export class ProxyController {
     schema: { type: 'string', example: 'customer/licenses' },
   })
   @ApiQuery({ name: 'integrated_account_id', required: true, description: 'The integrated account whose credentials the request goes out with', schema: { type: 'string' } })
+  @ApiDefaultResponse({ description: 'The upstream\'s answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy)' })
   @ApiBadRequestResponse({ description: 'INVALID_PROXY_PATH: the path could leave the API\'s base URL; VALIDATION_FAILED: integrated_account_id is missing' })
   async forward(@Req() req: Request, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
     assertProxyMethod(req.method, res);

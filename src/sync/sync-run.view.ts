@@ -52,3 +52,9 @@ export function toSyncRunView(row: SyncRunRow): SyncRunView {
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
   };
 }
+
+export class SyncRunPage {
+  @ApiProperty({ type: [SyncRunView], description: 'Sync runs, newest first' }) result: SyncRunView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Send it as next_cursor to get the next page; null: this was the last page' }) next_cursor: string | null;
+  @ApiProperty({ description: 'How many results this page holds' }) result_count: number;
+}

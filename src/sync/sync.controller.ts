@@ -10,7 +10,7 @@ import { pageLimit, PageQuery } from '../common/list-query.dto';
 import { AccountsService } from '../accounts/accounts.service';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
 import { SyncService } from './sync.service';
-import { SyncRunView, toSyncRunView } from './sync-run.view';
+import { SyncRunPage, SyncRunView, toSyncRunView } from './sync-run.view';
 
 @ApiTags('Sync runs')
 @ApiBearerAuth()
@@ -37,7 +37,8 @@ export class SyncController {
 
   @Get('syncs')
   @ApiOperation({ summary: 'Sync runs, newest first' })
-  async list(@Param('id') id: string, @Query() query: PageQuery, @Caller() caller: Principal) {
+  @ApiOkResponse({ type: SyncRunPage })
+  async list(@Param('id') id: string, @Query() query: PageQuery, @Caller() caller: Principal): Promise<SyncRunPage> {
     await this.accounts.get(id, caller);
     const position = query.next_cursor ? this.cursors.decode(query.next_cursor, { account: id, resource: 'syncs' }) : null;
     const before = position?.k ?? null;

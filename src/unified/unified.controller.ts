@@ -3,8 +3,8 @@ import type { Response } from 'express';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { TenantScoped } from '../auth/tenant-scoped.decorator';
-import { ReachesUpstream } from '../docs/openapi-decorators';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReachesUpstream, WaitsForFirstSync } from '../docs/openapi-decorators';
+import { ApiBearerAuth, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DirectoryListQuery, DirectoryOptions, GroupPage, LicensePlanPage, LicensesQuery, UnifiedUserView, UserPage } from './unified.dto';
 import { UnifiedService } from './unified.service';
 import { RECLAIM_RULES, ReclaimableSeatPage, ReclaimableSeatsQuery } from './reclaimable-seats.dto';
@@ -38,6 +38,7 @@ export class UnifiedController {
   ) {}
 
   @Get('users')
+  @WaitsForFirstSync()
   @TenantScoped()
   @ReachesUpstream()
   @ApiOperation({ summary: 'People with their licenses, status, groups and last activity, ordered by id' })
@@ -47,6 +48,7 @@ export class UnifiedController {
   }
 
   @Get('users/:id')
+  @WaitsForFirstSync()
   @TenantScoped()
   @ReachesUpstream()
   @ApiOperation({
@@ -62,6 +64,7 @@ export class UnifiedController {
   }
 
   @Get('groups')
+  @WaitsForFirstSync()
   @TenantScoped()
   @ApiOperation({ summary: 'Groups (JetBrains teams) with member counts' })
   @ApiOkResponse({ type: GroupPage })
@@ -70,6 +73,7 @@ export class UnifiedController {
   }
 
   @Get('changes')
+  @ApiGoneResponse({ description: 'CHANGES_EXPIRED: the cursor points before HUB_CHANGES_RETENTION; start again with since=' })
   @ApiOperation({ summary: 'The change feed: who joined, left or changed at each sync, and seats that turned reclaimable', description: FEED_RULES })
   @ApiOkResponse({ type: ChangePage })
   changes(@Query() query: ChangesQuery, @Caller() caller: Principal) {
@@ -93,6 +97,7 @@ export class UnifiedController {
   }
 
   @Get('reclaimable-seats')
+  @WaitsForFirstSync()
   @TenantScoped()
   @ApiOperation({ summary: 'Seats that can be reclaimed: never used or inactive for inactive_days, never-used first', description: RECLAIM_RULES })
   @ApiOkResponse({ type: ReclaimableSeatPage })
@@ -101,6 +106,7 @@ export class UnifiedController {
   }
 
   @Get('licenses')
+  @WaitsForFirstSync()
   @TenantScoped()
   @ApiOperation({ summary: 'Plans and seats: one row per product x team x subscription pack' })
   @ApiOkResponse({ type: LicensePlanPage })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UntenantedOnly } from '../auth/scope.decorator';
 import { PageQuery } from '../common/list-query.dto';
 import { CreatedWebhookView, CreateWebhookDto, DeliveryPage, RotatedSecretView, UpdateWebhookDto, WebhookPage, WebhookView } from './webhooks.dto';
@@ -56,6 +56,8 @@ export class WebhooksController {
   @Post(':id/test')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a webhook.test message to this endpoint' })
+  @ApiAcceptedResponse({ schema: { type: 'object', required: ['message_id'], properties: { message_id: { type: 'string', description: 'The webhook-id of the test message (see its deliveries)' } } } })
+  @ApiConflictResponse({ description: 'WEBHOOK_DISABLED: the endpoint is disabled; PATCH it with "enabled": true first' })
   test(@Param('id') id: string): Promise<{ message_id: string }> {
     return this.webhooks.test(id);
   }

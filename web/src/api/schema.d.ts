@@ -681,6 +681,17 @@ export interface components {
             /** @description How many results this page holds */
             result_count: number;
         };
+        AccountTestView: {
+            /** @description What the stored credentials give access to now */
+            access: components["schemas"]["AccountAccessView"];
+            /** @description The account after the test (status active again if it was needs_reauth) */
+            account: components["schemas"]["AccountView"];
+            /**
+             * @description Always true: stored credentials that no longer work answer an error (and the account turns needs_reauth)
+             * @enum {boolean}
+             */
+            ok: true;
+        };
         AccountView: {
             /** @description What the credentials give access to, as the connector learnt when testing them */
             access: components["schemas"]["AccountAccessView"];
@@ -876,7 +887,9 @@ export interface components {
              *       "customer_code": "1234567"
              *     }
              */
-            credentials: Record<string, never>;
+            credentials: {
+                [key: string]: string | boolean;
+            };
             /**
              * @description One of the link's integrations
              * @example jetbrains
@@ -913,7 +926,9 @@ export interface components {
              *       "customer_code": "1234567"
              *     }
              */
-            credentials: Record<string, never>;
+            credentials: {
+                [key: string]: string | boolean;
+            };
             /**
              * @description One of the link's integrations
              * @example jetbrains
@@ -959,7 +974,9 @@ export interface components {
              *       "customer_code": "1234567"
              *     }
              */
-            credentials: Record<string, never>;
+            credentials: {
+                [key: string]: string | boolean;
+            };
             /**
              * @description Connector id from GET /integrations
              * @example jetbrains
@@ -1127,6 +1144,10 @@ export interface components {
             integrations: components["schemas"]["IntegrationView"][];
             /** @description The tenant the connected account will belong to */
             tenant_id: string;
+        };
+        DeletedView: {
+            /** @description The id of what was deleted */
+            id: string;
         };
         DeliveryPage: {
             /** @description Send it as next_cursor to get the next page; null: this was the last page */
@@ -1510,6 +1531,41 @@ export interface components {
             /** @description Display name */
             name: string | null;
         };
+        SeatPriceView: {
+            /**
+             * @description The price of one seat, in the currency
+             * @example 59.9
+             */
+            amount: number;
+            /**
+             * @description What the amount pays for; a yearly price counts as amount / 12 a month
+             * @enum {string}
+             */
+            per: "month" | "year";
+        };
+        SeatPricesView: {
+            /**
+             * @description ISO 4217 code; null when no prices are set
+             * @example EUR
+             */
+            currency: string | null;
+            /**
+             * @description Per product_code (as in the unified output); {} when none are set
+             * @example {
+             *       "II": {
+             *         "amount": 59.9,
+             *         "per": "month"
+             *       },
+             *       "jira": {
+             *         "amount": 96,
+             *         "per": "year"
+             *       }
+             *     }
+             */
+            prices: {
+                [key: string]: components["schemas"]["SeatPriceView"];
+            };
+        };
         SessionKeyView: {
             /**
              * @description The key's id ("root" for HUB_API_KEY)
@@ -1536,6 +1592,14 @@ export interface components {
             expires_at: string;
             /** @description The key the session acts as */
             key: components["schemas"]["SessionKeyView"];
+        };
+        SyncRunPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description Sync runs, newest first */
+            result: components["schemas"]["SyncRunView"][];
+            /** @description How many results this page holds */
+            result_count: number;
         };
         SyncRunView: {
             /** @description How long it took, in milliseconds */
@@ -1576,7 +1640,9 @@ export interface components {
              *       "customer_code": "1234567"
              *     }
              */
-            credentials: Record<string, never>;
+            credentials: {
+                [key: string]: string | boolean;
+            };
             /**
              * @description Connector id from GET /integrations
              * @example jetbrains
@@ -1698,7 +1764,9 @@ export interface components {
         };
         UpdateAccountDto: {
             /** @description New credentials, tested against the upstream before they replace the old ones */
-            credentials?: Record<string, never>;
+            credentials?: {
+                [key: string]: string | boolean;
+            };
             /** @description The inactivity window of the account's change feed: a seat.reclaimable change is recorded when a seat turns reclaimable by it (default 60) */
             inactive_days?: number;
             /** @description Display name */
@@ -2357,6 +2425,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ACCOUNT_ALREADY_CONNECTED: the tenant has this organization connected already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description CONNECT_SESSION_EXPIRED: the link is past its expires_at; CONNECT_SESSION_USED: an account was created with it already */
             410: {
                 headers: {
@@ -2377,6 +2454,15 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2463,6 +2549,15 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2687,6 +2782,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AccountsController_testCredentials: {
@@ -2748,6 +2852,15 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2825,6 +2938,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedView"];
+                };
+            };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
             400: {
                 headers: {
@@ -2931,6 +3052,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ACCOUNT_ORGANIZATION_MISMATCH: the new credentials open another organization than the account's (connect it as a new account) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
             429: {
                 headers: {
@@ -2942,6 +3072,15 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2967,7 +3106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SeatPricesView"];
                 };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
@@ -3019,7 +3158,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": components["schemas"]["SeatPricesView"];
             };
         };
         responses: {
@@ -3028,7 +3167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SeatPricesView"];
                 };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
@@ -3164,7 +3303,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SyncRunPage"];
+                };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
             400: {
@@ -3273,6 +3414,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountTestView"];
+                };
+            };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
             400: {
                 headers: {
@@ -3320,6 +3469,15 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3435,6 +3593,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream's answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ProxyController_forward_put: {
@@ -3505,6 +3679,22 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream's answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3577,6 +3767,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream's answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ProxyController_forward_delete: {
@@ -3647,6 +3853,22 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream's answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3719,6 +3941,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream's answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ProxyController_forward_head: {
@@ -3790,6 +4028,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream's answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ProxyController_forward_patch: {
@@ -3860,6 +4114,22 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream's answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4039,6 +4309,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description CHANGES_EXPIRED: the cursor points before HUB_CHANGES_RETENTION; start again with since= */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
             429: {
                 headers: {
@@ -4116,6 +4395,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description SYNC_PENDING: the account's first sync is still running after HUB_FIRST_SYNC_WAIT (retry after Retry-After); SYNC_FAILED: it has no synced data, its syncs failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     UnifiedController_licenses: {
@@ -4179,6 +4467,15 @@ export interface operations {
             };
             /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SYNC_PENDING: the account's first sync is still running after HUB_FIRST_SYNC_WAIT (retry after Retry-After); SYNC_FAILED: it has no synced data, its syncs failed */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4377,6 +4674,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description SYNC_PENDING: the account's first sync is still running after HUB_FIRST_SYNC_WAIT (retry after Retry-After); SYNC_FAILED: it has no synced data, its syncs failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     UnifiedController_users: {
@@ -4454,6 +4760,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description SYNC_PENDING: the account's first sync is still running after HUB_FIRST_SYNC_WAIT (retry after Retry-After); SYNC_FAILED: it has no synced data, its syncs failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     UnifiedController_user: {
@@ -4524,6 +4848,24 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, UPSTREAM_MALFORMED_RESPONSE or UPSTREAM_TOO_LARGE: the connected service failed; message says how */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SYNC_PENDING: the account's first sync is still running after HUB_FIRST_SYNC_WAIT (retry after Retry-After); SYNC_FAILED: it has no synced data, its syncs failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4977,7 +5319,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The webhook-id of the test message (see its deliveries) */
+                        message_id: string;
+                    };
+                };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
             400: {
@@ -5008,6 +5355,15 @@ export interface operations {
             };
             /** @description Nothing with that id that this key may see (see the tenant rule); details.code says what was looked for */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description WEBHOOK_DISABLED: the endpoint is disabled; PATCH it with "enabled": true first */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

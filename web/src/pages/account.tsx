@@ -15,7 +15,7 @@ type SyncStats = { users?: number; users_added?: number; users_removed?: number;
 async function loadAccount(id: string): Promise<{ account: Account; runs: SyncRun[] }> {
   const path = { params: { path: { id } } };
   const [account, runs] = await Promise.all([ok(api.GET('/integrated-accounts/{id}', path)), ok(api.GET('/integrated-accounts/{id}/syncs', path))]);
-  return { account, runs: (runs as unknown as { result: SyncRun[] }).result };
+  return { account, runs: runs.result };
 }
 
 const unfinished = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
@@ -144,9 +144,9 @@ function UpdateCredentials({ account, onDone }: { account: Account; onDone: () =
           return (
             <CredentialsForm
               integration={integration}
-              test={(credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration: integration.id, credentials: credentials as never } }))}
+              test={(credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration: integration.id, credentials } }))}
               save={async (credentials) => {
-                await ok(api.PATCH('/integrated-accounts/{id}', { params: { path: { id: account.id } }, body: { credentials } as never }));
+                await ok(api.PATCH('/integrated-accounts/{id}', { params: { path: { id: account.id } }, body: { credentials } }));
                 onDone();
               }}
             />

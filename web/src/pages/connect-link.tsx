@@ -49,9 +49,9 @@ export function ConnectLinkPage({ token }: { token: string }) {
               </p>
               <ConnectWizard
                 integrations={session.integrations}
-                test={(integration, credentials) => ok(client.POST('/connect-sessions/current/test', { body: { integration, credentials: credentials as never } }))}
+                test={(integration, credentials) => ok(client.POST('/connect-sessions/current/test', { body: { integration, credentials } }))}
                 save={async (integration, credentials, name) => {
-                  const account = await ok(client.POST('/connect-sessions/current/accounts', { body: { integration, credentials: credentials as never, ...(name ? { name } : {}) } }));
+                  const account = await ok(client.POST('/connect-sessions/current/accounts', { body: { integration, credentials, ...(name ? { name } : {}) } }));
                   setDone({ name: account.name, integration: account.integration });
                 }}
               />

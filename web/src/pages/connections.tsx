@@ -48,10 +48,10 @@ export function ConnectionsPage({ session }: { session: Session }) {
               <ConnectWizard
                 integrations={list}
                 withName
-                test={(integration, credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration, credentials: credentials as never } }))}
+                test={(integration, credentials) => ok(api.POST('/integrated-accounts/test-credentials', { body: { integration, credentials } }))}
                 save={async (integration, credentials, name) => {
-                  const body = { integration, credentials, ...(name ? { name } : {}), ...(tenant.trim() ? { tenant_id: tenant.trim() } : {}) };
-                  const account = await ok(api.POST('/integrated-accounts', { body: body as never }));
+                  const body = { integration, credentials, allow_duplicate: false, ...(name ? { name } : {}), ...(tenant.trim() ? { tenant_id: tenant.trim() } : {}) };
+                  const account = await ok(api.POST('/integrated-accounts', { body }));
                   setConnecting(false);
                   reload();
                   navigate('accounts', (account as Account).id);

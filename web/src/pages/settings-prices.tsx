@@ -10,7 +10,7 @@ type Prices = { currency: string | null; prices: Record<string, Price> };
 async function loadPrices(accountId: string): Promise<{ products: [string, string][]; prices: Prices }> {
   const path = { params: { path: { id: accountId } } };
   const [prices, plans] = await Promise.all([
-    ok(api.GET('/integrated-accounts/{id}/seat-prices', path)) as unknown as Promise<Prices>,
+    ok(api.GET('/integrated-accounts/{id}/seat-prices', path)),
     ok(api.GET('/unified/user-directory/licenses', { params: { query: { integrated_account_id: accountId, limit: 200 } } })),
   ]);
   const products = new Map<string, string>(plans.result.map((p) => [p.product_code, p.product_name ?? p.product_code]));
@@ -49,7 +49,7 @@ function PricesEditor({ accountId, products, prices }: { accountId: string; prod
         currency: currency.trim().toUpperCase(),
         prices: Object.fromEntries(Object.entries(rows).filter(([, r]) => r.amount.trim() !== '').map(([code, r]) => [code, { amount: Number(r.amount), per: r.per }])),
       };
-      await ok(api.PUT('/integrated-accounts/{id}/seat-prices', { params: { path: { id: accountId } }, body: body as never }));
+      await ok(api.PUT('/integrated-accounts/{id}/seat-prices', { params: { path: { id: accountId } }, body }));
       setSaved(true);
     });
   };
