@@ -1,14 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { CredentialField, Integration, TestedCredentials } from '../api/types';
+import type { Integration, TestedCredentials } from '../api/types';
+import { fieldProblem } from '../logic/credential-rules';
 import { useAction, ErrorBox } from './async';
 import { AccessList } from './access-list';
-
-/** What is wrong with one field's value before anything is sent, or null. */
-export function fieldProblem(field: CredentialField, value: string): string | null {
-  if (value.trim() === '') return field.required ? `${field.label} is required.` : null;
-  if (field.pattern !== null && !new RegExp(field.pattern).test(value)) return `${field.label} does not have the expected form${field.description ? ' (see above).' : '.'}`;
-  return null;
-}
 
 export interface CredentialsFormProps {
   integration: Integration;

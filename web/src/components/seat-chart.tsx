@@ -1,12 +1,4 @@
-/** One bar's figures: seats held and used, held and idle, never used, and free to assign. */
-export interface SeatFigures {
-  label: string;
-  active: number;
-  inactive: number;
-  never_used: number;
-  /** null when the upstream has no purchased-seat figure (Atlassian). */
-  available: number | null;
-}
+import type { SeatFigures } from '../logic/seat-figures';
 
 const PARTS = [
   ['active', 'Active', 'seg-active'],

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ok } from '../api/errors';
-import type { LicensePlan, ReclaimableSeat } from '../api/types';
+import type { LicensePlan } from '../api/types';
 import { AccountPicker } from '../components/account-picker';
 import { ErrorBox, Show, useAction, useLoad } from '../components/async';
-import { SeatChart, SeatFigures } from '../components/seat-chart';
-import { download, toCsv } from '../csv';
+import { SeatChart } from '../components/seat-chart';
+import { download } from '../download';
+import { toCsv } from '../logic/csv';
+import { csvRow, CSV_HEADER, seatBars } from '../logic/seat-figures';
 import { money, when } from '../format';
 
 const PRESETS = ['30', '60', '90'];
@@ -19,29 +21,6 @@ async function allPlans(accountId: string, inactiveDays: number): Promise<Licens
     cursor = page.next_cursor ?? undefined;
   } while (cursor);
   return plans;
-}
-
-/** Plans summed per product, or per product and team: the bars of the chart. */
-export function seatBars(plans: LicensePlan[], byTeam: boolean): SeatFigures[] {
-  const bars = new Map<string, SeatFigures>();
-  for (const plan of plans) {
-    const team = byTeam ? (plan.team as { name?: string } | null)?.name : undefined;
-    const label = `${plan.product_name ?? plan.product_code}${team ? ` · ${team}` : ''}`;
-    const bar = bars.get(label) ?? { label, active: 0, inactive: 0, never_used: 0, available: 0 };
-    const u = plan.utilization as { active: number; inactive: number; never_used: number };
-    bar.active += u.active;
-    bar.inactive += u.inactive;
-    bar.never_used += u.never_used;
-    bar.available = plan.available === null || bar.available === null ? null : bar.available + plan.available;
-    bars.set(label, bar);
-  }
-  return [...bars.values()].sort((a, b) => a.label.localeCompare(b.label));
-}
-
-export const CSV_HEADER = ['email', 'name', 'product_code', 'product_name', 'team', 'reason', 'assigned_at', 'last_active_at', 'days_inactive', 'monthly_cost', 'currency'];
-
-export function csvRow(seat: ReclaimableSeat, currency: string | null): (string | number | null)[] {
-  return [seat.email, seat.name, seat.product_code, seat.product_name, (seat.group as { name?: string } | null)?.name ?? null, seat.reason, seat.assigned_at, seat.last_active_at, seat.days_inactive, seat.monthly_cost, seat.monthly_cost === null ? null : currency];
 }
 
 export function SeatsPage() {
@@ -144,7 +123,7 @@ function SeatsOf({ accountId, days }: { accountId: string; days: number }) {
                       <td>{seat.email ?? '—'}</td>
                       <td>{seat.name ?? '—'}</td>
                       <td>{seat.product_name ?? seat.product_code}</td>
-                      <td>{(seat.group as { name?: string } | null)?.name ?? '—'}</td>
+                      <td>{seat.group?.name ?? '—'}</td>
                       <td>{seat.reason === 'never_used' ? 'Never used' : 'Inactive'}</td>
                       <td>{when(seat.last_active_at)}</td>
                       <td>{seat.days_inactive ?? '—'}</td>

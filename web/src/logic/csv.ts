@@ -7,14 +7,3 @@ export function toCsv(rows: (string | number | null | undefined)[][]): string {
   };
   return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
-
-export function download(name: string, text: string, type = 'text/csv'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
