@@ -276,6 +276,29 @@ describe('the web page in Chromium', () => {
     clean(problems);
   }, 60_000);
 
+  it("a tenant's read key sees only its tenant's accounts and people, and no write controls", async () => {
+    const created = (await hub.hub.post('/api-keys', { name: 'acme viewer', scope: 'read', tenant_id: 'acme' }).expect(201)).body;
+    const { page, problems } = await browser.open(hub.origin);
+    await signIn(page, created.key);
+    await page.getByText('Signed in as acme viewer (read, tenant acme)').waitFor();
+    const acme = (await hub.hub.get('/integrated-accounts?tenant_id=acme').expect(200)).body.result;
+    await settles(() => page.locator('tbody tr').count(), acme.length);
+    expect(await page.locator('tbody').textContent()).toContain('acme');
+    expect(await page.getByRole('button', { name: 'Connect' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'People' }).click();
+    const tenantPeople = (await hub.hub.get('/unified/user-directory/people?tenant_id=acme&limit=50').expect(200)).body.result;
+    await settles(() => page.locator('tbody tr td:first-child').allTextContents(), tenantPeople.map((p: { email: string }) => p.email));
+    await page.goto(`/#/accounts/${acme[0].id}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
+    // Another tenant's account is not there for this key, as in the API (404).
+    await page.goto(`/#/accounts/${jetbrainsId}`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/not found|no integrated account/i);
+    clean(problems);
+  });
+
   it('an account whose token was revoked stands out as needing re-auth; "Update credentials" brings it back', async () => {
     const revoked = jetbrainsSim.api.dataset.tokens.find((t) => t.apiKey === JETBRAINS_CREDENTIALS.api_key)!;
     jetbrainsSim.api.dataset.tokens = jetbrainsSim.api.dataset.tokens.filter((t) => t !== revoked);
