@@ -299,6 +299,20 @@ describe('the web page in Chromium', () => {
     clean(problems);
   });
 
+  it('revoking the key ends its browser session at once: the next page is the sign-in', async () => {
+    const created = (await hub.hub.post('/api-keys', { name: 'short-lived admin', scope: 'admin' }).expect(201)).body;
+    const { page, problems } = await browser.open(hub.origin);
+    await signIn(page, created.key);
+    // The page's own reads finish first (one answered 401 after the revocation would sign out even sooner).
+    await settles(() => page.getByText('Loading…').count(), 0);
+    await page.waitForLoadState('networkidle');
+    await hub.hub.delete(`/api-keys/${created.id}`).expect(200);
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Integration hub');
+    clean(problems);
+  });
+
   it('an account whose token was revoked stands out as needing re-auth; "Update credentials" brings it back', async () => {
     const revoked = jetbrainsSim.api.dataset.tokens.find((t) => t.apiKey === JETBRAINS_CREDENTIALS.api_key)!;
     jetbrainsSim.api.dataset.tokens = jetbrainsSim.api.dataset.tokens.filter((t) => t !== revoked);
@@ -340,6 +354,10 @@ describe('the web page in Chromium', () => {
     jetbrainsSim.api.dataset.licenses = jetbrainsSim.api.dataset.licenses.filter(
       (l) => emailOf(l) !== leavingEmail && !(emailOf(l) === shrinkingEmail && l.product?.code === dropped),
     );
+    // A hostile upstream: a name that is HTML. The page must show it as text, never run it.
+    const hostileEmail = users.find((u) => u.email && ![leavingEmail, shrinkingEmail].includes(u.email.toLowerCase()))!.email!.toLowerCase();
+    const HOSTILE = '<img src=x onerror="document.title=\'xss\'">Mallory';
+    for (const l of jetbrainsSim.api.dataset.licenses) if (emailOf(l) === hostileEmail) l.assignee = { ...(l.assignee as object), name: HOSTILE } as typeof l.assignee;
     const started = (await hub.hub.post(`/integrated-accounts/${jetbrainsId}/sync`).expect(202)).body;
     const done = await waitForLatestRun(hub.hub, jetbrainsId);
     expect(done.id).toBe(started.id);
@@ -361,6 +379,15 @@ describe('the web page in Chromium', () => {
     await page.getByLabel('Type').selectOption('user.updated');
     await settles(whoAndType, feed.filter((c: { type: string }) => c.type === 'user.updated').length);
     expect(await page.locator('tbody').textContent()).toContain(shrinkingEmail);
+    expect(await page.locator('tbody').textContent()).toContain(HOSTILE);
+
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByLabel('Search').fill('mallory');
+    await page.getByRole('cell', { name: HOSTILE }).waitFor();
+    await page.getByRole('link', { name: hostileEmail }).click();
+    await page.getByRole('heading', { level: 1, name: HOSTILE }).waitFor();
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.title()).toBe('Integration hub');
     clean(problems);
   }, 60_000);
 
