@@ -106,6 +106,18 @@ describe('browser sessions', () => {
     expect((await withCookie(hub.raw().get('/session'), second).expect(200)).body.key.id).toBe(admin.id);
   });
 
+  it('a cross-site form cannot sign a browser in (login CSRF): only a JSON body, which needs CORS, is read', async () => {
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded', `api_key=${TEST_API_KEY}`],
+      ['text/plain', JSON.stringify({ api_key: TEST_API_KEY })],
+      ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n${TEST_API_KEY}\r\n--x--`],
+    ]) {
+      const res = await hub.raw().post('/session').set('Content-Type', type!).send(body!);
+      expect(res.status).toBe(415);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
   it('signs in with the root key too (key id root)', async () => {
     const session = await signIn(hub, TEST_API_KEY);
     expect(session.body.key).toEqual({ id: 'root', name: 'root', scope: 'admin', tenant_id: null });
@@ -210,6 +222,19 @@ describe('browser sessions', () => {
       const ended = (await hub.get('/audit-events?action=session.ended&limit=1').expect(200)).body.result[0];
       expect(ended).toMatchObject({ actor: { key_id: admin.id }, outcome: 'success', status: 204 });
     });
+  });
+
+  it('the proxy takes the cookie too: reads without the token, writes with it', async () => {
+    const session = await signIn(hub, admin.key);
+    const id = (await hub.get('/integrated-accounts?limit=1').expect(200)).body.result[0].id;
+    await withCookie(hub.raw().get(`/proxy/customer/licenses?perPage=1&integrated_account_id=${id}`), session).expect(200);
+    // A license the dataset has allocated already: the simulator refuses it (400), so the write got through.
+    const assign = { licenseId: 'AAAAAAA001', contact: { firstName: 'A', lastName: 'B', email: 'a@b.example' }, includeOfflineActivationCode: false, sendEmail: false };
+    const path = `/proxy/customer/licenses/assign?integrated_account_id=${id}`;
+    expect((await withCookie(hub.raw().post(path), session).send(assign).expect(403)).body.details.code).toBe('CSRF_TOKEN_INVALID');
+    const through = await withCookie(hub.raw().post(path), session, session.csrf).send(assign);
+    expect(through.status).toBe(400);
+    expect(through.body.details?.code).toBeUndefined();
   });
 
   it('GET /session without a session is 401 UNAUTHENTICATED', async () => {

@@ -108,7 +108,7 @@ describe('connect links', () => {
     expect(refused.body).toEqual({
       statusCode: 403,
       error: 'Forbidden',
-      message: 'This API key belongs to tenant "acme": it creates connect links for that tenant only; leave out tenant_id or send "acme"',
+      message: 'This API key belongs to tenant "acme": it creates connect links to that tenant only; leave out tenant_id or send "acme"',
       details: { code: 'FORBIDDEN_TENANT', tenant_id: 'acme' },
     });
     expect((await as(hub.raw().post('/connect-sessions'), readKey).send({ tenant_id: 'acme' }).expect(403)).body.details.code).toBe('FORBIDDEN_SCOPE');
@@ -220,7 +220,7 @@ describe('connect links', () => {
       details: { integration: 'jetbrains' },
     });
     expect(audit.filter((row) => row.outcome === 'failure').length).toBeGreaterThan(0);
-  });
+  }, 90_000);
 
   it('two account creations racing with one token: exactly one 201', async () => {
     for (let round = 0; round < 3; round++) {
@@ -231,7 +231,7 @@ describe('connect links', () => {
       for (const r of results.filter((x) => x.status === 410)) expect(r.body.details.code).toBe('CONNECT_SESSION_USED');
       expect(await accountsOf(`race-${round}`)).toHaveLength(1);
     }
-  });
+  }, 90_000);
 
   it('an organization the tenant has already: 409 without naming the account', async () => {
     const { token } = await link({ tenant_id: 'dup', integrations: ['jetbrains'] });
@@ -280,7 +280,7 @@ describe('connect links', () => {
       await one.raw().get('/integrations').set('Cookie', cookie).expect(200);
       await one.delete(`/api-keys/${key.id}`).expect(200);
       await two.raw().get('/integrations').set('Cookie', cookie).expect(401);
-    });
+    }, 90_000);
   });
 
   it('keeps no token in the database file', async () => {

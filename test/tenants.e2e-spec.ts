@@ -388,7 +388,7 @@ describe('tenants', () => {
       await as(hub.raw().get(`/integrated-accounts/${made.id}`), keys.other).expect(404);
       await as(hub.raw().get(`/integrated-accounts/${made.id}`), keys.root).expect(200);
       await waitForLatestRun(hub, made.id);
-    });
+    }, 90_000);
   });
 
   (postgresEnabled() ? describe : describe.skip)('on PostgreSQL', () => {

@@ -4,8 +4,9 @@ import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
 import { TenantScoped } from '../auth/tenant-scoped.decorator';
+import { DeletedView } from '../common/deleted.dto';
 import { ReachesUpstream } from '../docs/openapi-decorators';
-import { AccountListQuery, AccountPage, AccountTestView, AccountView, CreateAccountDto, DeletedView, TestCredentialsDto, TestedCredentialsView, UpdateAccountDto } from './accounts.dto';
+import { AccountListQuery, AccountPage, AccountTestView, AccountView, CreateAccountDto, TestCredentialsDto, TestedCredentialsView, UpdateAccountDto } from './accounts.dto';
 import { AccountsService, toAccountView } from './accounts.service';
 
 @ApiTags('Integrated accounts')

@@ -159,7 +159,3 @@ export class AccountTestView {
   @ApiProperty({ type: AccountAccessView, description: 'What the stored credentials give access to now' })
   access: AccountAccessView;
 }
-
-export class DeletedView {
-  @ApiProperty({ description: 'The id of what was deleted' }) id: string;
-}

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { NO_TENANT, SYSTEM, tenantToRead, Viewer } from '../auth/principal';
+import { tenantForNew } from '../auth/tenant-assignment';
 import { CursorCodec } from '../common/cursor-codec';
 import { HubError } from '../common/errors';
 import { Redactor, withRedaction } from '../common/redaction';
@@ -46,7 +47,7 @@ export class AccountsService {
    * started. The account goes to the caller's tenant (a tenant key), or to the one asked for.
    */
   async create(dto: CreateAccountDto, viewer: Viewer): Promise<AccountRow> {
-    const tenantId = tenantForNewAccount(dto.tenant_id, viewer);
+    const tenantId = tenantForNew(dto.tenant_id, viewer, 'connects accounts');
     const { connector, credentials, access } = await this.checkCredentials(dto.integration, dto.credentials);
     if (dto.allow_duplicate !== true) await this.refuseDuplicate(connector.entry.id, access, tenantId);
     const now = new Date().toISOString();
@@ -332,18 +333,3 @@ export function isVisible(row: AccountRow, viewer: Viewer): boolean {
   return viewer.tenantId === null || row.tenant_id === viewer.tenantId;
 }
 
-/**
- * The tenant a new account goes to. A tenant key connects into its own tenant only: naming another
- * is refused (403, not silently replaced, so a script that means another tenant learns it at once).
- */
-function tenantForNewAccount(requested: string | undefined, viewer: Viewer): string | null {
-  if (viewer.tenantId === null) return requested ?? null;
-  if (requested !== undefined && requested !== viewer.tenantId) {
-    throw new HubError(
-      'FORBIDDEN_TENANT',
-      `This API key belongs to tenant "${viewer.tenantId}": it connects accounts to that tenant only; leave out tenant_id or send "${viewer.tenantId}"`,
-      { details: { tenant_id: viewer.tenantId } },
-    );
-  }
-  return viewer.tenantId;
-}

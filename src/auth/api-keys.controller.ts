@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DeletedView } from '../common/deleted.dto';
 import { PageQuery } from '../common/list-query.dto';
 import { ApiKeyPage, ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
@@ -42,6 +43,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key: refused from the next request on' })
+  @ApiOkResponse({ type: DeletedView })
   async revoke(@Param('id') id: string): Promise<{ id: string }> {
     await this.keys.revoke(id);
     return { id };

@@ -4,6 +4,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { sha256 } from '../auth/api-key';
 import { newConnectToken } from '../auth/connect-token';
 import type { Principal } from '../auth/principal';
+import { tenantForNew } from '../auth/tenant-assignment';
 import { HubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { ConnectorRegistry } from '../integrations/connector.registry';
@@ -124,24 +125,15 @@ function assertAllowed(link: ConnectPrincipal, integration: string): void {
 }
 
 /**
- * The tenant of a new link, by the rule of a new account: a tenant key's own (another is 403, as a
- * connect naming another tenant is); a key without tenant must name one (a link is for a customer).
+ * The tenant of a new link, by the rule of every tenant-owned thing (tenantForNew: a tenant key's
+ * own, another is 403); a key without tenant must name one, since a link is for a customer.
  */
 function tenantForLink(requested: string | undefined, caller: Principal): string {
-  if (caller.tenantId !== null) {
-    if (requested !== undefined && requested !== caller.tenantId) {
-      throw new HubError(
-        'FORBIDDEN_TENANT',
-        `This API key belongs to tenant "${caller.tenantId}": it creates connect links for that tenant only; leave out tenant_id or send "${caller.tenantId}"`,
-        { details: { tenant_id: caller.tenantId } },
-      );
-    }
-    return caller.tenantId;
-  }
-  if (requested === undefined) {
+  const tenantId = tenantForNew(requested, caller, 'creates connect links');
+  if (tenantId === null) {
     throw new HubError('VALIDATION_FAILED', 'tenant_id is required: the tenant the account connected through the link will belong to', { details: { field: 'tenant_id' } });
   }
-  return requested;
+  return tenantId;
 }
 
 /** Where the page is: this request's scheme (X-Forwarded-Proto with HUB_TRUST_PROXY) and host, if it is a plain host name. */

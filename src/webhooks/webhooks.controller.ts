@@ -4,6 +4,7 @@ import { UntenantedOnly } from '../auth/scope.decorator';
 import { PageQuery } from '../common/list-query.dto';
 import { CreatedWebhookView, CreateWebhookDto, DeliveryPage, RotatedSecretView, UpdateWebhookDto, WebhookPage, WebhookView } from './webhooks.dto';
 import { toWebhookView, WebhooksService } from './webhooks.service';
+import { DeletedView } from '../common/deleted.dto';
 
 /**
  * Reads need a read key; every write (the default rule for non-GET) an admin key. Endpoints see
@@ -48,6 +49,7 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(200)
+  @ApiOkResponse({ type: DeletedView })
   async delete(@Param('id') id: string): Promise<{ id: string }> {
     await this.webhooks.delete(id);
     return { id };

@@ -10,6 +10,7 @@ describe('forwardableHeaders', () => {
         'x-drop-me': '1',
         authorization: 'Bearer hub-key',
         cookie: 'a=b',
+        'x-csrf-token': 'the-session-token',
         host: 'hub.local',
         expect: '100-continue',
         forwarded: 'for=1.2.3.4;host=evil.example',

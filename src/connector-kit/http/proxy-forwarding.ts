@@ -25,6 +25,8 @@ const NEVER_FORWARDED = new Set([
   'authorization',
   'host',
   'cookie',
+  // The hub's browser-session CSRF token: the hub's own, of no use upstream (and never to be shown to it).
+  'x-csrf-token',
   'expect',
   'forwarded',
   'x-real-ip',
