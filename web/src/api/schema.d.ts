@@ -1146,7 +1146,7 @@ export interface components {
             tenant_id: string;
         };
         DeletedView: {
-            /** @description The id of what was deleted */
+            /** @description The id of what was deleted or revoked */
             id: string;
         };
         DeliveryPage: {
@@ -2132,7 +2132,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeletedView"];
+                };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
             400: {
@@ -5057,7 +5059,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeletedView"];
+                };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
             400: {
