@@ -4,6 +4,7 @@ import { ATLASSIAN_CREDENTIALS, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY,
 import type { JetbrainsSimulator } from '../../sandbox/jetbrains/server';
 import { BrowserHub, hubForBrowser, signIn } from './support/hub-for-browser';
 import { PageProblems, seriousAxeViolations, useBrowser } from './support/page-harness';
+import { verify, WebhookReceiver } from '../support/webhook-receiver';
 
 /**
  * The web page in a real Chromium against a hub wired to both simulators: what a person does,
@@ -246,6 +247,54 @@ describe('the web page in Chromium', () => {
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await page.getByRole('button', { name: 'Revoke browser reporting' }).waitFor({ state: 'detached' });
     await hub.hub.raw().get('/integrations').set('Authorization', `Bearer ${key}`).expect(401);
+    clean(problems);
+  });
+
+  it('creates a webhook: its secret, shown once, verifies a delivery, which the deliveries list shows', async () => {
+    const receiver = fx.track(await WebhookReceiver.start());
+    const { page, problems } = await signedIn();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Endpoint URL').fill(receiver.url);
+    expect(await page.getByLabel('All events').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    const secret = await page.getByLabel('Signing secret').inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    const hook = (await hub.hub.get('/webhooks').expect(200)).body.result.find((w: { url: string }) => w.url === receiver.url);
+    expect(JSON.stringify(hook)).not.toContain(secret);
+    await hub.hub.post(`/webhooks/${hook.id}/test`).expect(202);
+    const message = await eventually(async () => receiver.ofType('webhook.test')[0] ?? Promise.reject(new Error('no delivery yet')), 20_000);
+    expect(() => verify(secret, message)).not.toThrow();
+
+    await eventually(async () => {
+      const deliveries = (await hub.hub.get(`/webhooks/${hook.id}/deliveries`).expect(200)).body.result;
+      if (deliveries[0]?.status !== 'delivered') throw new Error('not delivered yet');
+    }, 20_000);
+    await page.getByRole('button', { name: `Deliveries of ${receiver.url}` }).click();
+    const row = page.getByRole('row', { name: /webhook\.test/ });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/delivered.*200/);
+    clean(problems);
+  }, 60_000);
+
+  it('sets seat prices in Settings; the Seats page then shows the monthly cost the API computes', async () => {
+    const { page, problems } = await signedIn();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Account', { exact: true }).selectOption(jetbrainsId);
+    await page.getByLabel('Currency (ISO code)').fill('EUR');
+    await page.getByLabel('Price of IntelliJ IDEA Ultimate').fill('59.9');
+    await page.getByLabel('Price of All Products Pack').fill('779');
+    await page.getByLabel('Period of All Products Pack').selectOption('year');
+    await page.getByRole('button', { name: 'Save prices' }).click();
+    await page.getByText('Saved: reclaimable seats now show their monthly cost.').waitFor();
+    const prices = (await hub.hub.get(`/integrated-accounts/${jetbrainsId}/seat-prices`).expect(200)).body;
+    expect(prices).toEqual({ currency: 'EUR', prices: { II: { amount: 59.9, per: 'month' }, ALL: { amount: 779, per: 'year' } } });
+
+    await page.getByRole('link', { name: 'Seats' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Seats' }).waitFor();
+    await page.getByLabel('Account', { exact: true }).selectOption(jetbrainsId);
+    const summary = (await hub.hub.get(`/unified/user-directory/reclaimable-seats?integrated_account_id=${jetbrainsId}&inactive_days=60&limit=1`).expect(200)).body.summary;
+    expect(summary.monthly_cost).toBeGreaterThan(0);
+    await page.getByText(`${summary.monthly_cost.toFixed(2)} EUR a month`, { exact: false }).waitFor();
     clean(problems);
   });
 
