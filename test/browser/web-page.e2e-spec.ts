@@ -11,6 +11,9 @@ import { verify, WebhookReceiver } from '../support/webhook-receiver';
  * checked against what the API itself answers. The tests run in order and build on each other
  * (the accounts connected through the form are the ones the later pages show).
  */
+// A browser, a hub and two simulators on a machine the other suites share: room for a slow moment.
+jest.setTimeout(90_000);
+
 describe('the web page in Chromium', () => {
   const fx = useFixture();
   const browser = useBrowser();
@@ -385,8 +388,19 @@ describe('the web page in Chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('button', { name: 'Update credentials' }).waitFor({ state: 'detached' });
     expect((await hub.hub.get(`/integrated-accounts/${jetbrainsId}`).expect(200)).body.status).toBe('active');
-    await page.getByRole('button', { name: 'Sync now' }).click();
+    // A slow upstream: the run in progress shows a progress bar until it ends.
     await waitForLatestRun(hub.hub, jetbrainsId);
+    jetbrainsSim.faults.update({ latencyMs: 400, maxConcurrent: 1 });
+    try {
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.getByRole('progressbar').waitFor();
+      expect(await page.getByRole('status').filter({ has: page.getByRole('progressbar') }).textContent()).toMatch(/Sync (running|waiting)/);
+      await page.getByRole('progressbar').waitFor({ state: 'detached', timeout: 30_000 });
+    } finally {
+      jetbrainsSim.faults.update({ latencyMs: 0, maxConcurrent: 0 });
+    }
+    expect((await waitForLatestRun(hub.hub, jetbrainsId)).trigger).toBe('manual');
+    await page.getByRole('cell', { name: 'manual' }).first().waitFor();
     clean(problems);
   }, 60_000);
 
