@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { sizeBudget } from './size-budget.mts';
+import { sizeBudget } from './size-budget.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
