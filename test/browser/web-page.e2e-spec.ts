@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { ATLASSIAN_CREDENTIALS, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, useFixture, waitForLatestRun } from '../support/fixture';
 import type { JetbrainsSimulator } from '../../sandbox/jetbrains/server';
+import type { HubDatabase } from '../../src/store/database';
+import { HUB_DATABASE } from '../../src/store/database.token';
 import { BrowserHub, hubForBrowser, signIn } from './support/hub-for-browser';
 import { PageProblems, seriousAxeViolations, useBrowser } from './support/page-harness';
 import { verify, WebhookReceiver } from '../support/webhook-receiver';
@@ -324,6 +326,13 @@ describe('the web page in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'This connect link has been used' }).waitFor();
     await page.goto('/#/connect/hubcs_not-a-token');
     await page.getByRole('heading', { level: 1, name: 'This connect link is not valid' }).waitFor();
+    expect(await page.getByLabel('API key').count()).toBe(0);
+
+    // A link past its time (moved into the past in the database: the shortest a link lives is a minute).
+    const late = (await hub.hub.post('/connect-sessions', { tenant_id: 'acme', expires_in: 60 }).expect(201)).body;
+    await hub.hub.app.get<HubDatabase>(HUB_DATABASE).updateTable('connect_sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', late.id).execute();
+    await page.goto(`/${new URL(late.url).hash}`);
+    await page.getByRole('heading', { level: 1, name: 'This connect link has expired' }).waitFor();
     expect(await page.getByLabel('API key').count()).toBe(0);
     clean(problems);
   }, 60_000);
