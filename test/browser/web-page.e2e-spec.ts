@@ -101,6 +101,11 @@ describe('the web page in Chromium', () => {
     await token.fill(JETBRAINS_CREDENTIALS.api_key);
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.getByText('The credentials work').waitFor();
+    // What they give access to, as the hub's test says.
+    const access = (await hub.hub.post('/integrated-accounts/test-credentials', { integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS }).expect(200)).body.access;
+    const shown = await page.locator('.success').textContent();
+    expect(shown).toContain(`organization name${access.organization.name}`);
+    expect(shown).toContain(`organization id${access.organization.id}`);
     await page.getByLabel('Name (optional)').fill('JetBrains (browser)');
     await page.getByRole('button', { name: 'Save' }).click();
 
