@@ -19,7 +19,7 @@ import { SyncModule } from './sync/sync.module';
 import { SyncQueueModule } from './sync/sync-queue.module';
 import { UnifiedDirectoryModule } from './unified/unified-directory.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
-import { locateWebPage } from './web-page/web-page-files';
+import { servedWebPage } from './web-page/web-page-files';
 import { WebPageModule } from './web-page/web-page.module';
 
 export interface HubModuleOptions {
@@ -64,7 +64,7 @@ export class HubModule {
         AuditModule,
         WebhooksModule,
         // Last: its files are served only where no API route answered.
-        WebPageModule.forRoot(locateWebPage()),
+        WebPageModule.forRoot(servedWebPage(config.role)),
       ],
       providers: [
         { provide: HUB_CONFIG, useValue: config },

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { webPagePaths, webPageRoutes } from '../src/web-page/web-page-files';
+import { servedWebPage, webPagePaths, webPageRoutes } from '../src/web-page/web-page-files';
 import { useFixture, TEST_API_KEY } from './support/fixture';
 import { ensureWebBuilt } from './support/web-build';
 
@@ -74,6 +74,16 @@ describe('the web page is served at /', () => {
     // The API's own answers are unchanged under the page.
     await hub.get('/integrations').expect(200);
     await hub.raw().get('/integrations').expect(401);
+  });
+});
+
+describe('servedWebPage', () => {
+  it('a worker replica serves no page (it answers only /health); the others serve the built one', () => {
+    const built = () => '/srv/hub/dist/web';
+    expect(servedWebPage('worker', built)).toBeNull();
+    expect(servedWebPage('api', built)).toBe('/srv/hub/dist/web');
+    expect(servedWebPage('all', built)).toBe('/srv/hub/dist/web');
+    expect(servedWebPage('all', () => null)).toBeNull();
   });
 });
 

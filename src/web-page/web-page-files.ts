@@ -13,6 +13,15 @@ export function locateWebPage(start = __dirname): string | null {
 }
 
 /**
+ * The page this replica serves: none on a HUB_ROLE=worker replica, which answers only /health (the
+ * page's API calls would all be refused there, so a load balancer sending people to it should show
+ * it at once), else the built page if there is one.
+ */
+export function servedWebPage(role: 'all' | 'api' | 'worker', locate: () => string | null = locateWebPage): string | null {
+  return role === 'worker' ? null : locate();
+}
+
+/**
  * The URL paths of the page's built files (`/`, `/index.html`, `/assets/index-3f2a….js`), read once:
  * exactly these may be fetched without an API key. Anything else under `/` (a typo, a file that
  * does not exist) stays behind the key like every API path, so a client without one still learns
