@@ -1,12 +1,15 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ok } from '../api/errors';
+import type { components } from '../api/schema';
 import type { Delivery, Webhook } from '../api/types';
+
+type EventName = components['schemas']['CreateWebhookDto']['events'][number];
 import { ErrorBox, Show, useAction, useLoad } from '../components/async';
 import { ShownOnce } from '../components/shown-once';
 import { when } from '../format';
 
-const EVENTS = [
+const EVENTS: EventName[] = [
   'integrated_account.created',
   'integrated_account.needs_reauth',
   'integrated_account.reactivated',
@@ -22,18 +25,18 @@ const EVENTS = [
 export function WebhooksSection() {
   const [hooks, reload] = useLoad(() => ok(api.GET('/webhooks', { params: { query: { limit: 100 } } })), []);
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>(['*']);
+  const [events, setEvents] = useState<EventName[]>(['*']);
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [act, busy, error] = useAction();
-  const toggle = (event: string, on: boolean) => {
+  const toggle = (event: EventName, on: boolean) => {
     const rest = events.filter((e) => e !== event && e !== '*');
     setEvents(event === '*' ? (on ? ['*'] : []) : on ? [...rest, event] : rest);
   };
   const create = (e: Event) => {
     e.preventDefault();
     void act(async () => {
-      const created = await ok(api.POST('/webhooks', { body: { url: url.trim(), events: events as never } }));
+      const created = await ok(api.POST('/webhooks', { body: { url: url.trim(), events } }));
       setSecret((created as { secret: string }).secret);
       setUrl('');
       reload();
@@ -49,7 +52,7 @@ export function WebhooksSection() {
         </div>
         <fieldset>
           <legend>Events</legend>
-          {['*', ...EVENTS].map((event) => (
+          {(['*', ...EVENTS] as EventName[]).map((event) => (
             <label key={event} class="choice">
               <input type="checkbox" checked={events.includes(event)} onChange={(e) => toggle(event, e.currentTarget.checked)} />
               {event === '*' ? 'All events' : event}
