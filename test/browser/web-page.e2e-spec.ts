@@ -57,6 +57,12 @@ describe('the web page in Chromium', () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
 
+    // The signed-in browser opens the API's own docs too (before: a bare 401 body).
+    await page.goto('/docs');
+    await page.getByRole('heading', { name: /Integration hub/ }).first().waitFor();
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     await page.reload();
