@@ -318,6 +318,16 @@ describe('the web page in Chromium', () => {
     const created = await hub.hub.post('/connect-sessions', { tenant_id: 'acme', integrations: ['jetbrains'] }).expect(201);
     const { page, problems } = await browser.open(hub.origin);
     const url = new URL(created.body.url);
+    // The token travels only as the bearer of the page's calls: never in a URL, never as a Referer, never with a cookie.
+    const leaks: string[] = [];
+    const checks: Promise<void>[] = [];
+    page.on('request', (r) =>
+      checks.push(
+        r.allHeaders().then((headers) => {
+          if (r.url().includes(created.body.token) || headers.referer?.includes(created.body.token) || headers.cookie) leaks.push(`${r.method()} ${r.url()} ${headers.referer ?? ''}`);
+        }),
+      ),
+    );
     await page.goto(`/${url.hash}`);
     await page.getByRole('heading', { level: 1, name: 'Connect your account' }).waitFor();
     // Only the allowed integration, no navigation, no sign-in.
@@ -332,6 +342,9 @@ describe('the web page in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Connected' }).waitFor();
     const accounts = (await hub.hub.get('/integrated-accounts?tenant_id=acme').expect(200)).body.result;
     expect(accounts.map((a: { integration: string }) => a.integration)).toEqual(['jetbrains']);
+    await Promise.all(checks);
+    expect(checks.length).toBeGreaterThan(3);
+    expect(leaks).toEqual([]);
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'This connect link has been used' }).waitFor();
@@ -347,6 +360,23 @@ describe('the web page in Chromium', () => {
     expect(await page.getByLabel('API key').count()).toBe(0);
     clean(problems);
   }, 60_000);
+
+  it('a connect link opened in a browser where an admin is signed in lends the page no session: its calls carry no cookie', async () => {
+    const { page, problems } = await signedIn();
+    const link = (await hub.hub.post('/connect-sessions', { tenant_id: 'gamma', integrations: ['atlassian'] }).expect(201)).body;
+    const cookies: (string | undefined)[] = [];
+    const checks: Promise<void>[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/connect-sessions')) checks.push(r.allHeaders().then((h) => void cookies.push(h.cookie)));
+    });
+    await page.goto(`/${new URL(link.url).hash}`);
+    await page.getByRole('heading', { level: 1, name: 'Connect your account' }).waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await Promise.all(checks);
+    expect(cookies.length).toBeGreaterThan(0);
+    expect(cookies).toEqual(cookies.map(() => undefined));
+    clean(problems);
+  });
 
   it("a tenant's read key sees only its tenant's accounts and people, and no write controls", async () => {
     const created = (await hub.hub.post('/api-keys', { name: 'acme viewer', scope: 'read', tenant_id: 'acme' }).expect(201)).body;
