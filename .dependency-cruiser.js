@@ -143,6 +143,27 @@ module.exports = {
       to: { path: '^src/connectors/' },
     },
     {
+      name: 'web-page-stands-alone',
+      severity: 'error',
+      comment: 'src/web-page only serves the built page (dist/web); it knows no feature. The page itself talks to the API over HTTP.',
+      from: { path: '^src/web-page/' },
+      to: { path: '^src/', pathNot: ['^src/web-page/', '^src/common/'] },
+    },
+    {
+      name: 'the-page-talks-http-only',
+      severity: 'error',
+      comment: 'web/ is the browser page: it reaches the hub over HTTP through openapi-fetch (web/src/api), never by importing the server, tests or simulators.',
+      from: { path: '^web/' },
+      to: { path: '^(src|test|sandbox|bench|scripts)/' },
+    },
+    {
+      name: 'src-does-not-import-the-page',
+      severity: 'error',
+      comment: 'The hub serves the built page (dist/web) as files; no server code imports web/.',
+      from: { path: '^src/' },
+      to: { path: '^web/' },
+    },
+    {
       name: 'nothing-imports-the-roots',
       severity: 'error',
       comment: 'hub.module.ts, app.module.ts, main.ts and bootstrap.ts compose the hub; only tests and scripts import them.',
@@ -162,6 +183,6 @@ module.exports = {
     exclude: { path: '^(dist|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.json'] },
   },
 };

@@ -9,11 +9,14 @@ import type { HubConfig } from './config/hub-config';
 import { HUB_CONFIG } from './config/config.token';
 import { describeErrors, SECURITY_SCHEMES } from './docs/openapi-errors';
 import { describeCommonFields } from './docs/openapi-fields';
+import { webPageRoutes } from './web-page/web-page-files';
+import { WEB_PAGE_ROOT } from './web-page/web-page.module';
 
 /**
  * HTTP wiring shared by main.ts and the tests, in the order a request meets it: the API key (before
  * routing and before any body byte is read), then JSON bodies (not under /proxy), then the routes;
- * OpenAPI at /docs, /docs-json and /docs-yaml, behind the key like everything but @Public() routes.
+ * OpenAPI at /docs, /docs-json and /docs-yaml, behind the key like everything but @Public() routes
+ * and the web page's files (src/web-page).
  */
 export function configureHttp(app: INestApplication): void {
   const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void; disable(name: string): void };
@@ -25,9 +28,11 @@ export function configureHttp(app: INestApplication): void {
   // HUB_TRUST_PROXY says. req.secure (the session cookie's Secure flag) and req.ip follow it.
   express.set('trust proxy', app.get<HubConfig>(HUB_CONFIG).trustProxy);
 
-  // Read once, on the first request: controllers are all known by then.
+  // Read once, on the first request: controllers are all known by then. The web page's built files
+  // (index.html, hashed assets) are public too; the page then signs in for the API calls.
   let publicRoutes: PublicRoute[] | undefined;
-  app.use(apiKeyMiddleware(app.get(ApiKeyAuthenticator), () => (publicRoutes ??= findPublicRoutes(app))));
+  const webRoot = app.get<string | null>(WEB_PAGE_ROOT, { strict: false });
+  app.use(apiKeyMiddleware(app.get(ApiKeyAuthenticator), () => (publicRoutes ??= [...findPublicRoutes(app), ...webPageRoutes(webRoot)])));
   app.use(jsonBodyMiddleware());
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {

@@ -19,6 +19,8 @@ import { SyncModule } from './sync/sync.module';
 import { SyncQueueModule } from './sync/sync-queue.module';
 import { UnifiedDirectoryModule } from './unified/unified-directory.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { servedWebPage } from './web-page/web-page-files';
+import { WebPageModule } from './web-page/web-page.module';
 
 export interface HubModuleOptions {
   /** Environment to read settings from (default: process.env). */
@@ -61,6 +63,8 @@ export class HubModule {
         ProxyModule,
         AuditModule,
         WebhooksModule,
+        // Last: its files are served only where no API route answered.
+        WebPageModule.forRoot(servedWebPage(config.role)),
       ],
       providers: [
         { provide: HUB_CONFIG, useValue: config },

@@ -14,7 +14,7 @@ describe('npm start builds only what changed', () => {
 
   it('prestart runs the incremental build', () => {
     expect(pkg.scripts.prestart).toBe('npm run build');
-    expect(pkg.scripts.build).toMatch(/^tsc -b tsconfig\.build\.json$/);
+    expect(pkg.scripts.build).toMatch(/^tsc -b tsconfig\.build\.json && npm run build:web$/);
   });
 
   it('a second build with unchanged sources writes nothing', () => {

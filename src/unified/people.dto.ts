@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { TENANT_ID_PATTERN, TENANT_ID_RULE } from '../auth/principal';
 import { PageQuery } from '../common/list-query.dto';
 
@@ -26,7 +26,26 @@ export class PersonQuery {
   tenant_id?: string;
 }
 
-export class PeopleQuery extends IntersectionType(PageQuery, EmailFilter, PersonQuery) {}
+/** What the web page's People table filters by; a cursor keeps the filters it was issued with. */
+class PeopleFilters {
+  @ApiPropertyOptional({ description: 'Part of the email or of the name, any letter case (1 to 100 characters)', example: 'obrien' })
+  @IsOptional()
+  @IsString({ message: 'search must be text' })
+  @Length(1, 100, { message: 'search must be 1 to 100 characters' })
+  search?: string;
+
+  @ApiPropertyOptional({ description: 'Only people holding a license of this product in some account (product_code as in their products)', example: 'II' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'product_code must be a product code such as II or jira (letters, digits, . _ : -)' })
+  product_code?: string;
+
+  @ApiPropertyOptional({ description: 'Only people with this status in some account (active, suspended, inactive, closed…)', example: 'active' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,40}$/, { message: 'status must be a status such as active or suspended (lowercase letters and _)' })
+  status?: string;
+}
+
+export class PeopleQuery extends IntersectionType(PageQuery, EmailFilter, PersonQuery, PeopleFilters) {}
 
 class PersonLicenseView {
   @ApiProperty({ example: 'II' }) product_code: string;

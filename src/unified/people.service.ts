@@ -25,14 +25,18 @@ export class PeopleService {
 
   /** People of the accounts `viewer` sees (one tenant's: joined within it); the cursor is bound to the viewer's tenant. */
   async list(query: PeopleQuery, viewer: Viewer): Promise<Page<PersonView>> {
-    const resource = query.tenant_id === undefined ? 'people' : `people?tenant_id=${query.tenant_id}`;
+    // The cursor is bound to the filters too: a next page is of the same list.
+    const filters = new URLSearchParams();
+    for (const name of ['tenant_id', 'search', 'product_code', 'status'] as const) if (query[name] !== undefined) filters.set(name, query[name]!);
+    const resource = filters.size === 0 ? 'people' : `people?${filters}`;
     const bound = { account: ALL_ACCOUNTS, resource, tenant: viewer.tenantId };
     const cursor = query.next_cursor ? this.cursors.decode(query.next_cursor, bound) : null;
     const after = cursor?.k ?? null;
     const limit = pageLimit(query.limit, cursor);
     const tenant = tenantToRead(viewer, query.tenant_id);
     if (tenant === NO_TENANT) return { result: [], next_cursor: null, result_count: 0 };
-    const emails = await this.people.emails(after, limit, query.email?.toLowerCase(), tenant);
+    const filter = { email: query.email?.toLowerCase(), search: query.search, productCode: query.product_code, status: query.status };
+    const emails = await this.people.emails(after, limit, filter, tenant);
     const page = emails.slice(0, limit);
     const result = toPeople(await this.people.entries(page, tenant), this.config.syncIntervalMs);
     const last = page[page.length - 1];
