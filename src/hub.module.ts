@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ConnectorsManifest, readManifest, validateManifest } from './integrations/manifest';
 import { HUB_MANIFEST } from './integrations/manifest.token';
+import { MetricsModule } from './metrics/metrics.module';
 import { ProxyModule } from './proxy/proxy.module';
 import { StoreModule } from './store/store.module';
 import { SyncModule } from './sync/sync.module';
@@ -59,6 +60,7 @@ export class HubModule {
         ProxyModule,
         AuditModule,
         WebhooksModule,
+        MetricsModule,
       ],
       providers: [
         { provide: HUB_CONFIG, useValue: config },

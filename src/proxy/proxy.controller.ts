@@ -1,4 +1,5 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
@@ -13,6 +14,7 @@ import { rewriteLinkHeader } from './link-rewrite';
 import { ProxyExchange } from './proxy-exchange';
 import { assertProxyMethod } from './proxy-method';
 import { assertUnderBase, parseProxyTarget } from './proxy-path';
+import { PROXY_EXCHANGED, ProxyExchangedEvent } from './proxy-events';
 import { ProxySlots } from './proxy-slots';
 
 /**
@@ -31,6 +33,7 @@ export class ProxyController {
   constructor(
     private readonly accounts: AccountsService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly events: EventEmitter2,
   ) {
     this.slots = new ProxySlots(config.proxyConcurrency);
   }
@@ -40,10 +43,17 @@ export class ProxyController {
   @ApiOperation({ summary: 'Pass a request through to the upstream API (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; any query and body)' })
   @ApiQuery({ name: 'integrated_account_id', required: true })
   async forward(@Req() req: Request, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
+    const measured = { integration: 'unknown', startedAt: performance.now() };
+    // Whatever ends the exchange (relayed, refused by the filter, cut by either side) closes the response.
+    res.once('close', () => {
+      const event: ProxyExchangedEvent = { integration: measured.integration, method: req.method, status: res.headersSent ? res.statusCode : 0, durationMs: performance.now() - measured.startedAt };
+      this.events.emit(PROXY_EXCHANGED, event);
+    });
     assertProxyMethod(req.method, res);
     const target = parseProxyTarget(req.originalUrl);
     if (!target.accountId) throw new HubError('VALIDATION_FAILED', 'integrated_account_id is required');
     const row = await this.accounts.get(target.accountId, caller);
+    measured.integration = row.integration;
     const { connector, account } = this.accounts.connectorAccount(row);
     assertUnderBase(connector.baseUrl, target.path);
     const release = this.slots.acquire(account.id);

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../../config/config.token';
-import type { SyncJob, SyncQueue } from '../sync-queue';
+import type { QueueDepth, SyncJob, SyncQueue } from '../sync-queue';
 import { redisLabel } from './redis-connection';
 import { redisErrorLog } from './redis-error-log';
 
@@ -89,6 +89,19 @@ export class BullMqSyncQueue implements SyncQueue, OnModuleInit {
   /** One small round trip (a ZCARD); while Redis is away it waits, so callers bound it in time. */
   async ping(): Promise<void> {
     await this.queue.getJobSchedulersCount();
+  }
+
+  /** The cluster's counts (one round trip); like ping(), it waits while Redis is away. */
+  async depth(): Promise<QueueDepth> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return { driver: 'bullmq', jobs: counts };
+  }
+
+  /** Set by SyncWorker: closes this replica's worker once its jobs have ended. */
+  stopWorker: () => Promise<void> = async () => undefined;
+
+  async stopTaking(): Promise<void> {
+    await this.stopWorker();
   }
 
   async close(): Promise<void> {

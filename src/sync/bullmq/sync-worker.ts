@@ -35,6 +35,9 @@ export class SyncWorker implements OnApplicationBootstrap, OnModuleDestroy {
       autorun: false,
     });
     this.worker.on('error', redisErrorLog(this.logger, 'sync worker: Redis'));
+    const worker = this.worker;
+    // Not forced: BullMQ keeps the jobs' locks until they end, then closes.
+    this.queue.stopWorker = () => worker.close();
     this.worker.run().catch((error) => this.logger.error(`the sync worker stopped: ${(error as Error).message}`));
   }
 
