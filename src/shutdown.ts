@@ -41,7 +41,14 @@ export function installGracefulShutdown(app: INestApplication, config: HubConfig
         `drained: ${drained.finished} run(s) finished, ${drained.stopped} stopped and handed back, ${drained.dropped} queued here ended` +
           (drained.leftRunning ? `, ${drained.leftRunning} still ending (their leases expire)` : ''),
       );
-      await app.close();
+      const closed = await Promise.race([
+        app.close().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_GRACE_MS).unref()),
+      ]);
+      if (!closed) {
+        logger.error(`closing did not finish within ${CLOSE_GRACE_MS} ms (Redis or the database unreachable?); exiting`);
+        process.exit(1);
+      }
       logger.log(`stopped in ${Date.now() - started} ms`);
       process.exit(0);
     } catch (error) {

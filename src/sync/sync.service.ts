@@ -271,8 +271,9 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     } finally {
       this.untrack(claimed);
     }
-    // Stopped by a shutdown: run again, by another replica (the embedded queue's retry is at the next boot).
-    if (mine.scope.stopReason && !this.queue.holdsQueuedRuns) followUp ??= claimed.trigger;
+    // Stopped by a shutdown: run again, by another replica, if the queue answers (else the next
+    // schedule tick of any replica, or the next boot, runs it: see SyncScheduler and resumeAfterShutdown).
+    if (mine.scope.stopReason && !this.queue.holdsQueuedRuns && (await within(this.queue.ping(), 1_000).catch(() => false))) followUp ??= claimed.trigger;
     if (followUp) await this.startFollowUp(job.accountId, followUp);
   }
 
