@@ -30,6 +30,8 @@ export interface ClusterRun {
   run_max_ms: number;
   /** CPU the worker processes used while they synced (all of them), in cores on average over wall_ms. */
   workers_cpu_cores: number;
+  /** CPU the simulator used meanwhile, in cores (it serves every worker's pages). */
+  simulator_cpu_cores: number;
   /** The machine's load average (1 min) at the end: what else ran. */
   load_1m: number;
 }
@@ -49,7 +51,7 @@ interface RunView {
 }
 
 /** One measurement: a fresh schema and Redis prefix, an api replica, ACCOUNTS accounts, then `workers` worker processes. */
-export async function clusterRun(simBaseUrl: string, workers: number): Promise<ClusterRun> {
+export async function clusterRun(simBaseUrl: string, simPid: number, workers: number): Promise<ClusterRun> {
   const schema = `hub_bench_${Date.now().toString(36)}`;
   const prefix = `hub-bench-${Date.now().toString(36)}`;
   const admin = new Client({ connectionString: POSTGRES_URL });
@@ -88,6 +90,7 @@ export async function clusterRun(simBaseUrl: string, workers: number): Promise<C
     await Promise.all(Array.from({ length: workers }, (_, i) => start('worker', `worker-${i + 1}`)));
     const workerPids = started.slice(before).map((c) => c.process.pid!);
     const cpuAtBoot = workerPids.map(cpuMs);
+    const simAtBoot = cpuMs(simPid);
     let runs: RunView[] = [];
     for (;;) {
       runs = await Promise.all(ids.map(async (id) => (await json<{ result: RunView[] }>(`${api}/integrated-accounts/${id}/syncs`, { headers: AUTH })).result[0]!));
@@ -97,6 +100,7 @@ export async function clusterRun(simBaseUrl: string, workers: number): Promise<C
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const cpuSpent = workerPids.reduce((sum, pid, i) => sum + cpuMs(pid) - cpuAtBoot[i]!, 0);
+    const simSpent = cpuMs(simPid) - simAtBoot;
     const first = Math.min(...runs.map((r) => Date.parse(r.started_at!)));
     const last = Math.max(...runs.map((r) => Date.parse(r.finished_at!)));
     const durations = runs.map((r) => r.duration_ms!).sort((a, b) => a - b);
@@ -107,6 +111,7 @@ export async function clusterRun(simBaseUrl: string, workers: number): Promise<C
       run_p50_ms: durations[durations.length >> 1]!,
       run_max_ms: durations[durations.length - 1]!,
       workers_cpu_cores: Number((cpuSpent / (last - first)).toFixed(2)),
+      simulator_cpu_cores: Number((simSpent / (last - first)).toFixed(2)),
       load_1m: Number(loadavg()[0]!.toFixed(1)),
     };
   } finally {

@@ -364,7 +364,7 @@ async function benchCluster(results: Record<string, unknown>): Promise<void> {
     const measured: { one: ClusterRun[]; three: ClusterRun[] } = { one: [], three: [] };
     for (let run = 1; run <= RUNS; run++) {
       for (const [key, workers] of [['one', 1], ['three', 3]] as const) {
-        const result = await clusterRun(sim.baseUrl, workers);
+        const result = await clusterRun(sim.baseUrl, sim.child.process.pid!, workers);
         measured[key].push(result);
         console.log(`  run ${run}, ${workers} worker(s): ${JSON.stringify(result)}`);
       }
@@ -373,11 +373,12 @@ async function benchCluster(results: Record<string, unknown>): Promise<void> {
     const wall = (key: 'one' | 'three') => spread(measured[key].map((r) => r.wall_ms));
     const runP50 = (key: 'one' | 'three') => spread(measured[key].map((r) => r.run_p50_ms));
     const cores = (key: 'one' | 'three') => spread(measured[key].map((r) => r.workers_cpu_cores));
+    const simCores = (key: 'one' | 'three') => spread(measured[key].map((r) => r.simulator_cpu_cores));
     const accounts = measured.one[0]!.accounts;
     record(
       `cluster: ${accounts} accounts x 10k, 3 worker replicas vs 1 process`,
-      `${show(speedup, 2, 'x')} faster; 1 worker ${show(wall('one'))} ms (a run ${show(runP50('one'))} ms, ${show(cores('one'), 2)} cores), ` +
-        `3 workers ${show(wall('three'))} ms (a run ${show(runP50('three'))} ms, ${show(cores('three'), 2)} cores)`,
+      `${show(speedup, 2, 'x')} faster; 1 worker ${show(wall('one'))} ms (a run ${show(runP50('one'))} ms; workers ${show(cores('one'), 2)} cores, simulator ${show(simCores('one'), 2)}), ` +
+        `3 workers ${show(wall('three'))} ms (a run ${show(runP50('three'))} ms; workers ${show(cores('three'), 2)} cores, simulator ${show(simCores('three'), 2)})`,
     );
     results.cluster = { accounts, runs: measured, speedup, wall_ms: { one: wall('one'), three: wall('three') } };
   } finally {
