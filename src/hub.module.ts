@@ -5,6 +5,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiConventionsModule } from './common/api-conventions.module';
+import { ShutdownState } from './common/shutdown-state';
 import { HUB_CONFIG } from './config/config.token';
 import { Env, loadHubConfig } from './config/hub-config';
 import { ConnectorKitModule } from './connector-kit/connector-kit.module';
@@ -65,8 +66,9 @@ export class HubModule {
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: HUB_MANIFEST, useValue: manifest },
+        ShutdownState,
       ],
-      exports: [HUB_CONFIG, HUB_MANIFEST],
+      exports: [HUB_CONFIG, HUB_MANIFEST, ShutdownState],
     };
   }
 }

@@ -5,6 +5,7 @@ import { HUB_CONFIG } from '../config/config.token';
 import { HubError, isHubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { withLogFields } from '../common/log-context';
+import { ShutdownState } from '../common/shutdown-state';
 import { AccountsService } from '../accounts/accounts.service';
 import { SYSTEM } from '../auth/principal';
 import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../connector-kit/connector.contract';
@@ -84,6 +85,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly leases: RunLeases,
     @Inject(SYNC_QUEUE) private readonly queue: SyncQueue,
     private readonly events: EventEmitter2,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -116,6 +118,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async drain(timeoutMs: number): Promise<{ finished: number; stopped: number; dropped: number; leftRunning: number }> {
     this.draining = true;
+    this.shutdown.draining = true;
     const stopped = this.queue.stopTaking();
     let dropped = 0;
     for (const entry of [...this.local.values()]) {
