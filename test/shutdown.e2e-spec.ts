@@ -14,7 +14,7 @@ import { freshRedisPrefix, REDIS_URL } from './support/redis';
 const SNAPSHOT_TABLES = ['directory_records', 'remote_parts', 'seats', 'people'];
 
 async function connect(hub: MainProcess): Promise<string> {
-  const res = await hub.call('/integrated-accounts', { method: 'POST', body: JSON.stringify({ integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS }) });
+  const res = await hub.call('/integrated-accounts', { method: 'POST', body: JSON.stringify({ integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS, allow_duplicate: true }) });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -118,6 +118,33 @@ describe('SIGTERM, embedded queue (SQLite)', () => {
     expect(runs[0]).toMatchObject({ trigger: 'manual' });
     expect(runs[1]).toMatchObject({ id: runId, status: 'failed', error: { code: 'HUB_SHUTDOWN' } });
     expect(runs[0].id).not.toBe(runId);
+  }, 120_000);
+
+  it('ends a run still waiting in the embedded queue (never started: nothing to delete) and runs it at the next boot', async () => {
+    const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const env = { JETBRAINS_BASE_URL: sim.baseUrl, HUB_SHUTDOWN_TIMEOUT: '1s', HUB_SYNC_CONCURRENCY: '1' };
+    const hub = await fx.spawnMain(env);
+    const first = await connect(hub);
+    const second = await connect(hub);
+    for (const id of [first, second]) await eventually(async () => expect((await latest(hub, id))[0]?.status).toBe('succeeded'), 60_000);
+    sim.faults.update({ latencyMs: 5_000 });
+    const going = await slowSyncGoing(hub, first, false);
+    const waiting = (await hub.json(`/integrated-accounts/${second}/sync`, { method: 'POST' })).id;
+    expect((await hub.json(`/integrated-accounts/${second}/syncs/${waiting}`)).status).toBe('queued');
+    const exit = await hub.kill('SIGTERM');
+    expect(exit.code).toBe(0);
+    expect(hub.stdout.join('\n')).toMatch(/drained: 0 run\(s\) finished, 1 stopped and handed back, 1 queued here ended/);
+
+    sim.faults.update({ latencyMs: 0 });
+    const again = await fx.spawnMain({ ...env, HUB_DATA_DIR: hub.dataDir });
+    for (const [id, runId] of [[first, going], [second, waiting]] as const) {
+      const runs = await eventually(async () => {
+        const list = await latest(again, id);
+        if (list[0]?.status !== 'succeeded' || list[0].id === runId) throw new Error(`latest is ${list[0]?.status}`);
+        return list;
+      }, 60_000);
+      expect(runs[1]).toMatchObject({ id: runId, status: 'failed', error: { code: 'HUB_SHUTDOWN' } });
+    }
   }, 120_000);
 });
 
