@@ -47,7 +47,7 @@ export class HubMetrics implements OnModuleInit, OnModuleDestroy {
   });
   private readonly upstreamDuration = new Histogram({
     name: 'hub_upstream_request_duration_seconds',
-    help: "Duration of one attempt of the hub's own upstream reads",
+    help: "Duration of one attempt of the hub's own upstream reads (a wait for the account's request slots included)",
     labelNames: ['service'],
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
