@@ -116,6 +116,9 @@ async function main(): Promise<void> {
       cwd: ROOT,
       env: { ...env, PORT: String(options.port === 0 ? 0 : options.port + 1 + i), HUB_REPLICA_ID: name, HUB_ROLE: role, HUB_DATA_DIR: join(options.dataDir, name) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own: Ctrl-C in the terminal reaches this script only, which then sends
+      // each replica one SIGTERM (a replica takes a second signal as "exit now", skipping its drain).
+      detached: true,
     });
     started.push(child);
     const backend: Backend = { name, port: 0, up: false };
