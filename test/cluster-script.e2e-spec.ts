@@ -30,6 +30,8 @@ describeWithPostgres('npm run cluster', () => {
         NO_COLOR: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, as a terminal runs it: Ctrl-C goes to the whole group.
+      detached: true,
     });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -72,9 +74,13 @@ describeWithPostgres('npm run cluster', () => {
     expect(users.length).toBeGreaterThan(0);
     expect((await fetch(`${url}/integrated-accounts`)).status).toBe(401);
 
-    child.kill('SIGINT');
+    // Ctrl-C in a terminal: SIGINT to the script's process group. Each replica gets one signal (from
+    // the script; they run in groups of their own), drains and exits 0.
+    process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('[cluster] stopped');
+    expect(output).toMatch(/replica-1 exited \(0\)/);
+    expect(output).toMatch(/replica-2 exited \(0\)/);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   }, 180_000);
 });
