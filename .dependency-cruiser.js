@@ -136,6 +136,13 @@ module.exports = {
       to: { path: '^src/webhooks/' },
     },
     {
+      name: 'metrics-on-top',
+      comment: 'Metrics listen to the hub (events, the kit\'s UpstreamTelemetry, the queue\'s depth); nothing below imports them: emit an event instead.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/metrics/', ROOTS] },
+      to: { path: '^src/metrics/' },
+    },
+    {
       name: 'features-do-not-reach-connectors',
       severity: 'error',
       comment: 'The hub finds connectors through the registry (@Connector()), never by importing one.',

@@ -4,6 +4,7 @@ import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'nod
 import { join } from 'node:path';
 import { request } from 'undici';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
+import { ClusterRun, clusterBackendsUp, clusterRun } from './cluster';
 import { downloadAllPages } from './lib/floor';
 import { agent, json, load, LoadResult } from './lib/http';
 import { Child, cpuOf, memoryOf, peakRssDuring, startChild } from './lib/processes';
@@ -364,6 +365,40 @@ async function benchProxy(results: Record<string, unknown>): Promise<void> {
   }
 }
 
+async function benchCluster(results: Record<string, unknown>): Promise<void> {
+  console.log(`\n4. Cluster (BullMQ on this machine's PostgreSQL and Redis): accounts of 10k licenses, one worker process vs three worker replicas (simulator: 25 ms per request, no cap); ${RUNS} run(s)`);
+  const down = await clusterBackendsUp();
+  if (down) {
+    record('cluster: 3 workers / 1 worker', `skipped (${down})`);
+    return;
+  }
+  const sim = await startSim(['--dataset', '10k', '--latency', '25', '--cache-lists', 'true']);
+  try {
+    const measured: { one: ClusterRun[]; three: ClusterRun[] } = { one: [], three: [] };
+    for (let run = 1; run <= RUNS; run++) {
+      for (const [key, workers] of [['one', 1], ['three', 3]] as const) {
+        const result = await clusterRun(sim.baseUrl, sim.child.process.pid!, workers);
+        measured[key].push(result);
+        console.log(`  run ${run}, ${workers} worker(s): ${JSON.stringify(result)}`);
+      }
+    }
+    const speedup = spread(measured.one.map((one, i) => one.wall_ms / measured.three[i]!.wall_ms));
+    const wall = (key: 'one' | 'three') => spread(measured[key].map((r) => r.wall_ms));
+    const runP50 = (key: 'one' | 'three') => spread(measured[key].map((r) => r.run_p50_ms));
+    const cores = (key: 'one' | 'three') => spread(measured[key].map((r) => r.workers_cpu_cores));
+    const simCores = (key: 'one' | 'three') => spread(measured[key].map((r) => r.simulator_cpu_cores));
+    const accounts = measured.one[0]!.accounts;
+    record(
+      `cluster: ${accounts} accounts x 10k, 3 worker replicas vs 1 process`,
+      `${show(speedup, 2, 'x')} faster; 1 worker ${show(wall('one'))} ms (a run ${show(runP50('one'))} ms; workers ${show(cores('one'), 2)} cores, simulator ${show(simCores('one'), 2)}), ` +
+        `3 workers ${show(wall('three'))} ms (a run ${show(runP50('three'))} ms; workers ${show(cores('three'), 2)} cores, simulator ${show(simCores('three'), 2)})`,
+    );
+    results.cluster = { accounts, runs: measured, speedup, wall_ms: { one: wall('one'), three: wall('three') } };
+  } finally {
+    await sim.child.stop();
+  }
+}
+
 async function main(): Promise<void> {
   // The hub runs from its build, as `npm start` runs it (ts-node would add its compiler to the RSS).
   execSync('npm run build', { cwd: join(__dirname, '..'), stdio: 'ignore' });
@@ -386,7 +421,7 @@ async function main(): Promise<void> {
   );
   const results: Record<string, unknown> = { machine };
   // BENCH_ONLY=sync,proxy runs a subset while working on one figure; the default runs everything.
-  const only = new Set((process.env.BENCH_ONLY ?? 'sync,reads,proxy').split(','));
+  const only = new Set((process.env.BENCH_ONLY ?? 'sync,reads,proxy,cluster').split(','));
   if (only.has('sync') || only.has('reads')) {
     const { hub, accountId, sim } = await benchSync(results);
     try {
@@ -397,6 +432,7 @@ async function main(): Promise<void> {
     }
   }
   if (only.has('proxy')) await benchProxy(results);
+  if (only.has('cluster')) await benchCluster(results);
 
   (machine as Record<string, unknown>).load_average_at_end = loadavg().map((l) => Number(l.toFixed(2)));
   console.log(`\nSummary (median of ${RUNS} run(s), spread min-max in brackets; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);

@@ -5,6 +5,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApiConventionsModule } from './common/api-conventions.module';
+import { ShutdownState } from './common/shutdown-state';
 import { HUB_CONFIG } from './config/config.token';
 import { Env, loadHubConfig } from './config/hub-config';
 import { ConnectModule } from './connect/connect.module';
@@ -13,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ConnectorsManifest, readManifest, validateManifest } from './integrations/manifest';
 import { HUB_MANIFEST } from './integrations/manifest.token';
+import { MetricsModule } from './metrics/metrics.module';
 import { ProxyModule } from './proxy/proxy.module';
 import { StoreModule } from './store/store.module';
 import { SyncModule } from './sync/sync.module';
@@ -63,14 +65,16 @@ export class HubModule {
         ProxyModule,
         AuditModule,
         WebhooksModule,
+        MetricsModule,
         // Last: its files are served only where no API route answered.
         WebPageModule.forRoot(servedWebPage(config.role)),
       ],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: HUB_MANIFEST, useValue: manifest },
+        ShutdownState,
       ],
-      exports: [HUB_CONFIG, HUB_MANIFEST],
+      exports: [HUB_CONFIG, HUB_MANIFEST, ShutdownState],
     };
   }
 }

@@ -82,6 +82,10 @@ export const ErrorCodes = {
   ENCRYPTION_KEY_MISSING: HttpStatus.INTERNAL_SERVER_ERROR,
   /** GET /health/ready: the database (or Redis, in cluster mode) does not answer. */
   NOT_READY: HttpStatus.SERVICE_UNAVAILABLE,
+  /** A single hub shutting down (SIGTERM) starts no new sync. */
+  SHUTTING_DOWN: HttpStatus.SERVICE_UNAVAILABLE,
+  /** A sync run was stopped by its replica's shutdown; it is run again. */
+  HUB_SHUTDOWN: HttpStatus.SERVICE_UNAVAILABLE,
   INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
 } as const;
 

@@ -12,6 +12,7 @@ export const HUB_ENV_KEYS = [
   'HUB_ENCRYPTION_KEYS_PREVIOUS', 'HUB_AUDIT_RETENTION',
   'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE', 'HUB_WEBHOOK_RETRY_SCHEDULE',
   'HUB_SESSION_TTL', 'HUB_TRUST_PROXY',
+  'HUB_METRICS_TOKEN', 'HUB_LOG_FORMAT', 'HUB_SHUTDOWN_TIMEOUT',
 ] as const;
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses, subnets and loopback/linklocal/uniquelocal, comma-separated. */
@@ -168,6 +169,18 @@ export class HubEnv {
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'HUB_LOG_LEVEL must be one of error, warn, log, debug, verbose' })
   HUB_LOG_LEVEL?: string;
+
+  @IsOptional()
+  @IsIn(['text', 'json'], { message: 'HUB_LOG_FORMAT must be text or json (one JSON object a line)' })
+  HUB_LOG_FORMAT?: string;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{24,256}$/, { message: 'HUB_METRICS_TOKEN must be 24 to 256 printable characters without spaces (e.g. openssl rand -hex 24)' })
+  HUB_METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'HUB_SHUTDOWN_TIMEOUT must be a duration such as 25s' })
+  HUB_SHUTDOWN_TIMEOUT?: string;
 }
 
 /** Parses `6h`, `30m`, `90s`, `500ms` or a bare number of seconds into milliseconds. */

@@ -46,6 +46,12 @@ export interface HubConfig {
   /** Waits before each retry of a webhook delivery; a delivery is given up after the last. */
   webhookRetryScheduleMs: number[];
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `text` (Nest's console lines) or `json` (one JSON object a line). */
+  logFormat: 'text' | 'json';
+  /** A bearer token for `GET /metrics` alone (a scraper's), or null: an admin key only. */
+  metricsToken: string | null;
+  /** How long SIGTERM waits for sync runs going here before it stops them (they are then run again). */
+  shutdownTimeoutMs: number;
   /** How long a replica's claim on a sync run holds without renewal; then other replicas reclaim it. */
   syncLeaseMs: number;
   /** This replica's name in sync runs it owns (HUB_REPLICA_ID), or null to derive one from host and pid. */
@@ -156,6 +162,9 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     rateLimitPerMinute: parsed.HUB_RATE_LIMIT ?? 600,
     webhookRetryScheduleMs: (parsed.HUB_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE).split(',').map((d) => parseDuration(d.trim())),
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
+    logFormat: (parsed.HUB_LOG_FORMAT ?? 'text') as HubConfig['logFormat'],
+    metricsToken: parsed.HUB_METRICS_TOKEN ?? null,
+    shutdownTimeoutMs: duration(parsed.HUB_SHUTDOWN_TIMEOUT, '25s', 'HUB_SHUTDOWN_TIMEOUT', 0),
     syncLeaseMs: duration(parsed.HUB_SYNC_LEASE, '30s', 'HUB_SYNC_LEASE', 1000),
     replicaId: parsed.HUB_REPLICA_ID ?? null,
     role: (parsed.HUB_ROLE ?? 'all') as HubConfig['role'],

@@ -1,4 +1,4 @@
-import { redisConnection, redisLabel } from './redis-connection';
+import { MAX_RECONNECT_DELAY_MS, reconnectDelay, redisConnection, redisLabel } from './redis-connection';
 
 describe('redisConnection', () => {
   it('reads host, port, credentials, database and TLS from HUB_REDIS_URL', () => {
@@ -9,5 +9,15 @@ describe('redisConnection', () => {
 
   it('labels the URL for logs without its password', () => {
     expect(redisLabel('redis://hub:secret@redis.internal:6380/2')).toBe('redis://redis.internal:6380/2');
+  });
+});
+
+describe('reconnectDelay', () => {
+  it('doubles from 100 ms to the cap, jittered within the upper half, and never gives up', () => {
+    expect([1, 2, 3, 4].map((n) => reconnectDelay(n, () => 1))).toEqual([100, 200, 400, 800]);
+    expect(reconnectDelay(1, () => 0)).toBe(50);
+    expect(reconnectDelay(50, () => 1)).toBe(MAX_RECONNECT_DELAY_MS);
+    expect(reconnectDelay(10_000, () => 0)).toBe(MAX_RECONNECT_DELAY_MS / 2);
+    expect(redisConnection('redis://127.0.0.1:6379')).toMatchObject({ retryStrategy: reconnectDelay });
   });
 });

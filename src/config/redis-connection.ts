@@ -16,7 +16,22 @@ export function redisConnection(url: string): RedisOptions {
     db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
     tls: parsed.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
+    retryStrategy: reconnectDelay,
   };
+}
+
+/** The longest wait between two reconnection attempts: a Redis back up is seen within this. */
+export const MAX_RECONNECT_DELAY_MS = 5_000;
+
+/**
+ * ioredis's wait before reconnection attempt `times` (1, 2, …): doubling from 100 ms up to
+ * MAX_RECONNECT_DELAY_MS, with jitter so that a cluster's replicas do not reconnect in step. Never
+ * null: giving up would leave the worker with a closed connection, which BullMQ retries without
+ * waiting.
+ */
+export function reconnectDelay(times: number, random = Math.random): number {
+  const ceiling = Math.min(MAX_RECONNECT_DELAY_MS, 100 * 2 ** Math.max(0, times - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 /** The URL as it may be logged: without its password. */

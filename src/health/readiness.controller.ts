@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorServ
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
 import { HubError } from '../common/errors';
+import { ShutdownState } from '../common/shutdown-state';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { DatabasePing } from '../store/database-ping';
@@ -24,6 +25,7 @@ export class ReadinessController {
     private readonly database: DatabasePing,
     @Inject(SYNC_QUEUE) private readonly queue: SyncQueue,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('ready')
@@ -31,6 +33,8 @@ export class ReadinessController {
   @HealthCheck()
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' } }, error: {}, details: { database: { status: 'up' } } } } })
   async ready(): Promise<HealthCheckResult> {
+    // Draining after SIGTERM: still answering, but a load balancer should send new requests elsewhere.
+    if (this.shutdown.draining) throw new HubError('NOT_READY', 'Not ready: this replica is shutting down (SIGTERM); its sync runs are draining', { details: { checks: { shutdown: { status: 'down' } } } });
     const checks = [() => this.probe('database', () => this.database.ping())];
     if (this.config.redis) checks.push(() => this.probe('redis', () => this.queue.ping()));
     try {

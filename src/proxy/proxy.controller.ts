@@ -1,4 +1,5 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiDefaultResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ReachesUpstream } from '../docs/openapi-decorators';
 import { Caller } from '../auth/caller.decorator';
@@ -14,6 +15,7 @@ import { rewriteLinkHeader } from './link-rewrite';
 import { ProxyExchange } from './proxy-exchange';
 import { assertProxyMethod } from './proxy-method';
 import { assertUnderBase, parseProxyTarget } from './proxy-path';
+import { PROXY_EXCHANGED, ProxyExchangedEvent } from './proxy-events';
 import { ProxySlots } from './proxy-slots';
 
 /**
@@ -32,6 +34,7 @@ export class ProxyController {
   constructor(
     private readonly accounts: AccountsService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly events: EventEmitter2,
   ) {
     this.slots = new ProxySlots(config.proxyConcurrency);
   }
@@ -51,10 +54,17 @@ export class ProxyController {
   @ApiDefaultResponse({ description: 'The upstream\'s answer, passed on 1-to-1 (status, headers, body; Link URLs pointed back at the proxy)' })
   @ApiBadRequestResponse({ description: 'INVALID_PROXY_PATH: the path could leave the API\'s base URL; VALIDATION_FAILED: integrated_account_id is missing' })
   async forward(@Req() req: Request, @Res() res: Response, @Caller() caller: Principal): Promise<void> {
+    const measured = { integration: 'unknown', startedAt: performance.now() };
+    // Whatever ends the exchange (relayed, refused by the filter, cut by either side) closes the response.
+    res.once('close', () => {
+      const event: ProxyExchangedEvent = { integration: measured.integration, method: req.method, status: res.headersSent ? res.statusCode : 0, durationMs: performance.now() - measured.startedAt };
+      this.events.emit(PROXY_EXCHANGED, event);
+    });
     assertProxyMethod(req.method, res);
     const target = parseProxyTarget(req.originalUrl);
     if (!target.accountId) throw new HubError('VALIDATION_FAILED', 'integrated_account_id is required');
     const row = await this.accounts.get(target.accountId, caller);
+    measured.integration = row.integration;
     const { connector, account } = this.accounts.connectorAccount(row);
     assertUnderBase(connector.baseUrl, target.path);
     const release = this.slots.acquire(account.id);

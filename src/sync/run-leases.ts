@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { withLogFields } from '../common/log-context';
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from '../store/accounts.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
 import { ownerIsGone, replicaId } from './replica';
+import { SYNC_FINISHED, SyncFinishedEvent } from './sync-events';
 
 /** What happens to the runs of a replica that stopped renewing: they fail, their rows go. */
 const RECLAIMED = {
@@ -34,6 +37,7 @@ export class RunLeases implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly runs: SyncRunsRepository,
     private readonly accounts: AccountsRepository,
     private readonly directory: DirectoryRepository,
+    private readonly events: EventEmitter2,
   ) {
     this.owner = replicaId(config.replicaId);
   }
@@ -94,9 +98,14 @@ export class RunLeases implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!this.isAbandoned(run, nowIso)) continue;
       if (!(await this.runs.reclaim(run, { ...RECLAIMED, finished_at: nowIso }))) continue;
       reclaimed += 1;
-      this.logger.warn(`reclaimed sync ${run.id} of account ${run.account_id} from ${run.owner ?? 'no owner'} (lease ${run.lease_until ?? 'none'})`);
+      withLogFields({ run_id: run.id, account_id: run.account_id }, () =>
+        this.logger.warn(`reclaimed sync ${run.id} of account ${run.account_id} from ${run.owner ?? 'no owner'} (lease ${run.lease_until ?? 'none'})`),
+      );
       await this.directory.deleteSnapshot(run.id);
       await this.accounts.update(run.account_id, { last_sync_status: 'failed' });
+      const integration = (await this.accounts.findById(run.account_id))?.integration ?? 'unknown';
+      const durationMs = Math.max(0, now - Date.parse(run.started_at ?? run.queued_at));
+      this.events.emit(SYNC_FINISHED, { accountId: run.account_id, runId: run.id, integration, status: 'failed', code: RECLAIMED.error_code, durationMs } satisfies SyncFinishedEvent);
       const latest = await this.runs.find(run.account_id, run.id);
       if (latest?.follow_up) this.onFollowUp(run.account_id, latest.follow_up);
     }

@@ -31,6 +31,15 @@ export class SyncRunScope implements RunScope {
     this.budget.abort();
   }
 
+  /** Why the hub itself stopped this run (a shutdown), if it did. */
+  stopReason?: Error;
+
+  /** Stops the run for `reason` (a shutdown): requests in flight are aborted, the run ends failed. */
+  stop(reason: Error): void {
+    this.stopReason = reason;
+    this.budget.abort(reason);
+  }
+
   get signal(): AbortSignal {
     return this.budget.signal;
   }

@@ -27,3 +27,20 @@ export interface SyncFailedEvent {
   /** The account's status before this run; with code UPSTREAM_AUTH_FAILED it is now needs_reauth. */
   previousStatus: string;
 }
+
+/**
+ * Every run's end, succeeded or failed (reclaimed runs included), emitted without waiting for
+ * listeners: for what only counts runs (metrics). Nothing in it names a customer or a credential.
+ */
+export const SYNC_FINISHED = 'sync.finished';
+
+export interface SyncFinishedEvent {
+  accountId: string;
+  runId: string;
+  integration: string;
+  status: 'succeeded' | 'failed';
+  /** The failure's hub error code; null for a succeeded run. */
+  code: string | null;
+  /** From the run's start (or its queueing, if it never started) to its end. */
+  durationMs: number;
+}

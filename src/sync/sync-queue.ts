@@ -28,8 +28,21 @@ export interface SyncQueue {
   schedule(everyMs: number, tick: () => Promise<unknown>): Promise<void>;
   /** Resolves when the queue's backing store answers (Redis for BullMQ; nothing to ask for the embedded one). */
   ping(): Promise<void>;
+  /** Jobs in the queue by state (for metrics): this replica's for the embedded queue, the cluster's for BullMQ. */
+  depth(): Promise<QueueDepth>;
+  /**
+   * Shutdown, first step: takes no more jobs, and resolves once the jobs this replica was running
+   * have ended (their runs finish or are stopped by the caller meanwhile). Jobs not started stay
+   * for other replicas (BullMQ) or are dropped (embedded: their runs are ended by the caller).
+   */
+  stopTaking(): Promise<void>;
   /** Stops taking jobs and ticks. */
   close(): Promise<void>;
+}
+
+export interface QueueDepth {
+  driver: 'embedded' | 'bullmq';
+  jobs: Record<string, number>;
 }
 
 export const SYNC_QUEUE = Symbol('SYNC_QUEUE');

@@ -4,7 +4,7 @@ import { HUB_CONFIG } from '../config/config.token';
 import { AccountsRepository } from '../store/accounts.repository';
 import { SyncRunsRepository } from '../store/sync-runs.repository';
 import { SYNC_QUEUE, SyncQueue } from './sync-queue';
-import { SyncService } from './sync.service';
+import { SHUTDOWN_ERROR, SyncService } from './sync.service';
 
 /** After a failed run, the next scheduled try waits this long (or the interval, if shorter). */
 const RETRY_FAILED_AFTER_MS = 15 * 60_000;
@@ -41,11 +41,17 @@ export class SyncScheduler implements OnApplicationBootstrap {
       await this.sync.requeueStranded(now);
       for (const account of await this.accounts.all()) {
         if (account.status !== 'active' || this.sync.isRunning(account.id)) continue;
+        const latest = account.last_sync_status === 'failed' ? await this.runs.latest(account.id) : undefined;
+        // A run a shutdown stopped, not handed back (Redis was away): run again now, due or not.
+        if (latest?.status === 'failed' && latest.error_code === SHUTDOWN_ERROR.code) {
+          await this.sync.start(account.id, latest.trigger as 'manual' | 'scheduled' | 'initial');
+          started += 1;
+          continue;
+        }
         const last = account.last_synced_at ? Date.parse(account.last_synced_at) : 0;
         if (now - last < this.config.syncIntervalMs) continue;
         if (account.last_sync_status === 'failed') {
           // A failing upstream is not hammered every tick: wait before trying again.
-          const latest = await this.runs.latest(account.id);
           const tried = latest ? Date.parse(latest.finished_at ?? latest.queued_at) : 0;
           if (now - tried < Math.min(RETRY_FAILED_AFTER_MS, this.config.syncIntervalMs)) continue;
         }

@@ -4,6 +4,8 @@ import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { HubError, isHubError } from '../common/errors';
 import { sortableId } from '../common/ids';
+import { withLogFields } from '../common/log-context';
+import { ShutdownState } from '../common/shutdown-state';
 import { AccountsService } from '../accounts/accounts.service';
 import { SYSTEM } from '../auth/principal';
 import type { ConnectorAccount, ConnectorPage, HubConnector, PageRequest } from '../connector-kit/connector.contract';
@@ -21,7 +23,7 @@ import { SYNC_QUEUE, SyncJob, SyncQueue } from './sync-queue';
 import { SnapshotWriter } from './snapshot-writer';
 import type { OverlayKind, UnifiedItem } from '../connector-kit/snapshot-records';
 import type { SyncStats } from './sync-run.view';
-import { SYNC_FAILED, SYNC_RECORDED, SyncFailedEvent, SyncRecordedEvent } from './sync-events';
+import { SYNC_FAILED, SYNC_FINISHED, SYNC_RECORDED, SyncFailedEvent, SyncFinishedEvent, SyncRecordedEvent } from './sync-events';
 
 type Lister = (account: ConnectorAccount, page: PageRequest) => Promise<ConnectorPage<UnifiedItem>>;
 
@@ -40,6 +42,13 @@ const FOLLOW_UP_AFTER_MS = 1_000;
 const STRANDED_AFTER_MS = 2 * 60_000;
 /** How often a replica looks whether another replica's run of an account has finished. */
 const REMOTE_RUN_POLL_MS = 250;
+/** After HUB_SHUTDOWN_TIMEOUT, how long the runs stopped then get to record their end. */
+const STOP_GRACE_MS = 5_000;
+/** The error of a run ended by a shutdown: it is run again (by another replica, or after the restart). */
+export const SHUTDOWN_ERROR = {
+  code: 'HUB_SHUTDOWN',
+  message: 'The hub replica running this sync was shut down (SIGTERM) before it finished; the sync is run again and the previous snapshot is still served.',
+} as const;
 
 type Trigger = 'initial' | 'scheduled' | 'manual';
 
@@ -61,6 +70,7 @@ interface LocalRun {
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SyncService');
   private readonly local = new Map<string, LocalRun>();
+  private draining = false;
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -75,12 +85,70 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly leases: RunLeases,
     @Inject(SYNC_QUEUE) private readonly queue: SyncQueue,
     private readonly events: EventEmitter2,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.leases.onFollowUp = (accountId, trigger) => void this.startFollowUp(accountId, trigger);
     // An api replica only registers runs; worker replicas take them from the shared queue.
     if (this.config.role !== 'api') await this.queue.process((job) => this.runJob(job));
+    await this.resumeAfterShutdown();
+  }
+
+  /**
+   * Runs ended by a shutdown are run again: the draining replica queues them in cluster mode, and
+   * this catches the rest (the embedded queue died with its process; a queueing that failed).
+   */
+  private async resumeAfterShutdown(): Promise<void> {
+    for (const account of await this.accounts.all()) {
+      if (account.status !== 'active') continue;
+      const latest = await this.runs.latest(account.id);
+      if (latest?.status !== 'failed' || latest.error_code !== SHUTDOWN_ERROR.code) continue;
+      withLogFields({ run_id: latest.id, account_id: account.id }, () => this.logger.log(`sync ${latest.id} of account ${account.id} was ended by a shutdown; running it again`));
+      await this.start(account.id, latest.trigger as Trigger).catch((error: Error) => this.logger.error(`could not run again the sync of account ${account.id}: ${error.message}`));
+    }
+  }
+
+  /**
+   * SIGTERM (see shutdown.ts): takes no more jobs, lets the runs going here finish within
+   * `timeoutMs`, then stops the rest. A stopped run, or one that waited here and never started,
+   * ends failed with HUB_SHUTDOWN (its rows deleted, the previous snapshot still served) and is
+   * run again: queued at once for another replica in cluster mode, at the next boot otherwise.
+   * Resolves with what happened; never waits longer than `timeoutMs` + STOP_GRACE_MS.
+   */
+  async drain(timeoutMs: number): Promise<{ finished: number; stopped: number; dropped: number; leftRunning: number }> {
+    this.draining = true;
+    this.shutdown.draining = true;
+    // A queue that fails to stop (Redis away) must not fail the drain: the runs are what it waits for.
+    const stopped = this.queue.stopTaking().catch((error: Error) => this.logger.warn(`the sync queue did not stop cleanly: ${error.message}`));
+    let dropped = 0;
+    for (const entry of [...this.local.values()]) {
+      if (entry.run.status !== 'queued') continue;
+      await this.endUnstarted(entry.run);
+      dropped += 1;
+    }
+    const going = [...this.local.values()];
+    const allDone = Promise.all([stopped, ...going.map((entry) => entry.done)]).then(() => true);
+    if (await within(allDone, timeoutMs)) return { finished: going.length, stopped: 0, dropped, leftRunning: 0 };
+    const cut = [...this.local.values()];
+    for (const entry of cut) {
+      withLogFields({ run_id: entry.run.id, account_id: entry.run.account_id }, () =>
+        this.logger.warn(`stopping sync ${entry.run.id} of account ${entry.run.account_id}: HUB_SHUTDOWN_TIMEOUT (${timeoutMs} ms) is over`),
+      );
+      entry.scope.stop(new HubError('HUB_SHUTDOWN', SHUTDOWN_ERROR.message));
+    }
+    await within(allDone, STOP_GRACE_MS);
+    return { finished: going.length - cut.length, stopped: cut.length, dropped, leftRunning: this.local.size };
+  }
+
+  /** A run that waited in this replica's embedded queue and never started: failed with HUB_SHUTDOWN (it wrote nothing). */
+  private async endUnstarted(run: SyncRunRow): Promise<void> {
+    const finishedAt = new Date().toISOString();
+    const ended = await this.runs.finishOwned(run.id, this.leases.owner, { finished_at: finishedAt, error_code: SHUTDOWN_ERROR.code, error_message: SHUTDOWN_ERROR.message });
+    this.untrack(run);
+    if (ended === false) return;
+    await this.accounts.update(run.account_id, { last_sync_status: 'failed', updated_at: finishedAt });
+    this.finished(run, 'failed', SHUTDOWN_ERROR.code);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -96,6 +164,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     const askedAt = Date.now();
     await this.accountsService.get(accountId, SYSTEM);
     const held = this.queue.holdsQueuedRuns;
+    // A run queued in this process now would die with it; in cluster mode the queue outlives us.
+    if (held && this.draining) {
+      throw new HubError('SHUTTING_DOWN', 'This hub is shutting down and starts no sync; ask again once it is back (the account is synced at boot if a run was cut)', { retryAfterSeconds: 5 });
+    }
     const run: SyncRunRow = {
       id: sortableId(),
       account_id: accountId,
@@ -199,11 +271,20 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       mine.scope.begin();
       const account = await this.accountsService.get(job.accountId, SYSTEM);
-      followUp = await this.execute(account, claimed, mine.scope);
+      followUp = await withLogFields({ run_id: claimed.id, account_id: claimed.account_id }, () => this.execute(account, claimed, mine.scope));
     } finally {
       this.untrack(claimed);
     }
+    // Stopped by a shutdown: run again, by another replica, if the queue answers (else the next
+    // schedule tick of any replica, or the next boot, runs it: see SyncScheduler and resumeAfterShutdown).
+    if (mine.scope.stopReason && !this.queue.holdsQueuedRuns && (await within(this.queue.ping(), 1_000).catch(() => false))) followUp ??= claimed.trigger;
     if (followUp) await this.startFollowUp(job.accountId, followUp);
+  }
+
+  private finished(run: SyncRunRow, status: 'succeeded' | 'failed', code: string | null, integration?: string): void {
+    const since = Date.parse(run.started_at ?? run.queued_at);
+    const event: SyncFinishedEvent = { accountId: run.account_id, runId: run.id, integration: integration ?? 'unknown', status, code, durationMs: Math.max(0, Date.now() - since) };
+    this.events.emit(SYNC_FINISHED, event);
   }
 
   private async startFollowUp(accountId: string, trigger: string): Promise<void> {
@@ -275,6 +356,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         return null;
       }
       switched = true;
+      this.finished(run, 'succeeded', null, row.integration);
       // Reads that picked the previous snapshot just before the switch (here or on another replica,
       // whose account row may be a second old) still find it for a while.
       if (previous) this.retirer.retire(previous);
@@ -349,9 +431,11 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async fail(row: AccountRow, run: SyncRunRow, scope: SyncRunScope, stats: SyncStats, error: unknown): Promise<string | null> {
     const hubError = isHubError(error) ? error : null;
-    const code = hubError?.code ?? 'INTERNAL';
-    const message = hubError?.message ?? 'Unexpected error; the hub log has the details.';
-    if (!hubError) this.logger.error(`sync ${run.id} crashed: ${(error as Error)?.stack ?? error}`);
+    // Stopped by a shutdown: whatever the read failed with as it was cut, that is why it ended.
+    const code = scope.stopReason ? SHUTDOWN_ERROR.code : (hubError?.code ?? 'INTERNAL');
+    const message = scope.stopReason ? SHUTDOWN_ERROR.message : (hubError?.message ?? 'Unexpected error; the hub log has the details.');
+    if (scope.stopReason) this.logger.warn(`sync ${run.id} of account ${row.id} was stopped by the shutdown`);
+    else if (!hubError) this.logger.error(`sync ${run.id} crashed: ${(error as Error)?.stack ?? error}`);
     else this.logger.warn(`sync ${run.id} of account ${row.id} failed: ${code}: ${message}`);
     Object.assign(stats, { upstream_requests: scope.progress.upstream_requests, retries: scope.progress.retries, retry_reasons: scope.progress.retry_reasons });
     try {
@@ -367,6 +451,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       const changes: Partial<AccountRow> = { last_sync_status: 'failed', updated_at: new Date().toISOString() };
       if (code === 'UPSTREAM_AUTH_FAILED') changes.status = 'needs_reauth';
       await this.accounts.update(row.id, changes);
+      this.finished(run, 'failed', code, row.integration);
       await this.events.emitAsync(SYNC_FAILED, { accountId: row.id, runId: run.id, finishedAt: new Date().toISOString(), code, message, previousStatus: row.status } satisfies SyncFailedEvent);
       return followUp;
     } catch (storeError) {
@@ -393,6 +478,17 @@ class PhaseClock {
     } finally {
       if (--open.count === 0) this[phase] += Date.now() - open.since;
     }
+  }
+}
+
+/** True when `promise` settles within `ms`; false when the time ran out first. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -8,9 +8,11 @@ import { NO_FAULTS } from '../../sandbox/shared/faults';
 import type { RunningSim } from '../../sandbox/shared/sim-server';
 import type { Env } from '../../src/config/hub-config';
 import { HubClient, startHub, tempDataDir, TestHub, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun } from './hub-harness';
+import { MainProcess, spawnMain } from './main-process';
 
 export { capturedLogs, eventually, hubClient, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun, walkIds, walkUserIds } from './hub-harness';
 export type { HubClient, IdPage, TestHub } from './hub-harness';
+export type { MainProcess } from './main-process';
 
 /**
  * What the e2e specs start around what they check: simulators, hubs wired to them, hub processes,
@@ -144,6 +146,11 @@ export class Fixture {
         headers: { Authorization: `Bearer ${TEST_API_KEY}`, ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       });
     return { child, port, dataDir, call, json: async (path, init) => (await call(path, init)).json(), kill };
+  }
+
+  /** src/main.ts itself as a process (its logger, its SIGTERM handling); SIGKILLed at the end if still running. */
+  async spawnMain(env: Env = {}): Promise<MainProcess> {
+    return spawnMain(env, (teardown) => this.onClose(teardown));
   }
 
   /** Closes what the current scope started, newest first; every teardown runs even if one fails. */

@@ -15,6 +15,16 @@ export class ConcurrencyGate {
     return this.limit;
   }
 
+  /** Work holding a slot now. */
+  get running(): number {
+    return this.active;
+  }
+
+  /** Work waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     while (this.active >= this.limit) {
       await new Promise<void>((resolve) => this.queue.push(resolve));

@@ -10,6 +10,7 @@ import { ConcurrencyGate } from './concurrency-gate';
 import { readCappedBody } from './body-cap';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRateLimitReset, parseRetryAfter, retryDelay, RetryPolicy } from './retry-policy';
 import { redact } from '../../common/redaction';
+import { UpstreamTelemetry } from './upstream-telemetry';
 import { classifyNetworkError, classifyUpstreamStatus, isRetryableNetworkError, isRetryableStatus, readJsonBody } from './upstream-errors';
 
 export interface JsonRequest {
@@ -67,7 +68,10 @@ export class UpstreamHttp implements OnModuleDestroy {
   private readonly proxyAgent: Agent;
   readonly policy: RetryPolicy;
 
-  constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly telemetry: UpstreamTelemetry,
+  ) {
     this.agent = new Agent({ connections: 64, keepAliveTimeout: 10_000, pipelining: 1 });
     this.proxyAgent = new Agent({ connections: 64, keepAliveTimeout: 10_000, pipelining: 1 });
     this.policy = { ...DEFAULT_RETRY_POLICY, retryAfterCapMs: config.retryAfterCapMs };
@@ -111,7 +115,9 @@ export class UpstreamHttp implements OnModuleDestroy {
     const maxAttempts = retry ? this.policy.maxAttempts : 1;
     for (let attempt = 1; ; attempt++) {
       throwIfBudgetSpent(req);
+      const sentAt = performance.now();
       const outcome = await this.attempt(req);
+      this.telemetry.emit({ kind: 'attempt', service: req.service, outcome: attemptOutcome(outcome), durationMs: performance.now() - sentAt });
       if (outcome.ok) {
         req.gate?.grow();
         req.run?.reportRequest();
@@ -129,6 +135,7 @@ export class UpstreamHttp implements OnModuleDestroy {
         ),
       );
       req.run?.reportRetry(reason);
+      this.telemetry.emit({ kind: 'retry', service: req.service, reason: error.code });
       await sleep(delay, req.run?.signal);
     }
   }
@@ -211,6 +218,13 @@ export class UpstreamHttp implements OnModuleDestroy {
       throw classifyNetworkError(service, error);
     }
   }
+}
+
+/** An attempt's label: the status the upstream answered, else the hub error code of why it did not. */
+function attemptOutcome(outcome: { ok: true; response: { status: number } } | { ok: false; error: HubError }): string {
+  if (outcome.ok) return String(outcome.response.status);
+  const status = outcome.error.details?.upstream_status;
+  return typeof status === 'number' ? String(status) : outcome.error.code;
 }
 
 /** Upstream URLs carry no secrets in this hub, but query values can hold emails: keep the path only. */

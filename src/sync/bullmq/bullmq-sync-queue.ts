@@ -1,9 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
+import { HubError } from '../../common/errors';
 import type { HubConfig } from '../../config/hub-config';
 import { HUB_CONFIG } from '../../config/config.token';
-import type { SyncJob, SyncQueue } from '../sync-queue';
+import type { QueueDepth, SyncJob, SyncQueue } from '../sync-queue';
 import { redisLabel } from '../../config/redis-connection';
 import { redisErrorLog } from '../../common/redis-error-log';
 
@@ -53,6 +54,11 @@ export class BullMqSyncQueue implements SyncQueue, OnModuleInit {
   }
 
   async enqueue(job: SyncJob): Promise<void> {
+    // While Redis is away the add would wait in ioredis's offline queue, holding the caller (a POST /sync) with it.
+    const client = await this.queue.client;
+    if (client.status !== 'ready') {
+      throw new HubError('NOT_READY', `Redis (HUB_REDIS_URL) is unreachable (connection ${client.status}): the sync cannot be queued; ask again shortly`, { retryAfterSeconds: 5 });
+    }
     await this.queue.add('run', job, {
       deduplication: { id: job.accountId, keepLastIfActive: true },
       removeOnComplete: true,
@@ -86,9 +92,27 @@ export class BullMqSyncQueue implements SyncQueue, OnModuleInit {
     await this.runJob!(job.data as SyncJob);
   }
 
-  /** One small round trip (a ZCARD); while Redis is away it waits, so callers bound it in time. */
+  /**
+   * Down at once while the connection is not ready (ioredis reconnecting: a command would wait in
+   * its offline queue); else one small round trip (a ZCARD), which callers bound in time.
+   */
   async ping(): Promise<void> {
+    const client = await this.queue.client;
+    if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
     await this.queue.getJobSchedulersCount();
+  }
+
+  /** The cluster's counts (one round trip); like ping(), it waits while Redis is away. */
+  async depth(): Promise<QueueDepth> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return { driver: 'bullmq', jobs: counts };
+  }
+
+  /** Set by SyncWorker: closes this replica's worker once its jobs have ended. */
+  stopWorker: () => Promise<void> = async () => undefined;
+
+  async stopTaking(): Promise<void> {
+    await this.stopWorker();
   }
 
   async close(): Promise<void> {

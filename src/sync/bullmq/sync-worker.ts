@@ -6,6 +6,9 @@ import { BullMqSyncQueue, SYNC_JOBS } from './bullmq-sync-queue';
 import { redisConnection } from '../../config/redis-connection';
 import { redisErrorLog } from '../../common/redis-error-log';
 
+/** How long closing the worker waits for its jobs' end and Redis's goodbye. */
+const CLOSE_WAIT_MS = 3_000;
+
 /**
  * This replica's BullMQ worker: HUB_SYNC_CONCURRENCY sync jobs at once, each handed to the queue
  * driver. Built here rather than with @Processor() because its options come from the
@@ -35,14 +38,27 @@ export class SyncWorker implements OnApplicationBootstrap, OnModuleDestroy {
       autorun: false,
     });
     this.worker.on('error', redisErrorLog(this.logger, 'sync worker: Redis'));
+    const worker = this.worker;
+    // Not forced: BullMQ keeps the jobs' locks until they end, then closes.
+    this.queue.stopWorker = () => worker.close();
     this.worker.run().catch((error) => this.logger.error(`the sync worker stopped: ${(error as Error).message}`));
   }
 
   /**
-   * Stops taking jobs without waiting for the runs going (one may take HUB_SYNC_BUDGET): their
-   * leases expire and another replica reclaims them, as when a replica dies.
+   * Stops taking jobs, waiting at most CLOSE_WAIT_MS (SIGTERM drains first, see SyncService.drain;
+   * a run still going is left to its lease, as when a replica dies). Never forced: a forced close
+   * ends the worker's connections under jobs still going, and BullMQ then retries their completion
+   * on the closed connection without waiting, a loop that starves the event loop. Unforced, with
+   * Redis away, those commands wait in ioredis's offline queue instead, and the process exits.
    */
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close(true);
+    if (!this.worker) return;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      this.worker.close().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) this.logger.warn(`the sync worker did not close within ${CLOSE_WAIT_MS} ms (a run still going, or Redis away); its jobs come back to the queue when their locks expire`);
   }
 }
