@@ -178,13 +178,16 @@ describeWithPostgres.each(modes)('hub replicas on one PostgreSQL database ($name
 
     sim.faults.update({ latencyMs: 400 });
     const run = await a.json(`/integrated-accounts/${id}/sync`, { method: 'POST' });
-    // Whichever replica's worker took it (with BullMQ, either may) shows its progress.
+    // Whichever replica's worker took it (with BullMQ, either may): the run names it, and both show
+    // its progress, the other from what the runner writes to the run's row.
     const [runner, survivor] = await eventually(async () => {
-      for (const [hub, other] of [[a, b], [b, a]] as const) {
-        const one = await hub.json(`/integrated-accounts/${id}/syncs/${run.id}`);
-        if (one.status === 'running' && one.stats.progress?.pages_done >= 1) return [hub, other];
-      }
-      throw new Error('not reading yet');
+      const one = await a.json(`/integrated-accounts/${id}/syncs/${run.id}`);
+      if (one.status !== 'running' || !(one.stats.progress?.pages_done >= 1)) throw new Error('not reading yet');
+      return one.replica === 'replica-a' ? [a, b] : [b, a];
+    });
+    await eventually(async () => {
+      const seen = await survivor.json(`/integrated-accounts/${id}/syncs/${run.id}`);
+      if (!(seen.stats.progress?.pages_done >= 1)) throw new Error('the other replica shows no progress yet');
     });
     // Held by the runner for longer than a lease: the other leaves it alone while it renews.
     await new Promise((resolve) => setTimeout(resolve, 3_500));

@@ -168,19 +168,17 @@ describeCluster('SIGTERM, BullMQ (PostgreSQL and Redis)', () => {
     const sim = await fx.jetbrainsSimulator({ dataset: '1k' });
     const { env, schema } = await cluster();
     const replicaEnv = { ...env, JETBRAINS_BASE_URL: sim.baseUrl, HUB_SHUTDOWN_TIMEOUT: '1s' };
-    const [first, second] = await Promise.all([fx.spawnMain(replicaEnv), fx.spawnMain(replicaEnv)]);
+    const [first, second] = await Promise.all([fx.spawnMain({ ...replicaEnv, HUB_REPLICA_ID: 'replica-1' }), fx.spawnMain({ ...replicaEnv, HUB_REPLICA_ID: 'replica-2' })]);
     const id = await connect(first!);
     await eventually(async () => expect((await latest(first!, id))[0]?.status).toBe('succeeded'), 60_000);
     sim.faults.update({ latencyMs: 5_000 });
     const run = await first!.json(`/integrated-accounts/${id}/sync`, { method: 'POST' });
     const runId: string = run.id;
-    // The replica whose worker took the job shows its live progress; that one is shut down.
+    // The replica whose worker took the job (the run names it; every replica shows its progress) is shut down.
     const [a, b] = await eventually(async () => {
-      for (const [hub, other] of [[first!, second!], [second!, first!]] as const) {
-        const one = await hub.json(`/integrated-accounts/${id}/syncs/${runId}`);
-        if (one.status === 'running' && one.stats.progress?.pages_done >= 1) return [hub, other];
-      }
-      throw new Error('not reading yet');
+      const one = await first!.json(`/integrated-accounts/${id}/syncs/${runId}`);
+      if (one.status !== 'running' || !(one.stats.progress?.pages_done >= 1)) throw new Error('not reading yet');
+      return one.replica === 'replica-1' ? [first!, second!] : [second!, first!];
     }, 30_000, 50);
 
     const signalled = Date.now();
@@ -218,17 +216,15 @@ describeCluster('SIGTERM, BullMQ (PostgreSQL and Redis)', () => {
     const sim = await fx.jetbrainsSimulator({ dataset: '1k' });
     const { env } = await cluster();
     const replicaEnv = { ...env, JETBRAINS_BASE_URL: sim.baseUrl, HUB_SHUTDOWN_TIMEOUT: '30s' };
-    const [first, second] = await Promise.all([fx.spawnMain(replicaEnv), fx.spawnMain(replicaEnv)]);
+    const [first, second] = await Promise.all([fx.spawnMain({ ...replicaEnv, HUB_REPLICA_ID: 'replica-1' }), fx.spawnMain({ ...replicaEnv, HUB_REPLICA_ID: 'replica-2' })]);
     const id = await connect(first!);
     await eventually(async () => expect((await latest(first!, id))[0]?.status).toBe('succeeded'), 60_000);
     sim.faults.update({ latencyMs: 1_000 });
     const runId: string = (await first!.json(`/integrated-accounts/${id}/sync`, { method: 'POST' })).id;
     const [a, b] = await eventually(async () => {
-      for (const [hub, other] of [[first!, second!], [second!, first!]] as const) {
-        const one = await hub.json(`/integrated-accounts/${id}/syncs/${runId}`);
-        if (one.status === 'running' && one.stats.progress) return [hub, other];
-      }
-      throw new Error('not running yet');
+      const one = await first!.json(`/integrated-accounts/${id}/syncs/${runId}`);
+      if (one.status !== 'running' || one.replica === null) throw new Error('not running yet');
+      return one.replica === 'replica-1' ? [first!, second!] : [second!, first!];
     }, 30_000, 50);
     const exit = await a.kill('SIGTERM');
     expect(exit.code).toBe(0);

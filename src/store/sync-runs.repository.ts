@@ -81,6 +81,14 @@ export class SyncRunsRepository {
   }
 
   /** Extends the lease of the runs `ids` that `owner` still holds unfinished; returns their ids. */
+  /**
+   * The stats of a run still going (its progress so far), for replicas other than its owner to
+   * show. Only while it is unfinished and held by `owner`: never over a run's final stats.
+   */
+  async recordProgress(owner: string, id: string, stats: string): Promise<void> {
+    await this.db.updateTable('sync_runs').set({ stats }).where('id', '=', id).where('owner', '=', owner).where('status', 'in', UNFINISHED).execute();
+  }
+
   async renewLeases(owner: string, ids: string[], leaseUntil: string): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await this.db

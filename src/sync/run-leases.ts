@@ -15,6 +15,9 @@ const RECLAIMED = {
   error_message: 'The hub replica running this sync stopped before it finished; the previous snapshot is still served.',
 };
 
+/** How often a running sync's progress is written for the other replicas to show. */
+const PROGRESS_EVERY_MS = 1_000;
+
 /**
  * Leases on sync runs, so several hub replicas can share one database. Each unfinished run names
  * its owner and a `lease_until` the owner renews (every third of HUB_SYNC_LEASE) while it holds
@@ -27,7 +30,10 @@ export class RunLeases implements OnApplicationBootstrap, OnApplicationShutdown 
   readonly owner: string;
   private readonly logger = new Logger('RunLeases');
   private readonly held = new Map<string, () => void>();
+  /** What each held run has done so far, and the last of it written (see writeProgress). */
+  private readonly progress = new Map<string, { read: () => object; written: string | null }>();
   private timer?: NodeJS.Timeout;
+  private progressTimer?: NodeJS.Timeout;
   private beating = false;
   /** Set by the sync service: a reclaimed run had one more run asked for; start it. */
   onFollowUp: (accountId: string, trigger: string) => void = () => undefined;
@@ -48,10 +54,13 @@ export class RunLeases implements OnApplicationBootstrap, OnApplicationShutdown 
     if (orphans > 0) this.logger.log(`removed ${orphans} rows of unfinished snapshots`);
     this.timer = setInterval(() => void this.beat(), Math.max(250, Math.floor(this.config.syncLeaseMs / 3)));
     this.timer.unref();
+    this.progressTimer = setInterval(() => void this.writeProgress(), PROGRESS_EVERY_MS);
+    this.progressTimer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearInterval(this.progressTimer);
   }
 
   /** The lease a run gets now. */
@@ -59,13 +68,33 @@ export class RunLeases implements OnApplicationBootstrap, OnApplicationShutdown 
     return new Date(now + this.config.syncLeaseMs).toISOString();
   }
 
-  /** Tracks a run this replica holds; `lost` is called if another replica reclaims it. */
-  hold(runId: string, lost: () => void): void {
+  /**
+   * Tracks a run this replica holds; `lost` is called if another replica reclaims it. `progress`
+   * says what the run has done so far: written to its row every PROGRESS_EVERY_MS while it changes,
+   * so every replica shows it (the run's final stats replace it when it ends).
+   */
+  hold(runId: string, lost: () => void, progress?: () => object): void {
     this.held.set(runId, lost);
+    if (progress) this.progress.set(runId, { read: progress, written: null });
   }
 
   release(runId: string): void {
     this.held.delete(runId);
+    this.progress.delete(runId);
+  }
+
+  /** Writes the progress of the held runs that moved since it was last written. */
+  async writeProgress(): Promise<void> {
+    for (const [runId, entry] of this.progress) {
+      const stats = JSON.stringify(entry.read());
+      if (stats === entry.written) continue;
+      try {
+        await this.runs.recordProgress(this.owner, runId, stats);
+        entry.written = stats;
+      } catch (error) {
+        this.logger.warn(`could not record the progress of sync ${runId}: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** One heartbeat: renew what this replica holds, then reclaim what others left. */

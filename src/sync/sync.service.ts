@@ -17,7 +17,7 @@ import { SeatsRepository } from '../store/seats.repository';
 import { DirectoryRepository } from '../store/directory.repository';
 import type { DirectoryResource } from '../connector-kit/unified.types';
 import { SyncRunRow, SyncRunsRepository } from '../store/sync-runs.repository';
-import { SyncRunScope } from './run-scope';
+import { RunProgress, SyncRunScope } from './run-scope';
 import { RunLeases } from './run-leases';
 import { SYNC_QUEUE, SyncJob, SyncQueue } from './sync-queue';
 import { SnapshotWriter } from './snapshot-writer';
@@ -217,8 +217,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
   liveStats(accountId: string, runId: string): Partial<SyncStats> | null {
     const entry = this.local.get(accountId);
     if (!entry || entry.run.id !== runId) return null;
-    const p = entry.scope.progress;
-    return { progress: { pages_done: p.pages_done, pages_known: p.pages_known }, upstream_requests: p.upstream_requests, retries: p.retries, retry_reasons: p.retry_reasons };
+    return progressStats(entry.scope.progress);
   }
 
   /** Waits up to `ms` for the account's unfinished run (here or on another replica); true when none is left. */
@@ -300,7 +299,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     const done = new Promise<void>((resolve) => (settle = resolve));
     const entry: LocalRun = { run, scope: new SyncRunScope(this.config.syncBudgetMs), done, settle };
     this.local.set(run.account_id, entry);
-    this.leases.hold(run.id, () => entry.scope.cancel());
+    this.leases.hold(run.id, () => entry.scope.cancel(), () => progressStats(entry.scope.progress));
     return entry;
   }
 
@@ -496,3 +495,7 @@ function emptyStats(): SyncStats {
   return { upstream_requests: 0, pages: 0, records: 0, users: 0, users_added: 0, users_removed: 0, users_changed: 0, retries: 0, retry_reasons: {} };
 }
 
+/** A run's stats while it goes: where it is, and its requests and retries so far. */
+function progressStats(p: RunProgress): Partial<SyncStats> {
+  return { progress: { pages_done: p.pages_done, pages_known: p.pages_known }, upstream_requests: p.upstream_requests, retries: p.retries, retry_reasons: p.retry_reasons };
+}
