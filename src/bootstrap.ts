@@ -5,6 +5,7 @@ import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { findPublicRoutes, PublicRoute } from './auth/public-routes';
 import { TENANT_404_RULE } from './auth/tenant-scoped.decorator';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
+import { noStoreMiddleware } from './common/no-store.middleware';
 import type { HubConfig } from './config/hub-config';
 import { HUB_CONFIG } from './config/config.token';
 import { describeErrors, SECURITY_SCHEMES } from './docs/openapi-errors';
@@ -13,7 +14,7 @@ import { webPageRoutes } from './web-page/web-page-files';
 import { WEB_PAGE_ROOT } from './web-page/web-page.module';
 
 /**
- * HTTP wiring shared by main.ts and the tests, in the order a request meets it: the API key (before
+ * HTTP wiring shared by main.ts and the tests, in the order a request meets it: no-store, the API key (before
  * routing and before any body byte is read), then JSON bodies (not under /proxy), then the routes;
  * OpenAPI at /docs, /docs-json and /docs-yaml, behind the key like everything but @Public() routes
  * and the web page's files (src/web-page).
@@ -32,6 +33,7 @@ export function configureHttp(app: INestApplication): void {
   // (index.html, hashed assets) are public too; the page then signs in for the API calls.
   let publicRoutes: PublicRoute[] | undefined;
   const webRoot = app.get<string | null>(WEB_PAGE_ROOT, { strict: false });
+  app.use(noStoreMiddleware());
   app.use(apiKeyMiddleware(app.get(ApiKeyAuthenticator), () => (publicRoutes ??= [...findPublicRoutes(app), ...webPageRoutes(webRoot)])));
   app.use(jsonBodyMiddleware());
 

@@ -222,6 +222,16 @@ describe('browser sessions', () => {
       const ended = (await hub.get('/audit-events?action=session.ended&limit=1').expect(200)).body.result[0];
       expect(ended).toMatchObject({ actor: { key_id: admin.id }, outcome: 'success', status: 204 });
     });
+
+    it('a read key signs out too (its only write), and its session is gone', async () => {
+      const reader = await signIn(hub, read.key);
+      expect((await withCookie(hub.raw().delete('/session'), reader).expect(403)).body.details.code).toBe('CSRF_TOKEN_INVALID');
+      await withCookie(hub.raw().delete('/session'), reader, reader.csrf).expect(204);
+      expect((await withCookie(hub.raw().get('/session'), reader).expect(401)).body.details.code).toBe('UNAUTHENTICATED');
+      // Still its only write: a DELETE anywhere else needs an admin key.
+      const again = await signIn(hub, read.key);
+      expect((await withCookie(hub.raw().delete(`/api-keys/${read.id}`), again, again.csrf).expect(403)).body.details.code).toBe('FORBIDDEN_SCOPE');
+    });
   });
 
   it('the proxy takes the cookie too: reads without the token, writes with it', async () => {

@@ -39,6 +39,17 @@ describe('HTTP surface', () => {
     expect((await hub.raw().post('/health').expect(401)).body.details.code).toBe('UNAUTHORIZED');
   });
 
+  it('tells browsers and proxies to store no answer: they depend on who asks', async () => {
+    const answers = [
+      await hub.get('/integrations').expect(200),
+      await hub.raw().get('/integrations').expect(401),
+      await hub.get('/no-such-route').expect(404),
+      await hub.raw().get('/connect-sessions/current').set('Authorization', 'Bearer hubcs_doesnotexist0000000000000000').expect(404),
+      await hub.raw().get('/health').expect(200),
+    ];
+    for (const res of answers) expect({ path: res.req.path, cache: res.headers['cache-control'] }).toEqual({ path: res.req.path, cache: 'no-store' });
+  });
+
   it('answers 401 before reading the body: no JSON error, no 413 without the key', async () => {
     const bad = await hub.raw().post('/integrated-accounts').set('Content-Type', 'application/json').send('{not json').expect(401);
     expectShape(bad.body, 401, 'UNAUTHORIZED');

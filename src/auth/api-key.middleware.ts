@@ -21,7 +21,7 @@ export function apiKeyMiddleware(authenticator: ApiKeyAuthenticator, publicRoute
         // a method other than GET and HEAD needs an admin key (scope-policy.ts). The guard checks
         // the rest (routes that declare admin for a GET).
         try {
-          assertScope(principal, requiredScope(req.method, undefined), req.method, req.path);
+          assertScope(principal, requiredScope(req.method, undefined, req.path), req.method, req.path);
         } catch (error) {
           return refuse(error as HubError);
         }

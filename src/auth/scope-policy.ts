@@ -3,9 +3,17 @@ import type { KeyScope, Principal } from './principal';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
+/**
+ * Writes every key may make, checked before routing (where no route's declared scope is known yet):
+ * signing out ends the caller's own browser session, whatever its key may do otherwise.
+ */
+const WRITES_FOR_ANY_SCOPE = new Set(['DELETE /session']);
+
 /** The scope a request needs: the route's declared one, else read for GET and HEAD and admin for the rest. */
-export function requiredScope(method: string, declared: KeyScope | undefined): KeyScope {
-  return declared ?? (SAFE_METHODS.has(method) ? 'read' : 'admin');
+export function requiredScope(method: string, declared: KeyScope | undefined, path?: string): KeyScope {
+  if (declared) return declared;
+  if (SAFE_METHODS.has(method) || (path !== undefined && WRITES_FOR_ANY_SCOPE.has(`${method} ${path.replace(/\/+$/, '')}`))) return 'read';
+  return 'admin';
 }
 
 /** Throws 403 FORBIDDEN_SCOPE when the principal's scope is below what the request needs. */

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import type { Request, Response } from 'express';
 import { BrowserSessionsService } from './browser-sessions.service';
 import { Public } from './public.decorator';
+import { RequiresScope } from './scope.decorator';
 import { CreateSessionDto, SessionView } from './session.dto';
 
 const LOCKED_OUT = 'TOO_MANY_AUTH_FAILURES: too many failed attempts from this address; Retry-After says when to try again';
@@ -41,6 +42,7 @@ export class SessionController {
   }
 
   @Delete()
+  @RequiresScope('read')
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out: ends the session and clears the cookie (through the cookie, send X-CSRF-Token)' })
   @ApiNoContentResponse({ description: 'Signed out; the cookie is cleared' })
