@@ -50,4 +50,8 @@ describe('assertUnderBase', () => {
     expect(() => assertUnderBase('https://account.jetbrains.com/api/v1', '@evil.example/x')).toThrow();
     expect(() => assertUnderBase('https://account.jetbrains.com/api/v1', '/../../x')).toThrow();
   });
+  it('refuses integrated_account_id given twice (which account a write acts as must be one answer)', () => {
+    expect(() => parseProxyTarget('/proxy/products?integrated_account_id=a&integrated_account_id=b')).toThrow(/more than once/);
+    expect(() => parseProxyTarget('/proxy/products?integrated_account_id=a&integrated_%61ccount_id=a')).toThrow(/more than once/);
+  });
 });

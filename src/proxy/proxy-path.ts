@@ -41,7 +41,11 @@ export function parseProxyTarget(originalUrl: string): ParsedProxyTarget {
     if (!part) continue;
     const name = safeDecode(part.split('=')[0]!.replace(/\+/g, ' '));
     if (HUB_PARAMS.has(name)) {
-      if (name === 'integrated_account_id') accountId = safeDecode(part.slice(part.indexOf('=') + 1).replace(/\+/g, ' '));
+      if (name === 'integrated_account_id') {
+        // Which account's credentials a write goes out with must be one answer, for the request and its audit row alike.
+        if (accountId !== null) throw new HubError('VALIDATION_FAILED', 'integrated_account_id is given more than once: send it once, naming the account to act as');
+        accountId = safeDecode(part.slice(part.indexOf('=') + 1).replace(/\+/g, ' '));
+      }
       continue;
     }
     kept.push(part);
