@@ -401,6 +401,17 @@ describe('the web page in Chromium', () => {
     clean(problems);
   });
 
+  it("a tenant's admin key manages its tenant's webhooks in Settings, but not API keys", async () => {
+    const created = (await hub.hub.post('/api-keys', { name: 'acme admin', scope: 'admin', tenant_id: 'acme' }).expect(201)).body;
+    const { page, problems } = await browser.open(hub.origin);
+    await signIn(page, created.key);
+    await page.getByText('Signed in as acme admin (admin, tenant acme)').waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Webhooks' }).waitFor();
+    expect(await page.getByRole('heading', { level: 2, name: 'API keys' }).count()).toBe(0);
+    clean(problems);
+  });
+
   it('revoking the key ends its browser session at once: the next page is the sign-in', async () => {
     const created = (await hub.hub.post('/api-keys', { name: 'short-lived admin', scope: 'admin' }).expect(201)).body;
     const { page, problems } = await browser.open(hub.origin);

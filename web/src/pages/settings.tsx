@@ -13,14 +13,16 @@ export function SettingsPage({ session }: { session: Session }) {
       </>
     );
   }
-  // Keys and webhooks are hub-wide: the hub refuses them to a tenant's key, so the page does not offer them.
+  // Managing keys is for keys without a tenant (a tenant key could otherwise issue itself a wider
+  // one): the hub refuses it to a tenant's key, so the page does not offer it. Webhooks belong to a
+  // tenant like accounts: a tenant's admin key manages its own.
   const hubWide = session.key.tenant_id === null;
   return (
     <>
       <h1 tabIndex={-1}>Settings</h1>
       {hubWide && <ApiKeysSection />}
       <ConnectLinksSection session={session} />
-      {hubWide && <WebhooksSection />}
+      <WebhooksSection />
       <SeatPricesSection />
     </>
   );
