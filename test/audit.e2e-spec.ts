@@ -52,7 +52,7 @@ describe('audit trail', () => {
     const { id } = await connectSynced(hub);
     expect(await latest('integrated_account.created')).toMatchObject({
       actor: root, tenant_id: null, target: { type: 'integrated_account', id }, outcome: 'success', status: 201, error_code: null,
-      client_ip: expect.stringMatching(/127\.0\.0\.1|::1/), details: { integration: 'jetbrains' }, occurred_at: expect.any(String),
+      client_ip: expect.stringMatching(/^(127\.0\.0\.1|::1)$/), details: { integration: 'jetbrains' }, occurred_at: expect.any(String),
     });
 
     await hub.post('/integrated-accounts', { integration: 'jetbrains', credentials: { ...JETBRAINS_CREDENTIALS, api_key: WRONG_API_KEY }, allow_duplicate: true }).expect(400);

@@ -53,7 +53,7 @@ export class AuditInterceptor implements NestInterceptor {
           return principal ? this.log.actorOf(principal) : ANONYMOUS;
         };
         const write = async (outcome: Outcome, result: unknown) =>
-          this.log.record({ entry, actor: await actorNow(), subject: subject(result), outcome, clientIp: req.ip ?? null });
+          this.log.record({ entry, actor: await actorNow(), subject: subject(result), outcome, clientIp: auditedAddress(req.ip) });
         return next.handle().pipe(
           mergeMap(async (result) => {
             await write(this.outcomeOf(context, entry, req, res), result);
@@ -111,4 +111,10 @@ function failureOf(error: unknown): Outcome {
     return { status, errorCode: validation ? 'VALIDATION_FAILED' : codeForStatus(status), upstream: false };
   }
   return { status: 500, errorCode: 'INTERNAL', upstream: false };
+}
+
+/** The client's address as people write it: an IPv4 client of a dual-stack socket is `::ffff:a.b.c.d` there. */
+export function auditedAddress(ip: string | undefined): string | null {
+  if (!ip) return null;
+  return ip.replace(/^::ffff:(?=\d{1,3}(\.\d{1,3}){3}$)/i, '');
 }
