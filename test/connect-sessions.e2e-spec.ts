@@ -115,6 +115,46 @@ describe('connect links', () => {
     await hub.raw().post('/connect-sessions').send({ tenant_id: 'acme' }).expect(401);
   });
 
+  it('lists links with their status and never their token; a tenant key sees its tenant\'s only, another tenant\'s cursor is refused', async () => {
+    const acme = await link({ tenant_id: 'acme', integrations: ['jetbrains'] });
+    const globex = await link({ tenant_id: 'globex' });
+    const all: Json[] = [];
+    for (let cursor: string | null = null, pages = 0; pages === 0 || cursor; pages++) {
+      const page: Json = (await hub.get(`/connect-sessions?limit=2${cursor ? `&next_cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200)).body;
+      all.push(...page.result);
+      cursor = page.next_cursor;
+    }
+    expect(all.find((l) => l.id === acme.id)).toEqual({
+      id: acme.id, tenant_id: 'acme', integrations: ['jetbrains'], status: 'active', created_by_key_id: 'root',
+      created_at: expect.any(String), expires_at: acme.expires_at, account_id: null,
+    });
+    expect(JSON.stringify(all)).not.toContain('hubcs_');
+    const acmeView: Json = (await as(hub.raw().get('/connect-sessions?limit=200'), acmeKey).expect(200)).body;
+    expect(acmeView.result.length).toBeGreaterThan(0);
+    expect(acmeView.result.every((l: Json) => l.tenant_id === 'acme')).toBe(true);
+    expect(acmeView.result.some((l: Json) => l.id === globex.id)).toBe(false);
+    const rootPage: Json = (await hub.get('/connect-sessions?limit=1').expect(200)).body;
+    expect((await as(hub.raw().get(`/connect-sessions?next_cursor=${encodeURIComponent(rootPage.next_cursor)}`), acmeKey).expect(400)).body.details.code).toBe('INVALID_CURSOR');
+    await as(hub.raw().get('/connect-sessions'), readKey).expect(403);
+  });
+
+  it('a withdrawn link is refused at once, says so, and cannot be withdrawn twice; another tenant\'s is 404; audited', async () => {
+    const acme = await link({ tenant_id: 'acme', integrations: ['jetbrains'] });
+    await current(acme.token).expect(200);
+    expect((await as(hub.raw().delete(`/connect-sessions/${acme.id}`), otherKey).expect(404)).body.details.code).toBe('CONNECT_SESSION_NOT_FOUND');
+    await as(hub.raw().delete(`/connect-sessions/${acme.id}`), readKey).expect(403);
+    const revoked = (await as(hub.raw().delete(`/connect-sessions/${acme.id}`), acmeKey).expect(200)).body;
+    expect(revoked).toMatchObject({ id: acme.id, status: 'revoked' });
+    const refused = (await current(acme.token).expect(410)).body;
+    expect(refused.details.code).toBe('CONNECT_SESSION_EXPIRED');
+    expect(refused.message).toMatch(/withdrawn/);
+    expect((await connectWith(acme.token, JB).expect(410)).body.details.code).toBe('CONNECT_SESSION_EXPIRED');
+    expect((await hub.delete(`/connect-sessions/${acme.id}`).expect(409)).body).toMatchObject({ details: { code: 'CONNECT_SESSION_ENDED', status: 'revoked' } });
+    expect((await hub.delete('/connect-sessions/nope').expect(404)).body.details.code).toBe('CONNECT_SESSION_NOT_FOUND');
+    const audit = (await hub.get('/audit-events?action=connect_session.revoked&limit=5').expect(200)).body.result;
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ target: { type: 'connect_session', id: acme.id }, outcome: 'success' })]));
+  });
+
   it('shows the link\'s tenant, end and only its integrations, as GET /integrations does', async () => {
     const created = await link();
     const res = await current(created.token).expect(200);

@@ -108,6 +108,7 @@ const CONNECT_WRITES: Record<string, AuditedRoute> = {
       expires_at: stringField(s.result, 'expires_at'),
     }),
   },
+  'DELETE /connect-sessions/:id': { action: 'connect_session.revoked', targetType: 'connect_session', targetId: param('id') },
   'POST /connect-sessions/current/test': {
     action: 'credentials.tested',
     targetType: null,

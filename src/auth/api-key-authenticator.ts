@@ -144,6 +144,9 @@ export class ApiKeyAuthenticator {
     if (row.used_at !== null) {
       throw new HubError('CONNECT_SESSION_USED', 'This connect link has been used already: an account was connected with it. Ask whoever sent it for a new one to connect another');
     }
+    if (row.revoked_at !== null) {
+      throw new HubError('CONNECT_SESSION_EXPIRED', `This connect link was withdrawn at ${row.revoked_at}: ask whoever sent it for a new one`);
+    }
     if (Date.parse(row.expires_at) <= Date.now()) {
       throw new HubError('CONNECT_SESSION_EXPIRED', `This connect link expired at ${row.expires_at}: ask whoever sent it for a new one`);
     }

@@ -32,6 +32,8 @@ export const ErrorCodes = {
   CONNECT_SESSION_EXPIRED: HttpStatus.GONE,
   /** The connect link created its account already. */
   CONNECT_SESSION_USED: HttpStatus.GONE,
+  /** Withdrawing a connect link that was used, expired or withdrawn already. */
+  CONNECT_SESSION_ENDED: HttpStatus.CONFLICT,
   /** The key made more than HUB_RATE_LIMIT requests in the last minute. */
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
   /** Too many failed authentications from this client address; it waits before trying again. */

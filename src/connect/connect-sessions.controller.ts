@@ -1,12 +1,15 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/principal';
 import { RequiresScope } from '../auth/scope.decorator';
+import { PageQuery } from '../common/list-query.dto';
 import { DocumentedConnectTokenOnly, ReachesUpstream } from '../docs/openapi-decorators';
 import {
   ConnectAccountDto,
+  ConnectSessionListItem,
+  ConnectSessionPage,
   ConnectedAccountView,
   ConnectSessionView,
   ConnectTestDto,
@@ -34,6 +37,24 @@ export class ConnectSessionsController {
   @ApiCreatedResponse({ type: ConnectSessionView })
   create(@Body() dto: CreateConnectSessionDto, @Caller() caller: Principal, @Req() req: Request): Promise<ConnectSessionView> {
     return this.links.create(dto, caller, req);
+  }
+
+  @Get()
+  @RequiresScope('admin')
+  @ApiOperation({ summary: 'Connect links, oldest first: their status (active, used, expired, revoked), never their token. A tenant key sees its tenant\'s only' })
+  @ApiOkResponse({ type: ConnectSessionPage })
+  list(@Query() query: PageQuery, @Caller() caller: Principal): Promise<ConnectSessionPage> {
+    return this.links.list(query.limit, query.next_cursor, caller);
+  }
+
+  @Delete(':id')
+  @RequiresScope('admin')
+  @ApiOperation({ summary: 'Withdraw a connect link not used yet: its token is refused from the next request on (410 CONNECT_SESSION_EXPIRED). Audited' })
+  @ApiOkResponse({ type: ConnectSessionListItem })
+  @ApiNotFoundResponse({ description: 'CONNECT_SESSION_NOT_FOUND: no link with that id that this key may see (another tenant\'s answers the same)' })
+  @ApiConflictResponse({ description: 'CONNECT_SESSION_ENDED: the link was used, has expired or was withdrawn already' })
+  revoke(@Param('id') id: string, @Caller() caller: Principal): Promise<ConnectSessionListItem> {
+    return this.links.revoke(id, caller);
   }
 
   @Get('current')

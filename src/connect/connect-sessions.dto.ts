@@ -48,6 +48,24 @@ export class ConnectSessionView {
   @ApiProperty({ type: [String], description: 'The integrations the link may connect' }) integrations: string[];
 }
 
+export class ConnectSessionListItem {
+  @ApiProperty({ description: 'The link\'s id' }) id: string;
+  @ApiProperty({ description: 'The tenant the connected account belongs (or will belong) to' }) tenant_id: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'The integrations the link may connect; null: every one' }) integrations: string[] | null;
+  @ApiProperty({ enum: ['active', 'used', 'expired', 'revoked'], description: 'active: it can still connect an account; used: an account was connected with it; expired; revoked: withdrawn with DELETE' })
+  status: 'active' | 'used' | 'expired' | 'revoked';
+  @ApiProperty({ description: 'The key that created it (root for HUB_API_KEY)' }) created_by_key_id: string;
+  @ApiProperty() created_at: string;
+  @ApiProperty({ description: 'When it stops (stopped) working; for a revoked link, when it was withdrawn' }) expires_at: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The account connected with it' }) account_id: string | null;
+}
+
+export class ConnectSessionPage {
+  @ApiProperty({ type: [ConnectSessionListItem] }) result: ConnectSessionListItem[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
+  @ApiProperty() result_count: number;
+}
+
 export class CurrentConnectSessionView {
   @ApiProperty({ description: 'The tenant the connected account will belong to' }) tenant_id: string;
   @ApiProperty({ description: 'When the link stops working (ISO 8601, UTC)' }) expires_at: string;

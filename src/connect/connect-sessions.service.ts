@@ -9,9 +9,12 @@ import { HubError } from '../common/errors';
 import { sortableId } from '../common/ids';
 import { ConnectorRegistry } from '../integrations/connector.registry';
 import { toIntegrationView } from '../integrations/integrations.dto';
-import { ConnectSessionsRepository } from '../store/connect-sessions.repository';
+import { CursorCodec } from '../common/cursor-codec';
+import { Page, pageLimit } from '../common/list-query.dto';
+import { ConnectSessionRow, ConnectSessionsRepository } from '../store/connect-sessions.repository';
 import {
   ConnectAccountDto,
+  ConnectSessionListItem,
   ConnectedAccountView,
   ConnectSessionView,
   ConnectTestView,
@@ -35,6 +38,7 @@ export class ConnectSessionsService {
     private readonly sessions: ConnectSessionsRepository,
     private readonly accounts: AccountsService,
     private readonly registry: ConnectorRegistry,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(dto: CreateConnectSessionDto, caller: Principal, req: Request): Promise<ConnectSessionView> {
@@ -53,10 +57,43 @@ export class ConnectSessionsService {
       expires_at: new Date(now + (dto.expires_in ?? DEFAULT_EXPIRES_IN) * 1000).toISOString(),
       used_at: null,
       account_id: null,
+      revoked_at: null,
     };
     await this.sessions.insert(row);
     this.logger.log(`connect link ${row.id} created for tenant ${tenantId} (${integrations.join(', ')}), until ${row.expires_at}`);
     return { id: row.id, token, url: `${origin(req)}/#/connect/${token}`, expires_at: row.expires_at, tenant_id: tenantId, integrations };
+  }
+
+  /** The links `viewer` may see (a tenant key: its tenant's), oldest first; the token is never shown again. */
+  async list(requestedLimit: number | undefined, cursor: string | undefined, viewer: Principal): Promise<Page<ConnectSessionListItem>> {
+    const position = cursor ? this.cursors.decode(cursor, { account: '*', resource: 'connect-sessions', tenant: viewer.tenantId }) : null;
+    const limit = pageLimit(requestedLimit, position);
+    const rows = await this.sessions.page(viewer.tenantId, position?.k ?? null, limit);
+    const page = rows.slice(0, limit);
+    const now = Date.now();
+    return {
+      result: page.map((row) => toListItem(row, now)),
+      next_cursor: rows.length > limit ? this.cursors.encode({ a: '*', r: 'connect-sessions', t: viewer.tenantId, k: page[page.length - 1]!.id, l: limit }) : null,
+      result_count: page.length,
+    };
+  }
+
+  /**
+   * Withdraws a link not used yet: its token is refused from the next request on (410, as an expired
+   * link). Another tenant's link is 404 like a missing one; a used or ended link is 409.
+   */
+  async revoke(id: string, viewer: Principal): Promise<ConnectSessionListItem> {
+    const row = await this.sessions.findById(id);
+    if (!row || (viewer.tenantId !== null && row.tenant_id !== viewer.tenantId)) {
+      throw new HubError('CONNECT_SESSION_NOT_FOUND', `No connect link "${id}" that this key may see; list them with GET /connect-sessions`);
+    }
+    const now = new Date().toISOString();
+    if (!(await this.sessions.revoke(id, now))) {
+      const status = toListItem(row, Date.now()).status;
+      throw new HubError('CONNECT_SESSION_ENDED', `The connect link ${id} is ${status} already: there is nothing to withdraw`, { details: { status } });
+    }
+    this.logger.log(`connect link ${id} of tenant ${row.tenant_id} withdrawn`);
+    return toListItem({ ...row, revoked_at: now, expires_at: now }, Date.now());
   }
 
   current(caller: Principal): CurrentConnectSessionView {
@@ -103,6 +140,20 @@ export class ConnectSessionsService {
     this.logger.log(`connect link ${sessionId} used: account ${row.id} in tenant ${link.tenantId}`);
     return { id: row.id, integration: row.integration, name: row.name, tenant_id: link.tenantId, status: row.status };
   }
+}
+
+function toListItem(row: ConnectSessionRow, now: number): ConnectSessionListItem {
+  const status = row.revoked_at !== null ? 'revoked' : row.account_id !== null ? 'used' : Date.parse(row.expires_at) <= now ? 'expired' : 'active';
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    integrations: row.integrations === null ? null : (JSON.parse(row.integrations) as string[]),
+    status,
+    created_by_key_id: row.created_by_key_id,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    account_id: row.account_id,
+  };
 }
 
 /** The connect link a request came with; these routes refuse an API key or a browser session. */

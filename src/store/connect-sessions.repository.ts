@@ -38,6 +38,31 @@ export class ConnectSessionsRepository {
     await this.db.updateTable('connect_sessions').set({ used_at: null }).where('id', '=', id).where('account_id', 'is', null).execute();
   }
 
+  /** Links in id order after `afterId`, of one tenant or (null) every one; one extra to tell whether more follow. */
+  async page(tenantId: string | null, afterId: string | null, limit: number): Promise<ConnectSessionRow[]> {
+    let query = this.db.selectFrom('connect_sessions').selectAll().orderBy('id').limit(limit + 1);
+    if (tenantId !== null) query = query.where('tenant_id', '=', tenantId);
+    if (afterId !== null) query = query.where('id', '>', afterId);
+    return query.execute();
+  }
+
+  async findById(id: string): Promise<ConnectSessionRow | undefined> {
+    return this.db.selectFrom('connect_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Withdraws a link not used yet: it expires now. False when it was used, expired or withdrawn already. */
+  async revoke(id: string, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('connect_sessions')
+      .set({ revoked_at: now, expires_at: now })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async recordAccount(id: string, accountId: string): Promise<void> {
     await this.db.updateTable('connect_sessions').set({ account_id: accountId }).where('id', '=', id).execute();
   }

@@ -315,6 +315,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('accounts_one_per_organization').on('accounts').column('organization_key').unique().execute();
     },
   },
+  '0012_connect_session_revocation': {
+    async up(db: Kysely<any>) {
+      // A connect link an admin withdrew (DELETE /connect-sessions/:id) says so in the list; it also
+      // expires at that moment, so every check of a link's end refuses it without knowing this column.
+      await db.schema.alterTable('connect_sessions').addColumn('revoked_at', 'text').execute();
+      await db.schema.createIndex('connect_sessions_by_tenant').on('connect_sessions').columns(['tenant_id', 'id']).execute();
+    },
+  },
 };
 
 /**

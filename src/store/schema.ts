@@ -148,6 +148,8 @@ export interface ConnectSessionsTable {
   /** Set when an account creation claimed the link (cleared again if that creation failed). */
   used_at: string | null;
   account_id: string | null;
+  /** Set when an admin withdrew the link (DELETE /connect-sessions/:id); its expires_at is then that moment. */
+  revoked_at: string | null;
 }
 
 /** The change feed: what a sync found changed since the account's previous snapshot. */

@@ -89,7 +89,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Connect links, oldest first: their status (active, used, expired, revoked), never their token. A tenant key sees its tenant's only */
+        get: operations["ConnectSessionsController_list"];
         put?: never;
         /**
          * Create a connect link for an end customer
@@ -151,6 +152,23 @@ export interface paths {
         /** Test credentials for one of the link's integrations, storing nothing (connect token only); answers as POST /integrated-accounts/test-credentials */
         post: operations["ConnectSessionsController_test"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a connect link not used yet: its token is refused from the next request on (410 CONNECT_SESSION_EXPIRED). Audited */
+        delete: operations["ConnectSessionsController_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -921,6 +939,35 @@ export interface components {
              * @example Acme JetBrains
              */
             name?: string;
+        };
+        ConnectSessionListItem: {
+            /** @description The account connected with it */
+            account_id: string | null;
+            /** @description When it was created (ISO 8601, UTC) */
+            created_at: string;
+            /** @description The key that created it (root for HUB_API_KEY) */
+            created_by_key_id: string;
+            /** @description When it stops (stopped) working; for a revoked link, when it was withdrawn */
+            expires_at: string;
+            /** @description The link's id */
+            id: string;
+            /** @description The integrations the link may connect; null: every one */
+            integrations: string[] | null;
+            /**
+             * @description active: it can still connect an account; used: an account was connected with it; expired; revoked: withdrawn with DELETE
+             * @enum {string}
+             */
+            status: "active" | "used" | "expired" | "revoked";
+            /** @description The tenant the connected account belongs (or will belong) to */
+            tenant_id: string;
+        };
+        ConnectSessionPage: {
+            /** @description Send it as next_cursor to get the next page; null: this was the last page */
+            next_cursor: string | null;
+            /** @description This page of results */
+            result: components["schemas"]["ConnectSessionListItem"][];
+            /** @description How many results this page holds */
+            result_count: number;
         };
         ConnectSessionView: {
             /** @description When the link stops working (ISO 8601, UTC) */
@@ -2237,7 +2284,7 @@ export interface operations {
                 /** @description Only the events of this tenant (a key of a tenant sees only its own) */
                 tenant_id?: string;
                 /** @description Only the events of this action */
-                action?: "api_key.created" | "api_key.revoked" | "connect_session.created" | "connect_session.used" | "credentials.tested" | "integrated_account.created" | "integrated_account.deleted" | "integrated_account.tested" | "integrated_account.updated" | "proxy.write" | "request.write" | "seat_prices.set" | "session.created" | "session.ended" | "sync_run.started" | "webhook.created" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.tested" | "webhook.updated";
+                action?: "api_key.created" | "api_key.revoked" | "connect_session.created" | "connect_session.revoked" | "connect_session.used" | "credentials.tested" | "integrated_account.created" | "integrated_account.deleted" | "integrated_account.tested" | "integrated_account.updated" | "proxy.write" | "request.write" | "seat_prices.set" | "session.created" | "session.ended" | "sync_run.started" | "webhook.created" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.tested" | "webhook.updated";
             };
             header?: never;
             path?: never;
@@ -2251,6 +2298,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ConnectSessionsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size; with next_cursor and no limit, the previous page's size is kept */
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                next_cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectSessionPage"];
                 };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
@@ -2604,6 +2711,81 @@ export interface operations {
             };
             /** @description UPSTREAM_TIMEOUT: the connected service did not answer within HUB_UPSTREAM_TIMEOUT (the proxy: HUB_PROXY_TIMEOUT) */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ConnectSessionsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectSessionListItem"];
+                };
+            };
+            /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: no key, a wrong, unknown or revoked one, or an ended session (sign in again with POST /session); API_KEY_EXPIRED: the key is past its expires_at */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The API key's scope does not allow this (FORBIDDEN_SCOPE): needs an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_NOT_FOUND: no link with that id that this key may see (another tenant's answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONNECT_SESSION_ENDED: the link was used, has expired or was withdrawn already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED: the key made HUB_RATE_LIMIT requests in the last minute; TOO_MANY_AUTH_FAILURES: too many wrong keys from this address. Retry-After says when to retry */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
