@@ -266,6 +266,28 @@ describe('the web page in Chromium', () => {
     clean(problems);
   });
 
+  it('creates a connect link in Settings, lists it, and withdraws it: the customer\'s page then says it has expired', async () => {
+    const { page, problems } = await signedIn();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Tenant', { exact: true }).fill('withdrawn-co');
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const url = await page.getByLabel('Connect link', { exact: true }).inputValue();
+    const listed = (await hub.hub.get('/connect-sessions?limit=200').expect(200)).body.result.find((l: { tenant_id: string }) => l.tenant_id === 'withdrawn-co');
+    expect(listed.status).toBe('active');
+    const row = page.getByRole('row', { name: /withdrawn-co/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('active');
+    await row.getByRole('button', { name: /^Withdraw/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Withdraw the link for withdrawn-co?' });
+    await dialog.getByRole('button', { name: 'Withdraw link' }).click();
+    await settles(async () => (await row.textContent())?.includes('revoked'), true);
+    const customer = await browser.open(hub.origin);
+    await customer.page.goto(`/${new URL(url).hash}`);
+    await customer.page.getByRole('heading', { level: 1, name: 'This connect link has expired' }).waitFor();
+    clean(problems);
+    clean(customer.problems);
+  }, 60_000);
+
   it('creates a webhook: its secret, shown once, verifies a delivery, which the deliveries list shows', async () => {
     const receiver = fx.track(await WebhookReceiver.start());
     const { page, problems } = await signedIn();

@@ -12,6 +12,7 @@ export type Change = S['ChangeView'];
 export type ApiKey = S['ApiKeyView'];
 export type Webhook = S['WebhookView'];
 export type Delivery = S['DeliveryView'];
+export type ConnectLink = S['ConnectSessionListItem'];
 
 export type CredentialField = S['CredentialFieldView'];
 export type Integration = S['IntegrationView'];
