@@ -36,7 +36,8 @@ describe('webhooks per tenant: deliveries', () => {
   ];
 
   it.each(stores)('%s: sends a tenant endpoint only its tenant\'s events, an untenanted endpoint all of them', async (_store, database) => {
-    const { hub } = await fx.jetbrains({ dataset: 'tiny' }, await database());
+    // The receivers listen on 127.0.0.1: private targets allowed to tenant endpoints here.
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' }, { ...(await database()), HUB_WEBHOOK_PRIVATE_TARGETS: 'all' });
     const issue = async (tenant: string) => (await hub.post('/api-keys', { name: tenant, scope: 'admin', tenant_id: tenant }).expect(201)).body.key as string;
     const [keyA, keyB] = [await issue(A), await issue(B)];
     const [ra, rb, rAll, rRootForA] = [
@@ -98,4 +99,31 @@ describe('webhooks per tenant: deliveries', () => {
     await new Promise((resolve) => setTimeout(resolve, 700)); // more than the dispatcher's poll: anything else would have gone out
     expect([ra, rAll, rRootForA].map((r) => r.received.length)).toEqual([before[0], before[2], before[3]]);
   }, 60_000);
+
+  it('by default, a tenant\'s endpoint may not target loopback or private addresses, at create and PATCH (delivery: webhook-target.spec); the operator\'s may', async () => {
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' });
+    const key = (await hub.post('/api-keys', { name: A, scope: 'admin', tenant_id: A }).expect(201)).body.key as string;
+    const receiver = fx.track(await WebhookReceiver.start());
+    for (const url of [receiver.url, 'http://10.1.2.3/hooks', 'http://[::1]:9/hooks', 'http://localhost:9/hooks']) {
+      const refused = await as(hub.raw().post('/webhooks'), key).send({ url, events: ['*'] }).expect(400);
+      expect(refused.body.details).toEqual({ code: 'WEBHOOK_URL_NOT_ALLOWED', field: 'url' });
+      expect(refused.body.message).toMatch(/loopback and private addresses are webhook targets only for endpoints without a tenant \(HUB_WEBHOOK_PRIVATE_TARGETS/);
+    }
+    // An endpoint at a public address cannot be moved to a private one.
+    const publicOne = (await as(hub.raw().post('/webhooks'), key).send({ url: 'http://93.184.216.34/hooks', events: ['*'] }).expect(201)).body;
+    const moved = await as(hub.raw().patch(`/webhooks/${publicOne.id}`), key).send({ url: receiver.url }).expect(400);
+    expect(moved.body.details.code).toBe('WEBHOOK_URL_NOT_ALLOWED');
+    // The root key for that tenant: a tenant endpoint too, refused alike.
+    await hub.post('/webhooks', { url: receiver.url, events: ['*'], tenant_id: A }).expect(400);
+    // The operator's own endpoint (no tenant) still may.
+    const own = (await hub.post('/webhooks', { url: receiver.url, events: ['*'] }).expect(201)).body;
+    await hub.post(`/webhooks/${own.id}/test`).expect(202);
+    await eventually(async () => receiver.ofType('webhook.test')[0] ?? Promise.reject(new Error('no delivery yet')), 20_000);
+  });
+
+  it('HUB_WEBHOOK_PRIVATE_TARGETS=none refuses them to every endpoint', async () => {
+    const { hub } = await fx.jetbrains({ dataset: 'tiny' }, { HUB_WEBHOOK_PRIVATE_TARGETS: 'none' });
+    const refused = await hub.post('/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['*'] }).expect(400);
+    expect(refused.body.message).toMatch(/loopback and private addresses/);
+  });
 });

@@ -12,7 +12,7 @@ export const HUB_ENV_KEYS = [
   'HUB_ENCRYPTION_KEYS_PREVIOUS', 'HUB_AUDIT_RETENTION',
   'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE', 'HUB_WEBHOOK_RETRY_SCHEDULE',
   'HUB_SESSION_TTL', 'HUB_TRUST_PROXY',
-  'HUB_METRICS_TOKEN', 'HUB_LOG_FORMAT', 'HUB_SHUTDOWN_TIMEOUT',
+  'HUB_METRICS_TOKEN', 'HUB_LOG_FORMAT', 'HUB_SHUTDOWN_TIMEOUT', 'HUB_WEBHOOK_PRIVATE_TARGETS',
 ] as const;
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses, subnets and loopback/linklocal/uniquelocal, comma-separated. */
@@ -154,6 +154,12 @@ export class HubEnv {
     message: 'HUB_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated durations, the waits before each retry, such as 5s,5m,30m,2h',
   })
   HUB_WEBHOOK_RETRY_SCHEDULE?: string;
+
+  @IsOptional()
+  @IsIn(['untenanted', 'all', 'none'], {
+    message: 'HUB_WEBHOOK_PRIVATE_TARGETS must be untenanted (the default: only endpoints without a tenant may target loopback or private addresses), all or none',
+  })
+  HUB_WEBHOOK_PRIVATE_TARGETS?: string;
 
   @IsOptional()
   @Matches(DURATION, { message: 'HUB_SESSION_TTL must be a duration such as 12h, 30m or 7d (at least 1m, at most 30d)' })

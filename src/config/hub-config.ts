@@ -45,6 +45,8 @@ export interface HubConfig {
   rateLimitPerMinute: number;
   /** Waits before each retry of a webhook delivery; a delivery is given up after the last. */
   webhookRetryScheduleMs: number[];
+  /** Which webhook endpoints may target loopback and private addresses (HUB_WEBHOOK_PRIVATE_TARGETS). */
+  webhookPrivateTargets: 'untenanted' | 'all' | 'none';
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** `text` (Nest's console lines) or `json` (one JSON object a line). */
   logFormat: 'text' | 'json';
@@ -160,6 +162,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     proxyUploadTimeoutMs: duration(parsed.HUB_PROXY_UPLOAD_TIMEOUT, '30s', 'HUB_PROXY_UPLOAD_TIMEOUT', 100),
     upstreamMaxBodyBytes: size(parsed.HUB_UPSTREAM_MAX_BODY, '64mb', 'HUB_UPSTREAM_MAX_BODY', 1024),
     rateLimitPerMinute: parsed.HUB_RATE_LIMIT ?? 600,
+    webhookPrivateTargets: (parsed.HUB_WEBHOOK_PRIVATE_TARGETS ?? 'untenanted') as HubConfig['webhookPrivateTargets'],
     webhookRetryScheduleMs: (parsed.HUB_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE).split(',').map((d) => parseDuration(d.trim())),
     logLevel: (parsed.HUB_LOG_LEVEL ?? 'log') as HubConfig['logLevel'],
     logFormat: (parsed.HUB_LOG_FORMAT ?? 'text') as HubConfig['logFormat'],

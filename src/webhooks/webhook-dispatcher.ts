@@ -5,6 +5,7 @@ import { WebhookEndpointsRepository } from '../store/webhook-endpoints.repositor
 import { DueDelivery, WebhookOutboxRepository } from '../store/webhook-outbox.repository';
 import { OutboxWriter } from './outbox-writer';
 import { DELIVERY_TIMEOUT_MS, send } from './webhook-sender';
+import { privateTargetsAllowed } from './webhook-target';
 import { SigningSecrets } from './signing-secrets';
 
 /** How often the outbox is looked at when nothing woke the dispatcher (other replicas' writes, retries, a restart). */
@@ -121,7 +122,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       'webhook-timestamp': String(timestamp.getTime() / 1000),
       'webhook-signature': this.secrets.signature(endpoint, due.message_id, timestamp, due.body),
     };
-    const result = await send(new URL(due.url), headers, due.body);
+    const result = await send(new URL(due.url), headers, due.body, { privateAllowed: privateTargetsAllowed(this.config.webhookPrivateTargets, endpoint.tenant_id) });
     const attempts = due.attempts + 1;
     const base = { attempts, last_status_code: result.status, last_error: result.error, last_attempt_at: at.toISOString() };
     if (result.error === null) {

@@ -18,11 +18,11 @@ export interface SendResult {
  * One POST of a signed message. Redirects are not followed (node's http never does): a 3xx is a
  * failure, so a receiver cannot bounce the hub to another host.
  */
-export function send(url: URL, headers: Record<string, string>, body: string, options: { timeoutMs?: number; resolve?: Resolver } = {}): Promise<SendResult> {
+export function send(url: URL, headers: Record<string, string>, body: string, options: { privateAllowed: boolean; timeoutMs?: number; resolve?: Resolver }): Promise<SendResult> {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   return new Promise((resolve) => {
     try {
-      assertSendable(url);
+      assertSendable(url, options.privateAllowed);
     } catch (error) {
       return resolve({ status: null, error: (error as Error).message });
     }
@@ -38,7 +38,7 @@ export function send(url: URL, headers: Record<string, string>, body: string, op
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body).toString(), 'user-agent': 'integration-hub-webhooks', ...headers },
-        lookup: guardedLookup(options.resolve) as never,
+        lookup: guardedLookup(options.privateAllowed, options.resolve) as never,
         agent: false,
       },
       (response) => {

@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { HubConfig } from '../config/hub-config';
+import { HUB_CONFIG } from '../config/config.token';
 import { NO_TENANT, tenantToRead, Viewer } from '../auth/principal';
 import { tenantForNew } from '../auth/tenant-assignment';
 import { CursorCodec } from '../common/cursor-codec';
@@ -11,7 +13,7 @@ import { OutboxWriter } from './outbox-writer';
 import { SigningSecrets } from './signing-secrets';
 import { ALL_EVENTS, WEBHOOK_TEST } from './webhook-events';
 import { generateSecret } from './webhook-signing';
-import { assertAllowedTarget } from './webhook-target';
+import { assertAllowedTarget, privateTargetsAllowed } from './webhook-target';
 import type { CreatedWebhookView, CreateWebhookDto, DeliveryView, RotatedSecretView, UpdateWebhookDto, WebhookView } from './webhooks.dto';
 
 /** How long the previous secret keeps signing after a rotation, so receivers can switch over. */
@@ -27,6 +29,7 @@ export class WebhooksService {
   private readonly logger = new Logger('Webhooks');
 
   constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly endpoints: WebhookEndpointsRepository,
     private readonly outbox: WebhookOutboxRepository,
     private readonly secrets: SigningSecrets,
@@ -36,7 +39,7 @@ export class WebhooksService {
 
   async create(dto: CreateWebhookDto, viewer: Viewer): Promise<CreatedWebhookView> {
     const tenantId = tenantForNew(dto.tenant_id, viewer, 'adds webhook endpoints');
-    const url = await assertAllowedTarget(dto.url);
+    const url = await assertAllowedTarget(dto.url, privateTargetsAllowed(this.config.webhookPrivateTargets, tenantId));
     const id = `ep_${sortableId()}`;
     const secret = generateSecret();
     const now = new Date().toISOString();
@@ -90,7 +93,7 @@ export class WebhooksService {
   async update(id: string, dto: UpdateWebhookDto, viewer: Viewer): Promise<WebhookView> {
     const row = await this.get(id, viewer);
     const changes: Partial<WebhookEndpointRow> = { updated_at: new Date().toISOString() };
-    if (dto.url !== undefined) changes.url = (await assertAllowedTarget(dto.url)).toString();
+    if (dto.url !== undefined) changes.url = (await assertAllowedTarget(dto.url, privateTargetsAllowed(this.config.webhookPrivateTargets, row.tenant_id))).toString();
     if (dto.events !== undefined) changes.events = JSON.stringify(normalizeEvents(dto.events));
     if (dto.description !== undefined) changes.description = dto.description;
     if (dto.enabled !== undefined) {
