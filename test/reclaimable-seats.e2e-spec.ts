@@ -176,7 +176,7 @@ describe('reclaimable seats (JetBrains)', () => {
     const bad = await put({ currency: 'EURO', prices: { II: { amount: -1, per: 'week' } } }).expect(400);
     expect(bad.body.details.errors).toEqual([
       'currency must be an ISO 4217 code such as EUR or USD',
-      'prices.II.amount must be a number >= 0',
+      'prices.II.amount must be a number from 0 to 1000000',
       'prices.II.per must be "month" or "year"',
     ]);
     await put({ currency: 'USD', prices: [] }).expect(400);

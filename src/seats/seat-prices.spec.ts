@@ -23,7 +23,12 @@ describe('seat prices', () => {
 
   it('names every problem of a body in one message', () => {
     expect(() => validateSeatPrices({ currency: 'XXXX', prices: { II: { amount: 'ten', per: 'week' } } })).toThrow(
-      'currency must be an ISO 4217 code such as EUR or USD; prices.II.amount must be a number >= 0; prices.II.per must be "month" or "year"',
+      'currency must be an ISO 4217 code such as EUR or USD; prices.II.amount must be a number from 0 to 1000000; prices.II.per must be "month" or "year"',
     );
+  });
+
+  it('refuses a price so large that a summary over many seats would overflow', () => {
+    expect(() => validateSeatPrices({ currency: 'EUR', prices: { II: { amount: 1e308, per: 'month' } } })).toThrow('prices.II.amount must be a number from 0 to 1000000');
+    expect(validateSeatPrices({ currency: 'EUR', prices: { II: { amount: 1_000_000, per: 'year' } } }).prices.II).toEqual({ amount: 1_000_000, per: 'year' });
   });
 });

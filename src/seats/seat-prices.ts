@@ -1,5 +1,8 @@
 import { HubError } from '../common/errors';
 
+/** The largest price of one seat, per month or year (a million: no seat costs more). */
+export const MAX_AMOUNT = 1_000_000;
+
 /** Optional prices per product of one account, for the cost of reclaimable seats. */
 export interface SeatPrices {
   /** ISO 4217 code, upper case. */
@@ -38,7 +41,8 @@ export function validateSeatPrices(body: unknown): SeatPrices {
       }
       for (const key of Object.keys(p)) if (key !== 'amount' && key !== 'per') problems.push(`${where}.${key} should not exist`);
       const amount = p.amount;
-      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) problems.push(`${where}.amount must be a number >= 0`);
+      // Bounded so that a summary over millions of seats stays a finite, exact-enough number.
+      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT) problems.push(`${where}.amount must be a number from 0 to ${MAX_AMOUNT}`);
       if (p.per !== 'month' && p.per !== 'year') problems.push(`${where}.per must be "month" or "year"`);
       if (typeof amount === 'number' && (p.per === 'month' || p.per === 'year')) prices[code] = { amount, per: p.per };
     }

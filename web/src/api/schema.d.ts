@@ -276,7 +276,7 @@ export interface paths {
         get: operations["SeatPricesController_get"];
         /**
          * Set the seat prices of this account (replaces them)
-         * @description currency: an ISO 4217 code; prices: per product_code (as in the unified output), { amount >= 0, per: "month" | "year" }. A yearly price counts as amount / 12 a month.
+         * @description currency: an ISO 4217 code; prices: per product_code (as in the unified output), { amount from 0 to 1,000,000, per: "month" | "year" }. A yearly price counts as amount / 12 a month.
          */
         put: operations["SeatPricesController_put"];
         post?: never;
