@@ -12,10 +12,11 @@ describe('migration 0011_account_organization_key', () => {
   it('gives the key to the oldest account of each organization per tenant, none to duplicates', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'hub-migration-')), 'hub.sqlite');
     await (await openDatabase({ kind: 'sqlite', file })).destroy();
-    // Back to the state before 0011, with accounts as older hubs stored them.
+    // Back to the state before 0011 (undoing the migrations after it too), with accounts as older hubs stored them.
     const sqlite = new BetterSqlite3(file);
-    sqlite.exec(`drop index accounts_one_per_organization; alter table accounts drop column organization_key;
-      delete from kysely_migration where name = '0011_account_organization_key';`);
+    sqlite.exec(`drop index connect_sessions_by_tenant; alter table connect_sessions drop column revoked_at;
+      drop index accounts_one_per_organization; alter table accounts drop column organization_key;
+      delete from kysely_migration where name >= '0011';`);
     const insert = sqlite.prepare(`insert into accounts (id, integration, name, status, credentials, credentials_key_id, access, created_at, updated_at, tenant_id)
       values (?, ?, 'n', 'active', '{}', 'k', ?, 'now', 'now', ?)`);
     const org = (id: string) => JSON.stringify({ organization: { id, name: null } });
