@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ok } from '../api/errors';
+import { everyPage } from '../api/pages';
 import { listIntegrations } from '../api/integrations';
 import type { Account, Session } from '../api/types';
 import { Show, useLoad } from '../components/async';
@@ -10,15 +11,8 @@ import { href, navigate } from '../router';
 import { ConnectWizard } from './connect-wizard';
 
 /** Every account this key sees, following the cursors (a hub has tens of accounts, not thousands). */
-export async function allAccounts(): Promise<Account[]> {
-  const accounts: Account[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET('/integrated-accounts', { params: { query: { limit: 200, next_cursor: cursor } } }));
-    accounts.push(...page.result);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return accounts;
+export function allAccounts(): Promise<Account[]> {
+  return everyPage((cursor) => ok(api.GET('/integrated-accounts', { params: { query: { limit: 200, next_cursor: cursor } } })));
 }
 
 export function ConnectionsPage({ session }: { session: Session }) {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ok } from '../api/errors';
+import { everyPage } from '../api/pages';
 import type { LicensePlan } from '../api/types';
 import { AccountPicker } from '../components/account-picker';
 import { ErrorBox, Show, useAction, useLoad } from '../components/async';
@@ -12,15 +13,10 @@ import { money, when } from '../format';
 
 const PRESETS = ['30', '60', '90'];
 
-async function allPlans(accountId: string, inactiveDays: number): Promise<LicensePlan[]> {
-  const plans: LicensePlan[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET('/unified/user-directory/licenses', { params: { query: { integrated_account_id: accountId, inactive_days: inactiveDays, limit: 200, next_cursor: cursor } } }));
-    plans.push(...page.result);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return plans;
+function allPlans(accountId: string, inactiveDays: number): Promise<LicensePlan[]> {
+  return everyPage((cursor) =>
+    ok(api.GET('/unified/user-directory/licenses', { params: { query: { integrated_account_id: accountId, inactive_days: inactiveDays, limit: 200, next_cursor: cursor } } })),
+  );
 }
 
 export function SeatsPage() {

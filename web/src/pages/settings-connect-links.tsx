@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ok } from '../api/errors';
+import { everyPage } from '../api/pages';
 import { listIntegrations } from '../api/integrations';
 import type { ConnectLink, Session } from '../api/types';
 import { ErrorBox, Show, useAction, useLoad } from '../components/async';
@@ -10,13 +11,7 @@ import { when } from '../format';
 
 /** Every link this key may see, newest first (the API lists them oldest first). */
 async function allLinks(): Promise<ConnectLink[]> {
-  const links: ConnectLink[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET('/connect-sessions', { params: { query: { limit: 200, next_cursor: cursor } } }));
-    links.push(...page.result);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
+  const links = await everyPage((cursor) => ok(api.GET('/connect-sessions', { params: { query: { limit: 200, next_cursor: cursor } } })));
   return links.reverse();
 }
 

@@ -1,21 +1,15 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ok } from '../api/errors';
+import { everyPage } from '../api/pages';
 import type { ApiKey } from '../api/types';
 import { ErrorBox, Show, useAction, useLoad } from '../components/async';
 import { Confirm } from '../components/confirm';
 import { ShownOnce } from '../components/shown-once';
 import { when } from '../format';
 
-async function allKeys(): Promise<ApiKey[]> {
-  const keys: ApiKey[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET('/api-keys', { params: { query: { limit: 200, next_cursor: cursor } } }));
-    keys.push(...page.result);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return keys;
+function allKeys(): Promise<ApiKey[]> {
+  return everyPage((cursor) => ok(api.GET('/api-keys', { params: { query: { limit: 200, next_cursor: cursor } } })));
 }
 
 export function ApiKeysSection() {
