@@ -180,16 +180,6 @@ export function deriveRows(users: Iterable<UnifiedUser>, outdatedOnly = false): 
   return rows;
 }
 
-/** The people entries of users: deriveRows() for a connector that handed their seats over already. */
-export function derivePeopleOfRecords(records: SerializedRecord[]): DerivedPersonRow[] {
-  const people: DerivedPersonRow[] = [];
-  for (const user of usersOf(records)) {
-    const person = personOfUser(user);
-    if (person) people.push({ email: person.email, user_id: user.id, data: JSON.stringify(person.entry) });
-  }
-  return people;
-}
-
 /** deriveRows() of serialised user records (tombstones skipped). */
 export function deriveRowsOfRecords(records: SerializedRecord[], outdatedOnly = false): DerivedRows {
   return deriveRows(usersOf(records), outdatedOnly);

@@ -36,7 +36,7 @@ export { RawJson, jsonText } from './raw-json';
 export { TOMBSTONE, overlayRecords, serializeRecord } from './snapshot-records';
 export type { OverlayKind, RemotePart, SerializedRecord, SnapshotKind, UnifiedItem } from './snapshot-records';
 // What the hub derives from users (seats, people): for a connector that hands over serialised records.
-export { NOT_PEOPLE, derivePeopleOfRecords, deriveRows, deriveRowsOfRecords, personOfUser, planKey, seatOf, seatPlanKey, seatRow, seatsOfUser } from './derived-rows';
+export { NOT_PEOPLE, deriveRows, deriveRowsOfRecords, personOfUser, planKey, seatOf, seatPlanKey, seatRow, seatsOfUser } from './derived-rows';
 export type { DerivedPersonRow, DerivedRows, DerivedSeatRow, PersonInAccount, Seat, SeatHolder } from './derived-rows';
 export type {
   DirectoryResource,

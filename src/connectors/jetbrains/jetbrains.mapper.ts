@@ -1,5 +1,5 @@
 import { RawJson, compareIds, emptyPlan, latestDate, seatOf, seatRow, toUtc } from '../../connector-kit';
-import type { DerivedSeatRow, RemotePart, SerializedRecord, UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../connector-kit';
+import type { DerivedPersonRow, DerivedSeatRow, PersonInAccount, RemotePart, SerializedRecord, UnifiedGroup, UnifiedLicensePlan, UnifiedRef, UnifiedUser, UnifiedUserLicense } from '../../connector-kit';
 import type { JbLicense, JbTeam } from './jetbrains.types';
 
 export const INTEGRATION = 'jetbrains';
@@ -119,6 +119,9 @@ interface HeldLicense {
   active: boolean;
   team: UnifiedRef | null;
   lastActiveAt: string | null;
+  productCode: string;
+  /** Null while its product has no name yet (the catalogue may name it: see licenseJson). */
+  productName: string | null;
   /** The unified license as JSON; null while its product has no name yet (then `unnamed` holds it). */
   json: string | null;
   /** A license whose product came without a name: serialised once nameProducts() has named it. */
@@ -137,6 +140,8 @@ export interface UserRecords {
   withOutdated: SerializedRecord | null;
   /** The person's seats handed out by add() that are now known better (see seatUpdates). */
   seatUpdates: DerivedSeatRow[];
+  /** The person's people-index row (of `current`), made without parsing the record; null without `current`. */
+  person: DerivedPersonRow | null;
 }
 
 /** Where add() hands out what it does not keep: each USER license's raw JSON, and its seat. */
@@ -200,6 +205,8 @@ export class LicenseAccumulator {
         active: unified.status === 'active',
         team: unified.team,
         lastActiveAt: unified.last_active_at,
+        productCode: unified.product_code,
+        productName: unified.product_name,
         json: named ? JSON.stringify(unified) : null,
         unnamed: named ? null : unified,
         raw: out ? null : raw,
@@ -262,14 +269,33 @@ export class LicenseAccumulator {
   *userRecords(): Generator<UserRecords> {
     for (const [email, { all, kept }] of this.peopleInOrder()) {
       const seatUpdates = this.seatUpdates(email, all);
-      if (kept === all) yield { current: this.userRecord(email, all), withOutdated: null, seatUpdates };
-      else yield { current: kept.length > 0 ? this.userRecord(email, kept) : null, withOutdated: this.userRecord(email, all), seatUpdates };
+      const person = kept.length > 0 ? this.personRow(email, kept) : null;
+      if (kept === all) yield { current: this.userRecord(email, all), withOutdated: null, seatUpdates, person };
+      else yield { current: kept.length > 0 ? this.userRecord(email, kept) : null, withOutdated: this.userRecord(email, all), seatUpdates, person };
     }
   }
 
   /** Whether add() handed out the seats: then records only need people derived, and seatUpdates applied. */
   get handedOutSeats(): boolean {
     return this.seatsHandedOut;
+  }
+
+  /**
+   * The people-index row personOfUser() makes of this person's record, built from the held licenses
+   * (the same fields, in the same order) instead of by parsing the record again.
+   */
+  private personRow(email: string, held: HeldLicense[]): DerivedPersonRow | null {
+    const key = email.trim().toLowerCase();
+    if (!key) return null;
+    const { before, after } = userParts(email, held);
+    const entry: PersonInAccount = {
+      user_id: email,
+      name: before.name,
+      status: before.status,
+      last_active_at: after.last_active_at,
+      licenses: held.map((h) => ({ product_code: h.productCode, product_name: h.productName ?? this.catalogue.get(h.productCode) ?? null, last_active_at: h.lastActiveAt })),
+    };
+    return { email: key, user_id: email, data: JSON.stringify(entry) };
   }
 
   /**

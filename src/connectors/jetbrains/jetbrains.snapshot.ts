@@ -1,5 +1,5 @@
-import { SerializedRecord, SnapshotKind, derivePeopleOfRecords, deriveRowsOfRecords, overlayRecords, serializeRecord } from '../../connector-kit';
-import type { DerivedRows, DerivedSeatRow, RecordsChunk } from '../../connector-kit';
+import { SerializedRecord, SnapshotKind, deriveRowsOfRecords, overlayRecords, serializeRecord } from '../../connector-kit';
+import type { DerivedPersonRow, DerivedRows, DerivedSeatRow, RecordsChunk } from '../../connector-kit';
 import type { LicenseAccumulator } from './jetbrains.mapper';
 import type { JbTeam } from './jetbrains.types';
 
@@ -17,17 +17,20 @@ export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam
   const differing: SerializedRecord[] = [];
   let users: SerializedRecord[] = [];
   let seatUpdates: DerivedSeatRow[] = [];
+  let people: DerivedPersonRow[] = [];
   for (const person of licenses.userRecords()) {
     if (person.current) users.push(person.current);
     if (person.withOutdated) differing.push(person.withOutdated);
     for (const seat of person.seatUpdates) seatUpdates.push(seat);
+    if (person.person) people.push(person.person);
     if (users.length === SNAPSHOT_CHUNK) {
-      yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates) };
+      yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates, people) };
       users = [];
       seatUpdates = [];
+      people = [];
     }
   }
-  if (users.length > 0 || seatUpdates.length > 0) yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates) };
+  if (users.length > 0 || seatUpdates.length > 0) yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates, people) };
   for (const chunk of chunked('users:with-outdated', differing)) yield { ...chunk, derived: derive.withOutdated(chunk.records) };
   yield* chunked('groups', licenses.groups(tokenTeams).map(serializeRecord));
   const plans = licenses.licensePlans();
@@ -38,17 +41,17 @@ export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam
 /**
  * The seat and people rows of user records, made here (in the worker thread) rather than by the
  * hub's main thread, which would have to parse every record again while it writes. When the seats
- * were handed out with the pages, only the people are left, and the seats to correct.
+ * were handed out with the pages, the people rows come from the accumulator (no record parsed again), with the seats to correct.
  */
 function derivation(licenses: LicenseAccumulator) {
   if (!licenses.handedOutSeats) {
     return {
-      users: (records: SerializedRecord[]): DerivedRows => deriveRowsOfRecords(records),
+      users: (records: SerializedRecord[], _seatUpdates: DerivedSeatRow[], _people: DerivedPersonRow[]): DerivedRows => deriveRowsOfRecords(records),
       withOutdated: (records: SerializedRecord[]): DerivedRows => deriveRowsOfRecords(records, true),
     };
   }
   return {
-    users: (records: SerializedRecord[], seatUpdates: DerivedSeatRow[]): DerivedRows => ({ seats: [], people: derivePeopleOfRecords(records), seatUpdates }),
+    users: (_records: SerializedRecord[], seatUpdates: DerivedSeatRow[], people: DerivedPersonRow[]): DerivedRows => ({ seats: [], people, seatUpdates }),
     withOutdated: (): DerivedRows => ({ seats: [], people: [] }),
   };
 }
