@@ -26,7 +26,8 @@ describe('a cluster-mode hub whose Redis goes away', () => {
     expect((await hub.call('/health/ready')).status).toBe(200);
     const metrics = await hub.call('/metrics');
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(/^hub_sync_queue_jobs\{driver="bullmq",state="waiting",replica="[^"]+"\} 0$/m);
+    // The queue's depth is read from Redis (the schedule's tick job may be waiting at boot: any count).
+    expect(await metrics.text()).toMatch(/^hub_sync_queue_jobs\{driver="bullmq",state="waiting",replica="[^"]+"\} \d+$/m);
     // Idle for a moment, to see what an idle hub costs here.
     const idleFrom = cpuMs(hub.child.pid!);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
