@@ -1,5 +1,5 @@
 import { SerializedRecord, SnapshotKind, deriveRowsOfRecords, overlayRecords, serializeRecord } from '../../connector-kit';
-import type { DerivedPersonRow, DerivedRows, DerivedSeatRow, RecordsChunk } from '../../connector-kit';
+import type { DerivedPersonRow, DerivedSeatRow, RecordsChunk } from '../../connector-kit';
 import type { LicenseAccumulator } from './jetbrains.mapper';
 import type { JbTeam } from './jetbrains.types';
 
@@ -13,7 +13,7 @@ export const SNAPSHOT_CHUNK = 500;
  * plans that differ with outdated licenses.
  */
 export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam[]): Generator<RecordsChunk> {
-  const derive = derivation(licenses);
+  const seatsOf = unhandedSeats(licenses);
   const differing: SerializedRecord[] = [];
   let users: SerializedRecord[] = [];
   let seatUpdates: DerivedSeatRow[] = [];
@@ -24,14 +24,14 @@ export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam
     for (const seat of person.seatUpdates) seatUpdates.push(seat);
     if (person.person) people.push(person.person);
     if (users.length === SNAPSHOT_CHUNK) {
-      yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates, people) };
+      yield { kind: 'users', records: users, derived: { seats: seatsOf(users, false), people, seatUpdates } };
       users = [];
       seatUpdates = [];
       people = [];
     }
   }
-  if (users.length > 0 || seatUpdates.length > 0) yield { kind: 'users', records: users, derived: derive.users(users, seatUpdates, people) };
-  for (const chunk of chunked('users:with-outdated', differing)) yield { ...chunk, derived: derive.withOutdated(chunk.records) };
+  if (users.length > 0 || seatUpdates.length > 0) yield { kind: 'users', records: users, derived: { seats: seatsOf(users, false), people, seatUpdates } };
+  for (const chunk of chunked('users:with-outdated', differing)) yield { ...chunk, derived: { seats: seatsOf(chunk.records, true), people: [] } };
   yield* chunked('groups', licenses.groups(tokenTeams).map(serializeRecord));
   const plans = licenses.licensePlans();
   yield* chunked('licenses', plans.map(serializeRecord));
@@ -39,21 +39,14 @@ export function* snapshotChunks(licenses: LicenseAccumulator, tokenTeams: JbTeam
 }
 
 /**
- * The seat and people rows of user records, made here (in the worker thread) rather than by the
- * hub's main thread, which would have to parse every record again while it writes. When the seats
- * were handed out with the pages, the people rows come from the accumulator (no record parsed again), with the seats to correct.
+ * The seat and people rows of user records are made here (in the worker thread), not by the hub's
+ * main thread, which would have to parse every record again while it writes; the people rows come
+ * from the accumulator. Seats come with the pages (add(page, out)) and only the few to correct with
+ * the records; an accumulator that handed none out (read whole, as in tests) derives them here.
  */
-function derivation(licenses: LicenseAccumulator) {
-  if (!licenses.handedOutSeats) {
-    return {
-      users: (records: SerializedRecord[], _seatUpdates: DerivedSeatRow[], _people: DerivedPersonRow[]): DerivedRows => deriveRowsOfRecords(records),
-      withOutdated: (records: SerializedRecord[]): DerivedRows => deriveRowsOfRecords(records, true),
-    };
-  }
-  return {
-    users: (_records: SerializedRecord[], seatUpdates: DerivedSeatRow[], people: DerivedPersonRow[]): DerivedRows => ({ seats: [], people, seatUpdates }),
-    withOutdated: (): DerivedRows => ({ seats: [], people: [] }),
-  };
+function unhandedSeats(licenses: LicenseAccumulator): (records: SerializedRecord[], outdatedOnly: boolean) => DerivedSeatRow[] {
+  if (licenses.handedOutSeats) return () => [];
+  return (records, outdatedOnly) => deriveRowsOfRecords(records, outdatedOnly).seats;
 }
 
 function* chunked(kind: SnapshotKind, records: SerializedRecord[]): Generator<RecordsChunk> {
