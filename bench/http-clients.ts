@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { firstValueFrom } from 'rxjs';
 import { Agent, request } from 'undici';
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
+import { walkLicensePages } from './lib/floor';
 import { json } from './lib/http';
 import { startChild } from './lib/processes';
 
@@ -31,7 +32,6 @@ import { startChild } from './lib/processes';
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const RELAYED = Number(process.env.BENCH_RELAYED ?? 1000);
 const HEADERS = { 'x-api-key': SIM_ADMIN_TOKEN, 'x-customer-code': String(SIM_CUSTOMER_CODE) };
-const PER_PAGE = 200;
 
 interface Client {
   name: string;
@@ -73,26 +73,14 @@ function nestAxiosClient(): Client {
   };
 }
 
-/** Every page a sync reads, `concurrency` at a time, each parsed. */
+/** Every page a sync reads, `concurrency` at a time, each parsed (the floor's walk, through `client`). */
 async function downloadAll(client: Client, baseUrl: string, concurrency: number): Promise<{ ms: number; cpuMs: number; licenses: number }> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  let licenses = 0;
-  const page = async (assigned: boolean, n: number) => {
-    const { body, headers } = await client.bytes(`${baseUrl}/customer/licenses?page=${n}&perPage=${PER_PAGE}&assigned=${assigned}`);
-    licenses += (JSON.parse(body.toString('utf8')) as unknown[]).length;
-    return Number(headers['x-total-count']);
-  };
-  const totals = await Promise.all([page(true, 1), page(false, 1)]);
-  const queue: [boolean, number][] = [];
-  [true, false].forEach((assigned, i) => {
-    for (let n = 2; n <= Math.ceil(totals[i]! / PER_PAGE); n++) queue.push([assigned, n]);
+  const { licenses } = await walkLicensePages(baseUrl, concurrency, async (url) => {
+    const { body, headers } = await client.bytes(url);
+    return { count: (JSON.parse(body.toString('utf8')) as unknown[]).length, total: Number(headers['x-total-count']) };
   });
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) await page(job[0], job[1]);
-    }),
-  );
   const used = process.cpuUsage(cpu);
   return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, licenses };
 }

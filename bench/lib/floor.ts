@@ -4,17 +4,16 @@ import { agent } from './http';
 const PER_PAGE = 200;
 
 /**
- * The physical floor of a JetBrains sync: every page the hub reads (assigned and unassigned
- * licenses, 200 per page), at the given concurrency, each body read and JSON.parse'd, nothing else.
+ * Walks every page a JetBrains sync reads (assigned and unassigned licenses, 200 per page),
+ * `concurrency` at a time: both lists' first pages, then the rest their totals call for. `read`
+ * fetches one URL and says how many licenses it held and the list's total (X-Total-Count).
  */
-export async function downloadAllPages(baseUrl: string, headers: Record<string, string>, concurrency: number): Promise<{ ms: number; pages: number; licenses: number }> {
-  const started = performance.now();
+export async function walkLicensePages(baseUrl: string, concurrency: number, read: (url: string) => Promise<{ count: number; total: number }>): Promise<{ pages: number; licenses: number }> {
   let licenses = 0;
-  const fetchPage = async (assigned: boolean, page: number): Promise<{ count: number; total: number }> => {
-    const res = await request(`${baseUrl}/customer/licenses?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`, { headers, dispatcher: agent });
-    const body = JSON.parse(await res.body.text()) as unknown[];
-    licenses += body.length;
-    return { count: body.length, total: Number(res.headers['x-total-count']) };
+  const fetchPage = async (assigned: boolean, page: number) => {
+    const result = await read(`${baseUrl}/customer/licenses?page=${page}&perPage=${PER_PAGE}&assigned=${assigned}`);
+    licenses += result.count;
+    return result;
   };
   const firsts = concurrency > 1 ? await Promise.all([fetchPage(true, 1), fetchPage(false, 1)]) : [await fetchPage(true, 1), await fetchPage(false, 1)];
   const queue: [boolean, number][] = [];
@@ -28,5 +27,19 @@ export async function downloadAllPages(baseUrl: string, headers: Record<string, 
       for (let job = queue.shift(); job; job = queue.shift()) await fetchPage(job[0], job[1]);
     }),
   );
-  return { ms: performance.now() - started, pages, licenses };
+  return { pages, licenses };
+}
+
+/**
+ * The physical floor of a JetBrains sync: every page the hub reads, at the given concurrency, each
+ * body read and JSON.parse'd, nothing else.
+ */
+export async function downloadAllPages(baseUrl: string, headers: Record<string, string>, concurrency: number): Promise<{ ms: number; pages: number; licenses: number }> {
+  const started = performance.now();
+  const walked = await walkLicensePages(baseUrl, concurrency, async (url) => {
+    const res = await request(url, { headers, dispatcher: agent });
+    const body = JSON.parse(await res.body.text()) as unknown[];
+    return { count: body.length, total: Number(res.headers['x-total-count']) };
+  });
+  return { ms: performance.now() - started, ...walked };
 }
