@@ -120,6 +120,8 @@ interface SyncRun {
   hub_cpu_ms: number;
   hub_main_thread_cpu_ms: number;
   hub_timings: unknown;
+  /** CPU the simulator spent serving the floor's download and the hub's sync: on 2 cores it competes with the hub. */
+  simulator_cpu_ms: { floor: number; hub: number };
 }
 
 async function benchSync(results: Record<string, unknown>): Promise<{ hub: { child: Child; url: string }; accountId: string; sim: { child: Child } }> {
@@ -130,13 +132,18 @@ async function benchSync(results: Record<string, unknown>): Promise<{ hub: { chi
   for (let run = 1; run <= RUNS; run++) {
     for (const size of SYNC_SIZES) {
       await json(`${sim.baseUrl.replace(/\/api\/v1$/, '')}/__sim/dataset`, { method: 'PUT', body: { name: size, order: ORDER } });
+      const simPid = sim.child.process.pid!;
+      const simBeforeFloor = cpuOf(simPid).processMs;
       const floor = await downloadAllPages(sim.baseUrl, JB_HEADERS, 8);
+      const simFloorMs = cpuOf(simPid).processMs - simBeforeFloor;
       const sequential = await downloadAllPages(sim.baseUrl, JB_HEADERS, 1);
       const hub = await startHub(sim.baseUrl);
       const idleMb = memoryOf(hub.child.process.pid!).rssMb;
       const cpuBefore = cpuOf(hub.child.process.pid!);
+      const simBeforeHub = cpuOf(simPid).processMs;
       const synced = await connectAndSync(hub.url);
       const cpuAfter = cpuOf(hub.child.process.pid!);
+      const simHubMs = cpuOf(simPid).processMs - simBeforeHub;
       const peakMb = memoryOf(hub.child.process.pid!).peakMb;
       const measured: SyncRun = {
         licenses: floor.licenses,
@@ -152,6 +159,7 @@ async function benchSync(results: Record<string, unknown>): Promise<{ hub: { chi
         hub_cpu_ms: Math.round(cpuAfter.processMs - cpuBefore.processMs),
         hub_main_thread_cpu_ms: Math.round(cpuAfter.mainThreadMs - cpuBefore.mainThreadMs),
         hub_timings: synced.timings,
+        simulator_cpu_ms: { floor: Math.round(simFloorMs), hub: Math.round(simHubMs) },
       };
       bySize[size]!.push(measured);
       console.log(`  run ${run}, ${size}: ${JSON.stringify(measured)}`);

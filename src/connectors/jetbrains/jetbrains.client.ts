@@ -8,6 +8,12 @@ import type { JbError, JbManagedCustomer, JbManagedTeam, JbProduct } from './jet
 export const PER_PAGE = 200;
 /** Pages in flight at once per account. */
 export const PAGE_CONCURRENCY = 8;
+/**
+ * Pages fetched but not yet read (decoded and stored) at most, across both lists: when reading
+ * falls behind the upstream (a busy machine), the downloads wait instead of piling up bodies and
+ * their decoded licenses in memory.
+ */
+export const PAGES_AHEAD = 2 * PAGE_CONCURRENCY;
 /** A guard against a page loop that never ends: 2,000,000 licenses. */
 export const PAGE_CAP = 10_000;
 
@@ -56,9 +62,10 @@ export class JetbrainsClient {
   async eachLicensePage(baseUrl: string, credentials: Credentials, token: JbTokenInfo, readPage: PageReader, run?: RunScope): Promise<void> {
     const listUrl = token.type === 'TEAM' ? `${baseUrl}/customer/teams/${token.team.id}/licenses` : `${baseUrl}/customer/licenses`;
     const gate = new ConcurrencyGate(PAGE_CONCURRENCY);
+    const ahead = new ConcurrencyGate(PAGES_AHEAD);
     const progress = { done: 0, known: 0 };
     const report = () => run?.reportPages(progress.done, progress.known);
-    const readList = (assigned: boolean) => this.readList(listUrl, assigned, credentials, gate, readPage, run, progress, report);
+    const readList = (assigned: boolean) => this.readList(listUrl, assigned, credentials, { gate, ahead }, readPage, run, progress, report);
     await Promise.all([readList(true), readList(false)]);
   }
 
@@ -66,7 +73,7 @@ export class JetbrainsClient {
     url: string,
     assigned: boolean,
     credentials: Credentials,
-    gate: ConcurrencyGate,
+    { gate, ahead }: { gate: ConcurrencyGate; ahead: ConcurrencyGate },
     readPage: PageReader,
     run: RunScope | undefined,
     progress: { done: number; known: number },
@@ -87,7 +94,7 @@ export class JetbrainsClient {
       report();
       return { count, total: totalCount(response) };
     };
-    const fetchPage = async (page: number): Promise<LicensePage> => digest(page, await download(page));
+    const fetchPage = (page: number): Promise<LicensePage> => ahead.run(async () => digest(page, await download(page)));
 
     // The remaining pages start as soon as page 1's headers give the total, while page 1 itself is
     // still being read (in a sync, by a worker thread that may still be starting).
