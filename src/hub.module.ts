@@ -1,6 +1,5 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -50,7 +49,6 @@ export class HubModule {
       global: true,
       imports: [
         EventEmitterModule.forRoot(),
-        ScheduleModule.forRoot(),
         ConnectorKitModule,
         ApiConventionsModule,
         AuthModule,

@@ -57,6 +57,18 @@ describe('connect links', () => {
   const JB = { integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS };
   const accountsOf = async (tenant: string) => ((await hub.get(`/integrated-accounts?limit=200&tenant_id=${tenant}`).expect(200)).body.result as Json[]);
 
+  it('builds the link URL from HUB_PUBLIC_URL when set, not from the Host header a client sent', async () => {
+    const jetbrains = await fx.jetbrainsSimulator({ dataset: 'tiny' });
+    const behindProxy = await fx.hub({ JETBRAINS_BASE_URL: jetbrains.baseUrl, HUB_PUBLIC_URL: 'https://hub.example.com/base/' });
+    const res = await as(behindProxy.raw().post('/connect-sessions'), TEST_API_KEY).set('Host', 'evil.example').send({ tenant_id: 'acme', integrations: ['jetbrains'] }).expect(201);
+    tokens.push(res.body.token);
+    expect(res.body.url).toBe(`https://hub.example.com/base/#/connect/${res.body.token}`);
+    // Without it, a Host that is not a plain host name gives a path-only link rather than an echo.
+    const odd = await as(hub.raw().post('/connect-sessions'), TEST_API_KEY).set('Host', 'evil.example/x?').send({ tenant_id: 'acme', integrations: ['jetbrains'] }).expect(201);
+    tokens.push(odd.body.token);
+    expect(odd.body.url).toBe(`/#/connect/${odd.body.token}`);
+  });
+
   it('creates a link: a hubcs_ token shown once, a URL with the token in its fragment, stored hashed and audited', async () => {
     const before = Date.now();
     const created = await link();

@@ -82,6 +82,9 @@ describe('webhooks per tenant: deliveries', () => {
     expect(accountsSeen(rRootForA)).toEqual(new Set([accountA]));
     expect(accountsSeen(rb)).toEqual(new Set([accountB]));
     for (const receiver of [ra, rb]) expect(receiver.ofType('integrated_account.created')).toHaveLength(1);
+    // Each message names its account's tenant, so the endpoint hearing every tenant can tell them apart.
+    const tenantOf = new Map<string, string | null>([[accountA, A], [accountB, B], [untenanted, null]]);
+    for (const message of [...rAll.received, ...ra.received, ...rb.received]) expect(message.json.data.tenant_id).toBe(tenantOf.get(message.json.data.integrated_account_id));
     expect(ra.ofType('integrated_account.deleted')).toHaveLength(0);
     for (const message of ra.received) verify(epA.secret, message);
     for (const message of rb.received) verify(epB.secret, message);

@@ -209,7 +209,7 @@ describe('webhooks', () => {
       await hub.post(`/integrated-accounts/${id}/sync`).expect(202);
       const failed = await waitForLatestRun(hub, id, 'failed');
       await eventually(async () => expect(receiver.received.map((r) => r.json.type)).toEqual(['sync.failed', 'integrated_account.needs_reauth']));
-      expect(receiver.received[0]!.json.data).toEqual({ integrated_account_id: id, sync_run_id: failed.id, error: { code: 'UPSTREAM_AUTH_FAILED', message: failed.error.message } });
+      expect(receiver.received[0]!.json.data).toEqual({ integrated_account_id: id, sync_run_id: failed.id, error: { code: 'UPSTREAM_AUTH_FAILED', message: failed.error.message }, tenant_id: null });
       // A failing test of the stored credentials does not say needs_reauth twice.
       await hub.post(`/integrated-accounts/${id}/test`).expect(400);
       sim.api.dataset.tokens = tokens;
@@ -218,7 +218,7 @@ describe('webhooks', () => {
       await eventually(async () =>
         expect(receiver.received.map((r) => r.json.type)).toEqual(['sync.failed', 'integrated_account.needs_reauth', 'integrated_account.reactivated', 'integrated_account.deleted']),
       );
-      expect(receiver.received[3]!.json.data).toEqual({ integrated_account_id: id, integration: 'jetbrains', name: expect.any(String), status: 'deleted' });
+      expect(receiver.received[3]!.json.data).toEqual({ integrated_account_id: id, integration: 'jetbrains', name: expect.any(String), status: 'deleted', tenant_id: null });
       for (const message of receiver.received) {
         verify(secret, message);
         expect(message.body).not.toContain(SIM_ADMIN_TOKEN);
@@ -373,7 +373,7 @@ async function feedIsDelivered(fx: Fixture, env: Env = {}): Promise<void> {
   const { secret } = await addWebhook(hub, receiver.url);
   const { id } = await connectSynced(hub);
   await eventually(async () => expect(receiver.ofType('sync.succeeded')).toHaveLength(1));
-  expect(receiver.ofType('integrated_account.created')[0]!.json.data).toEqual({ integrated_account_id: id, integration: 'jetbrains', name: expect.any(String), status: 'active' });
+  expect(receiver.ofType('integrated_account.created')[0]!.json.data).toEqual({ integrated_account_id: id, integration: 'jetbrains', name: expect.any(String), status: 'active', tenant_id: null });
   // The first sync is the baseline: no change, an empty range.
   expect(receiver.ofType('sync.succeeded')[0]!.json.data.changes).toEqual({ first_id: null, last_id: null });
 
@@ -387,8 +387,8 @@ async function feedIsDelivered(fx: Fixture, env: Env = {}): Promise<void> {
   expect(feed.length).toBeGreaterThanOrEqual(4);
   const afterFirst = receiver.received.slice(receiver.received.indexOf(receiver.ofType('sync.succeeded')[0]!) + 1);
   const changes = afterFirst.filter((m) => m.json.type !== 'sync.succeeded');
-  // Exactly the feed, in its order, each as the feed serves it plus the account; sync.succeeded last.
-  expect(changes.map((m) => m.json.data)).toEqual(feed.map((c: object) => ({ ...c, integrated_account_id: id })));
+  // Exactly the feed, in its order, each as the feed serves it plus the account and its tenant; sync.succeeded last.
+  expect(changes.map((m) => m.json.data)).toEqual(feed.map((c: object) => ({ ...c, integrated_account_id: id, tenant_id: null })));
   expect(changes.map((m) => m.json.type)).toEqual(feed.map((c: { type: string }) => c.type));
   expect(new Set(changes.map((m) => m.json.type))).toEqual(new Set(['user.added', 'user.removed', 'user.updated', 'seat.reclaimable']));
   expect(afterFirst[afterFirst.length - 1]!.json.type).toBe('sync.succeeded');

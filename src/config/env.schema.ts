@@ -12,7 +12,7 @@ export const HUB_ENV_KEYS = [
   'HUB_ENCRYPTION_KEYS_PREVIOUS', 'HUB_AUDIT_RETENTION',
   'HUB_SYNC_LEASE', 'HUB_REPLICA_ID', 'HUB_REDIS_URL', 'HUB_REDIS_PREFIX', 'HUB_ROLE', 'HUB_WEBHOOK_RETRY_SCHEDULE',
   'HUB_SESSION_TTL', 'HUB_TRUST_PROXY',
-  'HUB_METRICS_TOKEN', 'HUB_LOG_FORMAT', 'HUB_SHUTDOWN_TIMEOUT', 'HUB_WEBHOOK_PRIVATE_TARGETS',
+  'HUB_METRICS_TOKEN', 'HUB_LOG_FORMAT', 'HUB_SHUTDOWN_TIMEOUT', 'HUB_WEBHOOK_PRIVATE_TARGETS', 'HUB_PUBLIC_URL',
 ] as const;
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses, subnets and loopback/linklocal/uniquelocal, comma-separated. */
@@ -187,6 +187,10 @@ export class HubEnv {
   @IsOptional()
   @Matches(DURATION, { message: 'HUB_SHUTDOWN_TIMEOUT must be a duration such as 25s' })
   HUB_SHUTDOWN_TIMEOUT?: string;
+
+  /** Checked in hub-config (publicUrl): an http(s) URL without query, fragment or credentials. */
+  @IsOptional()
+  HUB_PUBLIC_URL?: string;
 }
 
 /** Parses `6h`, `30m`, `90s`, `500ms` or a bare number of seconds into milliseconds. */

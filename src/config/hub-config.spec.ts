@@ -22,6 +22,18 @@ describe('loadHubConfig', () => {
     }
   });
 
+  it('reads HUB_PUBLIC_URL: an http(s) URL, trailing slashes dropped; a query, fragment, credentials or other scheme are refused', () => {
+    const publicUrl = (value?: string) => loadHubConfig({ HUB_DATA_DIR: dir(), ...(value === undefined ? {} : { HUB_PUBLIC_URL: value }) }).publicUrl;
+    expect(publicUrl()).toBeNull();
+    expect(publicUrl('')).toBeNull();
+    expect(publicUrl('https://hub.example.com/')).toBe('https://hub.example.com');
+    expect(publicUrl('https://example.com/hub//')).toBe('https://example.com/hub');
+    expect(publicUrl('http://10.0.0.5:8080')).toBe('http://10.0.0.5:8080');
+    for (const wrong of ['hub.example.com', 'ftp://hub.example.com', 'https://hub.example.com/?a=1', 'https://hub.example.com/#x', 'https://user:pw@hub.example.com', 'javascript:alert(1)']) {
+      expect(() => publicUrl(wrong)).toThrow(/HUB_PUBLIC_URL must be the http\(s\) URL clients reach the hub at/);
+    }
+  });
+
   it('retries webhooks on the Standard Webhooks schedule unless HUB_WEBHOOK_RETRY_SCHEDULE says otherwise', () => {
     const s = 1000, m = 60 * s, h = 60 * m;
     expect(loadHubConfig({ HUB_DATA_DIR: dir() }).webhookRetryScheduleMs).toEqual([5 * s, 5 * m, 30 * m, 2 * h, 5 * h, 10 * h, 10 * h]);

@@ -69,6 +69,11 @@ export interface HubConfig {
    * (client address, https for the cookie's Secure flag); false: none, the socket is the client.
    */
   trustProxy: boolean | number | string;
+  /**
+   * Where clients reach the hub (HUB_PUBLIC_URL, no trailing slash), for the URLs it hands out:
+   * connect links and the proxy's rewritten Link headers. Null: taken from each request's Host.
+   */
+  publicUrl: string | null;
   /** Base-URL overrides from `<CONNECTOR_ID>_BASE_URL`, keyed by connector id. */
   baseUrlOverrides: Record<string, string>;
   /** Lines to show once at boot (a generated API key, a generated-key warning). */
@@ -174,6 +179,7 @@ export function loadHubConfig(env: Env = process.env, connectorIds: string[] = [
     redis: parsed.HUB_REDIS_URL ? { url: parsed.HUB_REDIS_URL, prefix: parsed.HUB_REDIS_PREFIX ?? 'hub' } : null,
     sessionTtlMs: sessionTtl(parsed.HUB_SESSION_TTL),
     trustProxy: trustProxy(parsed.HUB_TRUST_PROXY),
+    publicUrl: publicUrl(parsed.HUB_PUBLIC_URL),
     baseUrlOverrides,
     notices,
   };
@@ -185,6 +191,22 @@ function sessionTtl(value: string | undefined): number {
   const ms = duration(value, '12h', 'HUB_SESSION_TTL', 60_000);
   if (ms > THIRTY_DAYS_MS) throw new ConfigError('Invalid configuration:\n  - HUB_SESSION_TTL must be at most 30d');
   return ms;
+}
+
+function publicUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - HUB_PUBLIC_URL must be the http(s) URL clients reach the hub at, such as https://hub.example.com or https://example.com/hub (no query, fragment or credentials), got "${value}"`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function trustProxy(value: string | undefined): boolean | number | string {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { AccountsService } from '../accounts/accounts.service';
 import { sha256 } from '../auth/api-key';
@@ -6,6 +6,9 @@ import { newConnectToken } from '../auth/connect-token';
 import type { Principal } from '../auth/principal';
 import { tenantForNew } from '../auth/tenant-assignment';
 import { HubError } from '../common/errors';
+import { publicBase } from '../common/public-url';
+import { HUB_CONFIG } from '../config/config.token';
+import type { HubConfig } from '../config/hub-config';
 import { sortableId } from '../common/ids';
 import { ConnectorRegistry } from '../integrations/connector.registry';
 import { toIntegrationView } from '../integrations/integrations.dto';
@@ -39,6 +42,7 @@ export class ConnectSessionsService {
     private readonly accounts: AccountsService,
     private readonly registry: ConnectorRegistry,
     private readonly cursors: CursorCodec,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   async create(dto: CreateConnectSessionDto, caller: Principal, req: Request): Promise<ConnectSessionView> {
@@ -61,7 +65,7 @@ export class ConnectSessionsService {
     };
     await this.sessions.insert(row);
     this.logger.log(`connect link ${row.id} created for tenant ${tenantId} (${integrations.join(', ')}), until ${row.expires_at}`);
-    return { id: row.id, token, url: `${origin(req)}/#/connect/${token}`, expires_at: row.expires_at, tenant_id: tenantId, integrations };
+    return { id: row.id, token, url: `${publicBase(this.config, req)}/#/connect/${token}`, expires_at: row.expires_at, tenant_id: tenantId, integrations };
   }
 
   /** The links `viewer` may see (a tenant key: its tenant's), oldest first; the token is never shown again. */
@@ -185,10 +189,4 @@ function tenantForLink(requested: string | undefined, caller: Principal): string
     throw new HubError('VALIDATION_FAILED', 'tenant_id is required: the tenant the account connected through the link will belong to', { details: { field: 'tenant_id' } });
   }
   return tenantId;
-}
-
-/** Where the page is: this request's scheme (X-Forwarded-Proto with HUB_TRUST_PROXY) and host, if it is a plain host name. */
-function origin(req: Request): string {
-  const host = req.headers.host ?? '';
-  return /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(host) ? `${req.protocol}://${host}` : '';
 }

@@ -17,6 +17,7 @@ import { assertProxyMethod } from './proxy-method';
 import { assertUnderBase, parseProxyTarget } from './proxy-path';
 import { PROXY_EXCHANGED, ProxyExchangedEvent } from './proxy-events';
 import { ProxySlots } from './proxy-slots';
+import { publicBase } from '../common/public-url';
 
 /**
  * `ALL /proxy/<upstream path>`: one request passed 1-to-1 to the connector's base URL with the
@@ -92,7 +93,7 @@ export class ProxyController {
         rewriteLinkHeader(upstream.headers.link, {
           upstreamBase: account.baseUrl,
           requestUrl: `${account.baseUrl}${target.path}${target.query ? `?${target.query}` : ''}`,
-          proxyBase: proxyBase(req),
+          proxyBase: `${publicBase(this.config, req)}/proxy`,
           accountId: account.id,
         }),
       );
@@ -104,13 +105,4 @@ export class ProxyController {
 function hasBody(req: Request): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return false;
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-}
-
-/**
- * The hub's `/proxy` URL as this client reached it. A Host that is not a plain host[:port] gives
- * a path-only reference instead of echoing it into a URL.
- */
-function proxyBase(req: Request): string {
-  const host = req.headers.host ?? '';
-  return /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(host) ? `${req.protocol}://${host}/proxy` : '/proxy';
 }

@@ -74,7 +74,7 @@ export class OutboxWriter {
           account_id: event.accountId ?? null,
           sync_run_id: event.syncRunId ?? null,
           type: event.type,
-          body: JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data }),
+          body: JSON.stringify({ type: event.type, timestamp: event.timestamp, data: withTenant(event) }),
           created_at: new Date().toISOString(),
         },
         endpointIds,
@@ -89,4 +89,12 @@ export class OutboxWriter {
   onWritten(wake: () => void): void {
     this.listeners.add(wake);
   }
+}
+
+/**
+ * An account's event says whose it is: `tenant_id` beside `integrated_account_id` (null for an
+ * account without tenant), so an endpoint without tenant, which hears every tenant, can tell them apart.
+ */
+function withTenant(event: OutgoingEvent): unknown {
+  return event.accountId ? { ...(event.data as Record<string, unknown>), tenant_id: event.tenantId } : event.data;
 }
