@@ -71,7 +71,8 @@ export async function clusterRun(simBaseUrl: string, simPid: number, workers: nu
   };
   const started: Child[] = [];
   const start = async (role: string, name: string) => {
-    const child = await startChild('dist/src/main.js', [], { ...env, PORT: '0', HUB_HOST: '127.0.0.1', HUB_ROLE: role, HUB_REPLICA_ID: name, HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-bench-')), HUB_LOG_LEVEL: 'log' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+    const child = await startChild('dist/src/main.js', [], { ...env, PORT: '0', HUB_HOST: '127.0.0.1', HUB_ROLE: role, HUB_REPLICA_ID: name, HUB_DATA_DIR: dataDir, HUB_LOG_LEVEL: 'log' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, [], dataDir);
     started.push(child);
     return `http://127.0.0.1:${child.ready[1]}`;
   };

@@ -63,13 +63,14 @@ async function startSim(args: string[]): Promise<{ child: Child; baseUrl: string
 }
 
 async function startHub(jetbrainsBaseUrl: string): Promise<{ child: Child; url: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   const child = await startChild(
     'dist/src/main.js',
     [],
     {
       PORT: '0',
       HUB_LOG_LEVEL: 'log',
-      HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-bench-')),
+      HUB_DATA_DIR: dataDir,
       HUB_API_KEY: API_KEY,
       HUB_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
       JETBRAINS_BASE_URL: jetbrainsBaseUrl,
@@ -82,6 +83,7 @@ async function startHub(jetbrainsBaseUrl: string): Promise<{ child: Child; url: 
     },
     /listening on http:\/\/localhost:(\d+)/,
     (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    dataDir,
   );
   return { child, url: `http://127.0.0.1:${child.ready[1]}` };
 }

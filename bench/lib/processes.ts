@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,7 +16,8 @@ export interface Child {
  * Starts a TypeScript entry point as its own process (so its CPU and memory are its own, as in
  * production) and waits for a line matching `ready`.
  */
-export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[] = []): Promise<Child> {
+/** `scratchDir`: a directory of the child's own (a hub's data dir) removed once it has exited, so runs do not fill the disk. */
+export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[] = [], scratchDir?: string): Promise<Child> {
   // Compiled JavaScript runs as is (the hub, as `npm start` runs it); TypeScript through ts-node.
   const loader = entry.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, join(ROOT, entry), ...args], {
@@ -36,8 +38,12 @@ export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv
           ready: match,
           stop: () =>
             new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
+              const finished = () => {
+                if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+                done();
+              };
+              if (child.exitCode !== null) return finished();
+              child.once('exit', finished);
               child.kill('SIGTERM');
             }),
         });
