@@ -4,6 +4,7 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { findPublicRoutes, PublicRoute } from './auth/public-routes';
 import { TENANT_404_RULE } from './auth/tenant-scoped.decorator';
+import { answerClientErrors } from './common/client-errors';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
 import { noStoreMiddleware } from './common/no-store.middleware';
 import type { HubConfig } from './config/hub-config';
@@ -28,6 +29,8 @@ export function configureHttp(app: INestApplication): void {
   // Which proxies may say the client's address and scheme (X-Forwarded-For / -Proto): none unless
   // HUB_TRUST_PROXY says. req.secure (the session cookie's Secure flag) and req.ip follow it.
   express.set('trust proxy', app.get<HubConfig>(HUB_CONFIG).trustProxy);
+  // What Node refuses before Express (431, 400) gets the hub's JSON error body too.
+  answerClientErrors(app.getHttpServer());
 
   // Read once, on the first request: controllers are all known by then. The web page's built files
   // (index.html, hashed assets) are public too; the page then signs in for the API calls.

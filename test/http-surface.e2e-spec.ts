@@ -77,6 +77,35 @@ describe('HTTP surface', () => {
     expect(closedAt - started).toBeLessThan(3000);
   });
 
+  it('answers what Node refuses before routing (headers too large, not HTTP) in the hub error shape, and closes', async () => {
+    const server = hub.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const exchange = (raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+        socket.write(raw);
+      });
+    const parse = (answer: string) => {
+      const [head, body] = answer.split('\r\n\r\n');
+      return { head: head!, body: JSON.parse(body!) as Record<string, unknown> };
+    };
+    const large = parse(await exchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expect(large.head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(large.head).toMatch(/content-type: application\/json/i);
+    expectShape(large.body, 431, 'HEADERS_TOO_LARGE');
+    expect(large.body.message).toMatch(/headers are larger than the hub accepts/);
+    const garbage = parse(await exchange('HELLO THERE\r\n\r\n'));
+    expect(garbage.head).toMatch(/^HTTP\/1\.1 400 /);
+    expectShape(garbage.body, 400, 'BAD_REQUEST');
+    // The server goes on serving.
+    await hub.raw().get('/health').expect(200);
+  });
+
   it('refuses JSON nested deeper than 32 levels with 400 before validation', async () => {
     const deep = '['.repeat(3000) + ']'.repeat(3000);
     const res = await hub.raw().post('/integrated-accounts').set('Authorization', `Bearer ${TEST_API_KEY}`)
@@ -119,6 +148,16 @@ describe('HTTP surface', () => {
     expect(res.body.message).toMatch(/send Content-Type: application\/json/);
     const form = await hub.raw().post('/integrated-accounts').set('Authorization', `Bearer ${TEST_API_KEY}`).type('form').send({ integration: 'jetbrains' }).expect(415);
     expect(form.body.message).toMatch(/application\/x-www-form-urlencoded/);
+  });
+
+  it('tells a body that is valid JSON but not an object from one that is not JSON', async () => {
+    const post = (body: string) => hub.raw().post('/integrated-accounts').set('Authorization', `Bearer ${TEST_API_KEY}`).set('Content-Type', 'application/json').send(body).expect(400);
+    for (const [body, what] of [['null', 'null'], ['42', 'a number'], ['"jetbrains"', 'a string'], ['true', 'a boolean']] as const) {
+      const res = await post(body);
+      expectShape(res.body, 400, 'VALIDATION_FAILED');
+      expect(res.body.message).toBe(`The request body must be a JSON object ({ … }), not ${what}.`);
+    }
+    expect((await post('{"integration": ')).body.message).toBe('The request body is not valid JSON.');
   });
 
   it('gives invalid percent-encoding in a path a 400 with a code', async () => {

@@ -43,11 +43,27 @@ function sendBodyError(res: Response, error: unknown): void {
     return sendError(res, 400, 'VALIDATION_FAILED', `The request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep; flatten it.`);
   }
   if (type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB.');
-  if (type === 'entity.parse.failed') return sendError(res, 400, 'VALIDATION_FAILED', 'The request body is not valid JSON.');
+  if (type === 'entity.parse.failed') return sendError(res, 400, 'VALIDATION_FAILED', notParsedMessage((error as { body?: unknown }).body));
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
     return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON in UTF-8, not compressed: send Content-Type: application/json.');
   }
   sendError(res, 400, 'BAD_REQUEST', 'The request body could not be read.');
+}
+
+/**
+ * body-parser refuses a top-level `null`, number or string as it refuses broken JSON: tell them
+ * apart, since "not valid JSON" for a valid `null` sends the client looking for the wrong mistake.
+ */
+function notParsedMessage(body: unknown): string {
+  if (typeof body === 'string') {
+    try {
+      const value: unknown = JSON.parse(body);
+      return `The request body must be a JSON object ({ … }), not ${value === null ? 'null' : `a ${typeof value}`}.`;
+    } catch {
+      // Not JSON at all: the message below.
+    }
+  }
+  return 'The request body is not valid JSON.';
 }
 
 /** A request carries a body when it is chunked or says it has bytes (the rule body-parser follows). */
