@@ -65,7 +65,7 @@ export class ConnectSessionsService {
     };
     await this.sessions.insert(row);
     this.logger.log(`connect link ${row.id} created for tenant ${tenantId} (${integrations.join(', ')}), until ${row.expires_at}`);
-    return { id: row.id, token, url: `${publicBase(this.config, req)}/#/connect/${token}`, expires_at: row.expires_at, tenant_id: tenantId, integrations };
+    return { id: row.id, token, url: `${publicBase(this.config.publicUrl, req)}/#/connect/${token}`, expires_at: row.expires_at, tenant_id: tenantId, integrations };
   }
 
   /** The links `viewer` may see (a tenant key: its tenant's), oldest first; the token is never shown again. */

@@ -93,7 +93,7 @@ export class ProxyController {
         rewriteLinkHeader(upstream.headers.link, {
           upstreamBase: account.baseUrl,
           requestUrl: `${account.baseUrl}${target.path}${target.query ? `?${target.query}` : ''}`,
-          proxyBase: `${publicBase(this.config, req)}/proxy`,
+          proxyBase: `${publicBase(this.config.publicUrl, req)}/proxy`,
           accountId: account.id,
         }),
       );
