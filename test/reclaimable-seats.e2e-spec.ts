@@ -133,14 +133,26 @@ describe('reclaimable seats (JetBrains)', () => {
   });
 
   it('prices seats when seat prices are set', async () => {
-    await hub.get(`/integrated-accounts/${id}/seat-prices`).expect(200, { currency: null, prices: {} });
+    await hub.get(`/integrated-accounts/${id}/seat-prices`).expect(200, { currency: null, prices: {}, unknown_product_codes: [] });
     const prices = { currency: 'eur', prices: { II: { amount: 60, per: 'month' }, WS: { amount: 120, per: 'year' } } };
     const put = await hub.raw().put(`/integrated-accounts/${id}/seat-prices`).set('Authorization', AUTH).send(prices).expect(200);
     expect(put.body.currency).toBe('EUR');
+    expect(put.body.unknown_product_codes).toEqual([]);
     const res = await seats().expect(200);
     const cost = Object.fromEntries(res.body.result.map((s: { id: string; monthly_cost: number | null }) => [s.id, s.monthly_cost]));
     expect(cost).toEqual({ C1UNKNOWN0: null, M2NEVER100: 10, Q4PREVHOLD: 60, ZK3INACT61: 60 });
     expect(res.body.summary).toMatchObject({ monthly_cost: 130, currency: 'EUR' });
+  });
+
+  it('says which priced product codes no plan of the account has (a typo), storing the prices anyway', async () => {
+    const prices = { currency: 'EUR', prices: { II: { amount: 60, per: 'month' }, IIU: { amount: 1, per: 'month' }, WS: { amount: 120, per: 'year' }, AA: { amount: 2, per: 'year' } } };
+    const put = await hub.raw().put(`/integrated-accounts/${id}/seat-prices`).set('Authorization', AUTH).send(prices).expect(200);
+    expect(put.body.unknown_product_codes).toEqual(['AA', 'IIU']);
+    const stored = await hub.get(`/integrated-accounts/${id}/seat-prices`).expect(200);
+    expect(Object.keys(stored.body.prices).sort()).toEqual(['AA', 'II', 'IIU', 'WS']);
+    expect(stored.body.unknown_product_codes).toEqual(['AA', 'IIU']);
+    // Back to the prices the other specs expect.
+    await hub.raw().put(`/integrated-accounts/${id}/seat-prices`).set('Authorization', AUTH).send({ currency: 'EUR', prices: { II: { amount: 60, per: 'month' }, WS: { amount: 120, per: 'year' } } }).expect(200);
   });
 
   it('gives each plan its utilization by the same rules, and seats that add up', async () => {

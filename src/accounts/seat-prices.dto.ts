@@ -16,3 +16,16 @@ export class SeatPricesView {
   })
   prices: Record<string, SeatPriceView>;
 }
+
+/** What GET and PUT answer: the prices, and what of them applies to nothing. */
+export class SeatPricesAnswerView extends SeatPricesView {
+  @ApiProperty({
+    nullable: true,
+    type: [String],
+    example: ['IIU'],
+    description:
+      'Priced product codes that none of the account\'s plans has in its last synced snapshot (a typo, or a product not bought yet): ' +
+      'their price applies to no seat. [] when every code is known; null before the first sync, when nothing can be checked',
+  })
+  unknown_product_codes: string[] | null;
+}

@@ -1634,6 +1634,36 @@ export interface components {
              */
             per: "month" | "year";
         };
+        SeatPricesAnswerView: {
+            /**
+             * @description ISO 4217 code; null when no prices are set
+             * @example EUR
+             */
+            currency: string | null;
+            /**
+             * @description Per product_code (as in the unified output); {} when none are set
+             * @example {
+             *       "II": {
+             *         "amount": 59.9,
+             *         "per": "month"
+             *       },
+             *       "jira": {
+             *         "amount": 96,
+             *         "per": "year"
+             *       }
+             *     }
+             */
+            prices: {
+                [key: string]: components["schemas"]["SeatPriceView"];
+            };
+            /**
+             * @description Priced product codes that none of the account's plans has in its last synced snapshot (a typo, or a product not bought yet): their price applies to no seat. [] when every code is known; null before the first sync, when nothing can be checked
+             * @example [
+             *       "IIU"
+             *     ]
+             */
+            unknown_product_codes: string[] | null;
+        };
         SeatPricesView: {
             /**
              * @description ISO 4217 code; null when no prices are set
@@ -3334,7 +3364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SeatPricesView"];
+                    "application/json": components["schemas"]["SeatPricesAnswerView"];
                 };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
@@ -3395,7 +3425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SeatPricesView"];
+                    "application/json": components["schemas"]["SeatPricesAnswerView"];
                 };
             };
             /** @description VALIDATION_FAILED (or INVALID_CURSOR): the body or the query is wrong; message names each field and what to send */
