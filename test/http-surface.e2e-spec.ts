@@ -106,6 +106,33 @@ describe('HTTP surface', () => {
     await hub.raw().get('/health').expect(200);
   });
 
+  it('never answers a malformed request pipelined behind a good one as if it were the good one, and closes a garbage connection', async () => {
+    const server = hub.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    const closed = new Promise<boolean>((resolve) => {
+      socket.on('close', () => resolve(true));
+      setTimeout(() => resolve(false), 3000);
+    });
+    socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n');
+    expect(await closed).toBe(true);
+    expect(received).not.toMatch(/^HTTP\/1\.1 400/);
+    // Garbage alone: answered, then closed by the hub although the client keeps its side open.
+    const lone = connect(port, '127.0.0.1');
+    let answer = '';
+    lone.on('data', (chunk) => (answer += chunk.toString()));
+    const loneClosed = new Promise<boolean>((resolve) => {
+      lone.on('close', () => resolve(true));
+      setTimeout(() => resolve(false), 3000);
+    });
+    lone.write('GARBAGE\r\n\r\n');
+    expect(await loneClosed).toBe(true);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
   it('refuses JSON nested deeper than 32 levels with 400 before validation', async () => {
     const deep = '['.repeat(3000) + ']'.repeat(3000);
     const res = await hub.raw().post('/integrated-accounts').set('Authorization', `Bearer ${TEST_API_KEY}`)

@@ -32,6 +32,8 @@ describe('loadHubConfig', () => {
     for (const wrong of ['hub.example.com', 'ftp://hub.example.com', 'https://hub.example.com/?a=1', 'https://hub.example.com/#x', 'https://user:pw@hub.example.com', 'javascript:alert(1)']) {
       expect(() => publicUrl(wrong)).toThrow(/HUB_PUBLIC_URL must be the http\(s\) URL clients reach the hub at/);
     }
+    // Credentials in a refused value are not repeated into the boot log.
+    expect(() => publicUrl('https://admin:s3cret-pw@hub.example.com')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret-pw') }));
   });
 
   it('retries webhooks on the Standard Webhooks schedule unless HUB_WEBHOOK_RETRY_SCHEDULE says otherwise', () => {

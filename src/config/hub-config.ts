@@ -203,7 +203,8 @@ function publicUrl(value: string | undefined): string | null {
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
     throw new ConfigError(
-      `Invalid configuration:\n  - HUB_PUBLIC_URL must be the http(s) URL clients reach the hub at, such as https://hub.example.com or https://example.com/hub (no query, fragment or credentials), got "${value}"`,
+      // A value with credentials in it is not quoted: they would end up in the boot log.
+      `Invalid configuration:\n  - HUB_PUBLIC_URL must be the http(s) URL clients reach the hub at, such as https://hub.example.com or https://example.com/hub (no query, fragment or credentials)${value.includes('@') ? '' : `, got "${value}"`}`,
     );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;

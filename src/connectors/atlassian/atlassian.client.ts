@@ -101,7 +101,9 @@ export class AtlassianClient {
       });
       items.push(...page.items);
       run?.reportPages(pages, null);
-      if (!page.next || until?.(page.items)) return items;
+      // `until` sees every page, the last one too (it may be what the caller looks for).
+      const done = until?.(page.items) ?? false;
+      if (!page.next || done) return items;
       if (seen.has(page.next)) throw malformed(SERVICE, 'a page cursor repeated; stopped the page loop');
       seen.add(page.next);
       cursor = page.next;

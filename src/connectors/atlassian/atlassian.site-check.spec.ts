@@ -5,8 +5,11 @@ import type { AtlOrg } from './atlassian.types';
 
 const ORG = { id: 'org-1', attributes: { name: 'Acme' } } as unknown as AtlOrg;
 
-/** v1 user pages without end: each user has access to Jira on acme.atlassian.net, the site on page `siteOnPage` to beta too. */
-function endlessOrg(siteOnPage: number | null): { client: AtlassianClient; requests: () => number } {
+/**
+ * v1 user pages, without end or `lastPage` of them: each user has access to Jira on
+ * acme.atlassian.net, the one on page `siteOnPage` to Confluence on beta.atlassian.net too.
+ */
+function endlessOrg(siteOnPage: number | null, lastPage?: number): { client: AtlassianClient; requests: () => number } {
   let requests = 0;
   const http = {
     json: async (req: JsonRequest): Promise<JsonResponse<unknown>> => {
@@ -14,7 +17,8 @@ function endlessOrg(siteOnPage: number | null): { client: AtlassianClient; reque
       const page = Number(new URL(req.url).searchParams.get('cursor') ?? 1);
       const access = [{ key: 'jira-software', url: 'acme.atlassian.net' }, ...(page === siteOnPage ? [{ key: 'confluence', url: 'beta.atlassian.net' }] : [])];
       const data = [{ account_id: `u${page}`, email: `u${page}@acme.example`, product_access: access }];
-      return { status: 200, headers: {}, body: { data, links: { next: `https://api.atlassian.com/admin/v1/orgs/org-1/users?cursor=${page + 1}` } } };
+      const next = page === lastPage ? undefined : `https://api.atlassian.com/admin/v1/orgs/org-1/users?cursor=${page + 1}`;
+      return { status: 200, headers: {}, body: { data, links: { next } } };
     },
   } as unknown as UpstreamHttp;
   return { client: new AtlassianClient(http), requests: () => requests };
@@ -27,6 +31,16 @@ describe('verifySite', () => {
     const { client, requests } = endlessOrg(3);
     await expect(verifySite(client, 'http://127.0.0.1:1', credentials('https://beta.atlassian.net/'), ORG, true)).resolves.toBe('https://beta.atlassian.net');
     expect(requests()).toBe(3);
+  });
+
+  it('finds a site on the last page, and in an organization of one page', async () => {
+    for (const [siteOnPage, lastPage] of [[3, 3], [1, 1]]) {
+      const { client, requests } = endlessOrg(siteOnPage!, lastPage);
+      await expect(verifySite(client, 'http://127.0.0.1:1', credentials('beta.atlassian.net'), ORG, true)).resolves.toBe('https://beta.atlassian.net');
+      expect(requests()).toBe(lastPage);
+    }
+    const { client } = endlessOrg(null, 1);
+    await expect(verifySite(client, 'http://127.0.0.1:1', credentials('https://acme.atlassian.net'), ORG, true)).resolves.toBe('https://acme.atlassian.net');
   });
 
   it(`reads at most ${SITE_SEARCH_PAGES} pages for a site that never turns up, and says how far it looked`, async () => {

@@ -249,6 +249,43 @@ describe('JetBrains mapper', () => {
       expect(user!.licenses[0]).toMatchObject({ product_code: 'ZZ', product_name: null, name: null });
     });
 
+    it('stores each record byte for byte as JSON.stringify of the user written out by hand (key order, escaping, catalogue names)', () => {
+      const team = { id: 7, name: 'Q"A \u2028 \\ Zoë' };
+      const held = [
+        license({ licenseId: 'B2', product: { code: 'ZZ', name: '' }, team, assignee: { type: 'USER', email: 'Zoé@X.example', name: 'Zoé "Z" O\'Brien' }, lastSeen: { lastSeenDate: '2026-02-01T10:00:00.000+01:00', lastAssignmentDate: '2025-01-01T00:00:00.000Z' } }),
+        license({ licenseId: 'A1', product: { code: 'QQ', name: '' }, team: undefined, subscription: undefined, isSuspended: true, assignee: { type: 'USER', email: 'zoé@x.example', name: 'Other' } }),
+      ];
+      const acc = new LicenseAccumulator().add(held, { parts: [], seats: [] }).nameProducts(new Map([['ZZ', 'Zed "IDE"']]));
+      const [records] = [...acc.userRecords()];
+      const unified = (id: string, code: string, name: string | null, rest: object) => ({ id, product_code: code, product_name: name, name, ...rest });
+      const expected = {
+        id: 'zoé@x.example',
+        remote_id: 'zoé@x.example',
+        email: 'zoé@x.example',
+        emails: [{ email: 'zoé@x.example', type: 'work', is_primary: true }],
+        name: 'Other',
+        first_name: null,
+        last_name: null,
+        status: 'active',
+        licenses: [
+          unified('A1', 'QQ', null, { status: 'suspended', is_trial: false, team: null, subscription_pack: null, valid_until: null, assigned_at: null, last_active_at: null }),
+          unified('B2', 'ZZ', 'Zed "IDE"', {
+            status: 'active',
+            is_trial: false,
+            team: { id: '7', name: team.name },
+            subscription_pack: 'P/1',
+            valid_until: '2026-12-31T23:00:00.000Z',
+            assigned_at: '2025-01-01T00:00:00.000Z',
+            last_active_at: '2026-02-01T09:00:00.000Z',
+          }),
+        ],
+        groups: [{ id: '7', name: team.name }],
+        last_active_at: '2026-02-01T09:00:00.000Z',
+        integration: 'jetbrains',
+      };
+      expect(records!.current!.data).toBe(JSON.stringify(expected));
+    });
+
     it('keeps the raw licenses as JSON text, serialised as the records they were', () => {
       const [user] = new LicenseAccumulator().add(licenses).userViews().current;
       expect(JSON.parse(JSON.stringify(user!.remote_data))).toEqual([licenses[0], licenses[2]]);
