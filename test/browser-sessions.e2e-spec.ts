@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type request from 'supertest';
 import { HUB_DATABASE } from '../src/store/database.token';
 import type { HubDatabase } from '../src/store/database';
+import { MAX_SESSIONS_PER_KEY } from '../src/auth/browser-sessions.service';
 import { capturedLogs, connect, JETBRAINS_CREDENTIALS, tempDataDir, TEST_API_KEY, TestHub, useFixture } from './support/fixture';
 
 /**
@@ -104,6 +105,20 @@ describe('browser sessions', () => {
     const second = await signIn(hub, admin.key, { Cookie: first.cookie });
     await withCookie(hub.raw().get('/integrations'), first).expect(401);
     expect((await withCookie(hub.raw().get('/session'), second).expect(200)).body.key.id).toBe(admin.id);
+  });
+
+  it(`keeps at most ${MAX_SESSIONS_PER_KEY} sessions per key: signing in beyond that ends the oldest, not the others`, async () => {
+    const many = (await hub.post('/api-keys', { name: 'signs in a lot', scope: 'read' }).expect(201)).body as { id: string; key: string };
+    const sessions: Session[] = [];
+    for (let i = 0; i < MAX_SESSIONS_PER_KEY + 2; i++) sessions.push(await signIn(hub, many.key));
+    const db = hub.app.get<HubDatabase>(HUB_DATABASE);
+    const rows = await db.selectFrom('browser_sessions').select('id').where('key_id', '=', many.id).execute();
+    expect(rows).toHaveLength(MAX_SESSIONS_PER_KEY);
+    for (const gone of sessions.slice(0, 2)) await withCookie(hub.raw().get('/session'), gone).expect(401);
+    for (const kept of [sessions[2]!, sessions[sessions.length - 1]!]) await withCookie(hub.raw().get('/session'), kept).expect(200);
+    // Other keys' sessions are untouched.
+    const other = await signIn(hub, admin.key);
+    await withCookie(hub.raw().get('/session'), other).expect(200);
   });
 
   it('a cross-site form cannot sign a browser in (login CSRF): only a JSON body, which needs CORS, is read', async () => {

@@ -15,6 +15,9 @@ import { sessionOf } from './request-session';
 import { csrfTokenFor, newSessionToken, readCookie, SESSION_COOKIE } from './session-cookie';
 import type { SessionView } from './session.dto';
 
+/** Live browser sessions one key may have; signing in beyond that ends its oldest. */
+export const MAX_SESSIONS_PER_KEY = 50;
+
 /**
  * Browser sessions: signing in with an API key sets an HttpOnly cookie that stands for that key
  * (ApiKeyAuthenticator resolves it on each request); signing out deletes the row and the cookie.
@@ -56,6 +59,9 @@ export class BrowserSessionsService {
     };
     await this.sessions.deleteExpired(row.created_at);
     await this.sessions.insert(row);
+    // Signing in again and again with one key (a script, a leaked key) must not grow the table
+    // without bound: beyond MAX_SESSIONS_PER_KEY the oldest sessions of the key end.
+    await this.sessions.keepNewestForKey(row.key_id, MAX_SESSIONS_PER_KEY);
     this.logger.log(`browser session ${row.id} opened for key ${principal.id}, until ${row.expires_at}`);
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,

@@ -28,6 +28,16 @@ export class BrowserSessionsRepository {
     return Number(result.numDeletedRows);
   }
 
+  /** Ends a key's sessions but its `keep` newest (ids grow with time). */
+  async keepNewestForKey(keyId: string, keep: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('browser_sessions')
+      .where('key_id', '=', keyId)
+      .where('id', '<', (eb) => eb.selectFrom('browser_sessions').select('id').where('key_id', '=', keyId).orderBy('id', 'desc').limit(1).offset(keep - 1))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Sessions past their end are refused anyway; this only keeps the table small. */
   async deleteExpired(now: string): Promise<void> {
     await this.db.deleteFrom('browser_sessions').where('expires_at', '<=', now).execute();

@@ -252,7 +252,7 @@ describe('JetBrains mapper', () => {
     it('stores each record byte for byte as JSON.stringify of the user written out by hand (key order, escaping, catalogue names)', () => {
       const team = { id: 7, name: 'Q"A \u2028 \\ Zoë' };
       const held = [
-        license({ licenseId: 'B2', product: { code: 'ZZ', name: '' }, team, assignee: { type: 'USER', email: 'Zoé@X.example', name: 'Zoé "Z" O\'Brien' }, lastSeen: { lastSeenDate: '2026-02-01T10:00:00.000+01:00', lastAssignmentDate: '2025-01-01T00:00:00.000Z' } }),
+        license({ licenseId: 'B2', product: { code: 'ZZ', name: '' }, team, assignee: { type: 'USER', email: 'Zoé@X.example', name: 'Zoé "Z" O\'Brien' }, lastSeen: { lastSeenDate: '2026-02-01T10:00:00.000+01:00', lastAssignmentDate: '2025-01-01T00:00:00.000Z', isOfflineCodeGenerated: false } }),
         license({ licenseId: 'A1', product: { code: 'QQ', name: '' }, team: undefined, subscription: undefined, isSuspended: true, assignee: { type: 'USER', email: 'zoé@x.example', name: 'Other' } }),
       ];
       const acc = new LicenseAccumulator().add(held, { parts: [], seats: [] }).nameProducts(new Map([['ZZ', 'Zed "IDE"']]));
