@@ -1,5 +1,5 @@
 import { SIM_ADMIN_TOKEN, SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
-import { connectSynced, TEST_API_KEY, TEST_ENCRYPTION_KEY, useFixture } from './support/fixture';
+import { capturedLogs, connectSynced, TEST_API_KEY, TEST_ENCRYPTION_KEY, useFixture } from './support/fixture';
 
 const METRICS_TOKEN = 'metrics-scraper-token-0123456789abcdef';
 
@@ -84,6 +84,20 @@ describe('GET /metrics', () => {
     for (const value of labelValues) for (const secret of secrets) expect(value).not.toContain(secret);
     const raw = (await hub.get('/metrics').expect(200)).text;
     for (const secret of [id, SIM_ADMIN_TOKEN, TEST_API_KEY, TEST_ENCRYPTION_KEY]) expect(raw).not.toContain(secret);
+  });
+
+  it('counts failed authentications, refused and locked out, and logs each lockout once with its address', async () => {
+    const hub = await fx.hub();
+    const logsBefore = capturedLogs.length;
+    for (let i = 0; i < 30; i++) await hub.raw().get('/integrations').set('Authorization', `Bearer wrong-key-${i}-0123456789abcdef`).expect(401);
+    for (let i = 0; i < 2; i++) await hub.raw().get('/integrations').set('Authorization', 'Bearer wrong-key-again-0123456789abcdef').expect(429);
+    const samples = parse((await hub.get('/metrics').expect(200)).text);
+    expect(total(samples, 'hub_auth_refused_total', { result: 'refused' })).toBe(30);
+    expect(total(samples, 'hub_auth_refused_total', { result: 'locked_out' })).toBe(2);
+    const lockouts = capturedLogs.slice(logsBefore).filter((line) => line.includes('locked out'));
+    expect(lockouts).toHaveLength(1);
+    expect(lockouts[0]).toMatch(/locked out 127\.0\.0\.1 for \d+ s after 30 failed authentications/);
+    expect(lockouts[0]).not.toContain('wrong-key');
   });
 
   it('needs an admin key without tenant: 401 without a key or with a wrong one, 403 for read and tenant keys', async () => {

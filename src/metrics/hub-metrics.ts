@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { HubConfig } from '../config/hub-config';
 import { HUB_CONFIG } from '../config/config.token';
 import { UpstreamEvent, UpstreamTelemetry } from '../connector-kit/http/upstream-telemetry';
+import { AUTH_REFUSED, AuthRefusedEvent } from '../auth/auth-events';
 import { PROXY_EXCHANGED, ProxyExchangedEvent } from '../proxy/proxy-events';
 import { SYNC_FINISHED, SyncFinishedEvent } from '../sync/sync-events';
 import { SYNC_QUEUE, SyncQueue } from '../sync/sync-queue';
@@ -72,6 +73,13 @@ export class HubMetrics implements OnModuleInit, OnModuleDestroy {
     registers: [this.registry],
   });
 
+  private readonly authRefused = new Counter({
+    name: 'hub_auth_refused_total',
+    help: 'Failed authentications (a wrong, unknown, revoked or expired key or session): refused (401), or locked_out (429: the address made too many)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
   constructor(
     @Inject(HUB_CONFIG) config: HubConfig,
     @Inject(SYNC_QUEUE) private readonly queue: SyncQueue,
@@ -107,6 +115,11 @@ export class HubMetrics implements OnModuleInit, OnModuleDestroy {
   onSyncFinished(event: SyncFinishedEvent): void {
     this.syncRuns.inc({ integration: event.integration, status: event.status, code: event.code ?? '' });
     this.syncDuration.observe({ integration: event.integration, status: event.status }, event.durationMs / 1000);
+  }
+
+  @OnEvent(AUTH_REFUSED)
+  onAuthRefused(event: AuthRefusedEvent): void {
+    this.authRefused.inc({ result: event.result });
   }
 
   @OnEvent(PROXY_EXCHANGED)
