@@ -325,7 +325,7 @@ describe('the web page in Chromium', () => {
     await page.getByRole('button', { name: 'Save prices' }).click();
     await page.getByText('Saved: reclaimable seats now show their monthly cost.').waitFor();
     const prices = (await hub.hub.get(`/integrated-accounts/${jetbrainsId}/seat-prices`).expect(200)).body;
-    expect(prices).toEqual({ currency: 'EUR', prices: { II: { amount: 59.9, per: 'month' }, ALL: { amount: 779, per: 'year' } } });
+    expect(prices).toEqual({ currency: 'EUR', prices: { II: { amount: 59.9, per: 'month' }, ALL: { amount: 779, per: 'year' } }, unknown_product_codes: [] });
 
     await page.getByRole('link', { name: 'Seats' }).click();
     await page.getByRole('heading', { level: 1, name: 'Seats' }).waitFor();
