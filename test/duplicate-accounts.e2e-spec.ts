@@ -1,8 +1,6 @@
 import { SIM_ATL_KEY, SIM_ATL_MULTI_ORG_KEY, SIM_ATL_ORG_ID, SIM_ATL_SECOND_ORG_ID } from '../sandbox/atlassian/dataset';
 import { SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
-import type { Env } from '../src/config/hub-config';
-import { ATLASSIAN_CREDENTIALS, connect, connectSynced, JETBRAINS_CREDENTIALS, TestHub, useFixture } from './support/fixture';
-import { freshSchema, postgresEnabled } from './support/postgres';
+import { ATLASSIAN_CREDENTIALS, connect, connectSynced, hubDatabases, JETBRAINS_CREDENTIALS, TestHub, useFixture } from './support/fixture';
 import { UpstreamBarrier } from './support/upstream-barrier';
 
 describe('connecting an organization that is connected already', () => {
@@ -61,16 +59,7 @@ describe('new credentials for an account', () => {
 describe('the same organization connected by several requests at once', () => {
   const fx = useFixture();
 
-  const stores: [string, () => Promise<Env>][] = [
-    ['SQLite', async () => ({})],
-    ...(postgresEnabled()
-      ? ([['PostgreSQL', async () => {
-          const schema = await freshSchema();
-          fx.onClose(schema.drop);
-          return { HUB_DATABASE_URL: schema.url };
-        }]] as [string, () => Promise<Env>][])
-      : []),
-  ];
+  const stores = hubDatabases(fx);
 
   it.each(stores)('%s: exactly one 201, the others 409 naming it; in another tenant it connects again', async (_store, database) => {
     const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });

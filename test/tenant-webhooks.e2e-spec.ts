@@ -1,7 +1,5 @@
 import type request from 'supertest';
-import type { Env } from '../src/config/hub-config';
-import { connectSynced, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, useFixture, waitForLatestRun } from './support/fixture';
-import { freshSchema, postgresEnabled } from './support/postgres';
+import { connectSynced, eventually, hubDatabases, JETBRAINS_CREDENTIALS, TEST_API_KEY, useFixture, waitForLatestRun } from './support/fixture';
 import { verify, WebhookReceiver } from './support/webhook-receiver';
 
 /**
@@ -24,16 +22,7 @@ function accountsSeen(receiver: WebhookReceiver): Set<string> {
 describe('webhooks per tenant: deliveries', () => {
   const fx = useFixture();
 
-  const stores: [string, () => Promise<Env>][] = [
-    ['SQLite', async () => ({})],
-    ...(postgresEnabled()
-      ? ([['PostgreSQL', async () => {
-          const schema = await freshSchema();
-          fx.onClose(schema.drop);
-          return { HUB_DATABASE_URL: schema.url };
-        }]] as [string, () => Promise<Env>][])
-      : []),
-  ];
+  const stores = hubDatabases(fx);
 
   it.each(stores)('%s: sends a tenant endpoint only its tenant\'s events, an untenanted endpoint all of them', async (_store, database) => {
     // The receivers listen on 127.0.0.1: private targets allowed to tenant endpoints here.

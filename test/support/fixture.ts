@@ -9,6 +9,7 @@ import type { RunningSim } from '../../sandbox/shared/sim-server';
 import type { Env } from '../../src/config/hub-config';
 import { HubClient, startHub, tempDataDir, TestHub, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun } from './hub-harness';
 import { MainProcess, spawnMain } from './main-process';
+import { freshSchema, postgresEnabled } from './postgres';
 
 export { capturedLogs, eventually, hubClient, tempDataDir, TEST_API_KEY, TEST_ENCRYPTION_KEY, waitForLatestRun, walkIds, walkUserIds } from './hub-harness';
 export type { HubClient, IdPage, TestHub } from './hub-harness';
@@ -199,6 +200,20 @@ export class Fixture {
  * each test started after it, and what beforeAll started after the block. Call it before the
  * block's own afterAll, which then runs once everything is closed.
  */
+/**
+ * The hub's databases, for it.each: SQLite (its default) and, when PostgreSQL is reachable (always
+ * under TEST_POSTGRES_URL), a fresh schema per test, dropped with that test's other teardowns.
+ * Each entry is a name and the environment that points a hub at it.
+ */
+export function hubDatabases(fx: Fixture): [string, () => Promise<Env>][] {
+  const postgres = async (): Promise<Env> => {
+    const schema = await freshSchema();
+    fx.onClose(schema.drop);
+    return { HUB_DATABASE_URL: schema.url };
+  };
+  return [['SQLite', async () => ({})], ...(postgresEnabled() ? [['PostgreSQL', postgres] as [string, () => Promise<Env>]] : [])];
+}
+
 export function useFixture(): Fixture {
   const fixture = new Fixture();
   beforeEach(() => fixture.enterTest());
