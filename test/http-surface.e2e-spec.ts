@@ -17,6 +17,30 @@ describe('HTTP surface', () => {
     expect(body).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.any(String), details: { code } });
   };
 
+  /** The hub's port, on 127.0.0.1 (listening first if no supertest request has made it listen yet). */
+  const listeningPort = async (): Promise<number> => {
+    const server = hub.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  };
+
+  /** Writes `raw` on a new connection and keeps it open: what came back, and whether the hub closed it within 3 s. */
+  const rawExchange = async (raw: string): Promise<{ received: string; closed: boolean }> => {
+    const socket = connect(await listeningPort(), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    const closed = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 3000);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      socket.write(raw);
+    });
+    socket.destroy();
+    return { received, closed };
+  };
+
   it.each(['/docs', '/docs/', '/docs-json', '/docs-yaml', '/DOCS-YAML', '/docs-yaml/', '/Docs-Json', '/DOCS', '/docs/swagger-ui-init.js'])(
     'keeps %s behind the API key',
     async (path) => {
@@ -58,10 +82,7 @@ describe('HTTP surface', () => {
   });
 
   it('does not hold the connection of an unauthenticated slow body', async () => {
-    const server = hub.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(await listeningPort(), '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString()));
     const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
@@ -78,28 +99,18 @@ describe('HTTP surface', () => {
   });
 
   it('answers what Node refuses before routing (headers too large, not HTTP) in the hub error shape, and closes', async () => {
-    const server = hub.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const exchange = (raw: string) =>
-      new Promise<string>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        let received = '';
-        socket.on('data', (chunk) => (received += chunk.toString()));
-        socket.on('close', () => resolve(received));
-        socket.on('error', reject);
-        socket.write(raw);
-      });
-    const parse = (answer: string) => {
-      const [head, body] = answer.split('\r\n\r\n');
+    const exchange = async (raw: string) => {
+      const { received, closed } = await rawExchange(raw);
+      expect(closed).toBe(true);
+      const [head, body] = received.split('\r\n\r\n');
       return { head: head!, body: JSON.parse(body!) as Record<string, unknown> };
     };
-    const large = parse(await exchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const large = await exchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(large.head).toMatch(/^HTTP\/1\.1 431 /);
     expect(large.head).toMatch(/content-type: application\/json/i);
     expectShape(large.body, 431, 'HEADERS_TOO_LARGE');
     expect(large.body.message).toMatch(/headers are larger than the hub accepts/);
-    const garbage = parse(await exchange('HELLO THERE\r\n\r\n'));
+    const garbage = await exchange('HELLO THERE\r\n\r\n');
     expect(garbage.head).toMatch(/^HTTP\/1\.1 400 /);
     expectShape(garbage.body, 400, 'BAD_REQUEST');
     // The server goes on serving.
@@ -107,30 +118,13 @@ describe('HTTP surface', () => {
   });
 
   it('never answers a malformed request pipelined behind a good one as if it were the good one, and closes a garbage connection', async () => {
-    const server = hub.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk.toString()));
-    const closed = new Promise<boolean>((resolve) => {
-      socket.on('close', () => resolve(true));
-      setTimeout(() => resolve(false), 3000);
-    });
-    socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n');
-    expect(await closed).toBe(true);
-    expect(received).not.toMatch(/^HTTP\/1\.1 400/);
+    const pipelined = await rawExchange('GET /health HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n');
+    expect(pipelined.closed).toBe(true);
+    expect(pipelined.received).not.toMatch(/^HTTP\/1\.1 400/);
     // Garbage alone: answered, then closed by the hub although the client keeps its side open.
-    const lone = connect(port, '127.0.0.1');
-    let answer = '';
-    lone.on('data', (chunk) => (answer += chunk.toString()));
-    const loneClosed = new Promise<boolean>((resolve) => {
-      lone.on('close', () => resolve(true));
-      setTimeout(() => resolve(false), 3000);
-    });
-    lone.write('GARBAGE\r\n\r\n');
-    expect(await loneClosed).toBe(true);
-    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    const lone = await rawExchange('GARBAGE\r\n\r\n');
+    expect(lone.closed).toBe(true);
+    expect(lone.received).toMatch(/^HTTP\/1\.1 400 /);
   });
 
   it('refuses JSON nested deeper than 32 levels with 400 before validation', async () => {
