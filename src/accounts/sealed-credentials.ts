@@ -1,10 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AccountsRepository } from '../store/accounts.repository';
 import type { CredentialCipher } from './credential-cipher';
-import type { KeyCount, ResealOutcome, SealedValues } from './sealed-values';
-
-/** Values re-sealed per batch: one small read, then one compare-and-set per value. */
-const BATCH = 100;
+import { eachInBatches, KeyCount, ResealOutcome, SealedValues } from './sealed-values';
 
 /** The integrated accounts' credentials, bound to their account id. */
 export class SealedCredentials implements SealedValues {
@@ -27,14 +24,12 @@ export class SealedCredentials implements SealedValues {
   async resealAll(): Promise<ResealOutcome> {
     const current = this.cipher.currentKeyId;
     const outcome: ResealOutcome = { resealed: 0, skipped: 0, failed: 0 };
-    for (let after: string | null = null; ; ) {
-      const batch = await this.accounts.sealedWithOtherKeys(current, after, BATCH);
-      if (batch.length === 0) break;
-      for (const row of batch) {
-        after = row.id;
+    await eachInBatches(
+      (after, limit) => this.accounts.sealedWithOtherKeys(current, after, limit),
+      async (row) => {
         if (!this.cipher.hasKey(row.credentials_key_id)) {
           outcome.skipped += 1; // written by a replica with another key since boot; the boot check of the next start names it
-          continue;
+          return;
         }
         let sealed: string;
         try {
@@ -43,12 +38,12 @@ export class SealedCredentials implements SealedValues {
           // One damaged value must not stop the others; it stays as it is, and is counted as pending.
           outcome.failed += 1;
           this.logger.error(`cannot re-seal the credentials of integrated account ${row.id}: ${(error as Error).message}`);
-          continue;
+          return;
         }
         if (await this.accounts.replaceSealed(row.id, row.credentials, sealed, current)) outcome.resealed += 1;
         else outcome.skipped += 1; // changed since it was read (re-sealed elsewhere, or new credentials)
-      }
-    }
+      },
+    );
     return outcome;
   }
 }

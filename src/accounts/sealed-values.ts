@@ -33,3 +33,16 @@ export interface SealedValues {
 export function addCount(into: Map<string, number>, keyId: string, count = 1): void {
   into.set(keyId, (into.get(keyId) ?? 0) + count);
 }
+
+/** Sealed values read per batch: one small read, then one compare-and-set per value. */
+const BATCH = 100;
+
+/** Visits every row `read` gives, BATCH at a time in id order (keyset: each batch after the last id). */
+export async function eachInBatches<T extends { id: string }>(read: (after: string | null, limit: number) => Promise<T[]>, visit: (row: T) => Promise<void>): Promise<void> {
+  for (let after: string | null = null; ; ) {
+    const batch = await read(after, BATCH);
+    for (const row of batch) await visit(row);
+    if (batch.length < BATCH) return;
+    after = batch[batch.length - 1]!.id;
+  }
+}

@@ -1,9 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { SealedSecrets, WebhookEndpointsRepository } from '../store/webhook-endpoints.repository';
 import { CredentialCipher, sealedKeyId, webhookSecretContext } from './credential-cipher';
-import { addCount, KeyCount, ResealOutcome, SealedValues } from './sealed-values';
-
-const BATCH = 100;
+import { addCount, eachInBatches, KeyCount, ResealOutcome, SealedValues } from './sealed-values';
 
 /**
  * Webhook endpoints' signing secrets: the current one (its key id in secret_key_id) and, for 24 h
@@ -71,13 +69,8 @@ export class SealedWebhookSecrets implements SealedValues {
     return this.cipher.seal(this.cipher.open(sealed, context), context);
   }
 
-  private async each(visit: (row: SealedSecrets) => Promise<void>): Promise<void> {
-    for (let after: string | null = null; ; ) {
-      const batch = await this.endpoints.sealedSecrets(after, BATCH);
-      for (const row of batch) await visit(row);
-      if (batch.length < BATCH) return;
-      after = batch[batch.length - 1]!.id;
-    }
+  private each(visit: (row: SealedSecrets) => Promise<void>): Promise<void> {
+    return eachInBatches((after, limit) => this.endpoints.sealedSecrets(after, limit), visit);
   }
 }
 
