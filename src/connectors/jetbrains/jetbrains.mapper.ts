@@ -259,8 +259,12 @@ export class LicenseAccumulator {
     if (shape.productName === null) {
       const name = this.catalogue.get(shape.productCode) ?? null;
       if (name !== null) {
-        middle = this.catalogued.get(shape) ?? shapeJson({ ...JSON.parse(`{${shape.middle}}`), product_name: name, name });
-        this.catalogued.set(shape, middle);
+        let named = this.catalogued.get(shape);
+        if (named === undefined) {
+          named = shapeJson({ ...JSON.parse(`{${shape.middle}}`), product_name: name, name });
+          this.catalogued.set(shape, named);
+        }
+        middle = named;
       }
     }
     // The dates come from toISOString() (see toUtc), which never needs escaping.
