@@ -101,7 +101,8 @@ describe('JetBrains sync', () => {
   });
 
   it('syncs realistic data (shuffled, scattered, letter-case variants, +tags, any script) to exactly its people', async () => {
-    const { sim, hub } = await fx.jetbrains({ dataset: '1k' });
+    // 10k licenses: about 4,000 people, so the records come back in several chunks, asked for ahead.
+    const { sim, hub } = await fx.jetbrains({ dataset: '10k' });
     const { id } = await connectSynced(hub);
     // The people as the dataset has them: one per address in lower case, holding a current license.
     const people = new Map<string, { licenses: string[]; spellings: Set<string>; name: string | null }>();
