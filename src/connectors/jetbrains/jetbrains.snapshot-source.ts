@@ -19,7 +19,7 @@ export interface PageRead {
 /**
  * Record chunks the worker may have made and the hub not yet written (about 1 MB each). With one,
  * the worker idled half of the records phase waiting to be asked; with four, the records phase of
- * a 100k sync took 0.93-0.98 s instead of 1.07-1.25 s (docs/performance.md).
+ * a 100k sync took 0.93-1.07 s instead of 1.07-1.25 s (docs/performance.md).
  */
 const CHUNKS_AHEAD = 4;
 
