@@ -23,7 +23,7 @@ describe('snapshotFreshness', () => {
 describe('closeEnvelope and headers', () => {
   it('closes a cached page with the fields of this request', () => {
     const open = Buffer.from('{"result":[],"next_cursor":null,"result_count":0');
-    expect(JSON.parse(closeEnvelope(open, snapshotFreshness(ok, HOUR, now)).toString())).toEqual({
+    expect(JSON.parse(Buffer.concat(closeEnvelope(open, snapshotFreshness(ok, HOUR, now))).toString())).toEqual({
       result: [],
       next_cursor: null,
       result_count: 0,
@@ -31,7 +31,7 @@ describe('closeEnvelope and headers', () => {
       stale: true,
       source: 'snapshot',
     });
-    expect(JSON.parse(closeEnvelope(open, LIVE).toString())).toMatchObject({ synced_at: null, stale: false, source: 'live' });
+    expect(JSON.parse(Buffer.concat(closeEnvelope(open, LIVE)).toString())).toMatchObject({ synced_at: null, stale: false, source: 'live' });
   });
 
   it('says the same in headers', () => {

@@ -37,12 +37,18 @@ export function freshnessMembers(freshness: Freshness): string {
 }
 
 /**
+ * A JSON answer as the pieces to send one after the other: a cached page and its closing go out as
+ * they are, without copying the page (100 KB and more) into a new buffer on every answer.
+ */
+export type JsonPieces = Buffer[];
+
+/**
  * Closes a page rendered without its closing brace (what the page cache keeps) with the freshness
  * fields: they are computed per request, since `stale` turns with time and account state while
  * the cached page of a snapshot never changes.
  */
-export function closeEnvelope(openPage: Buffer, freshness: Freshness): Buffer {
-  return Buffer.concat([openPage, Buffer.from(`,${freshnessMembers(freshness)}}`)]);
+export function closeEnvelope(openPage: Buffer, freshness: Freshness): JsonPieces {
+  return [openPage, Buffer.from(`,${freshnessMembers(freshness)}}`)];
 }
 
 /** The same facts for a single-item response, whose body is the item itself. */

@@ -9,7 +9,7 @@ import { daysInactive, DEFAULT_INACTIVE_DAYS, inactivityCutoff, isNeverUsed, rec
 import type { AccountRow } from '../store/accounts.repository';
 import { SeatCounts, SeatFilter, SeatsRepository, StoredSeat } from '../store/seats.repository';
 import type { ReclaimableSeatsQuery, ReclaimSummary } from './reclaimable-seats.dto';
-import { closeEnvelope } from './freshness';
+import { closeEnvelope, JsonPieces } from './freshness';
 import { CutoffCache } from './cutoff-cache';
 import { UnifiedService } from './unified.service';
 
@@ -35,7 +35,7 @@ export class ReclaimableSeatsService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async list(query: ReclaimableSeatsQuery, viewer: Viewer, now = Date.now()): Promise<Buffer> {
+  async list(query: ReclaimableSeatsQuery, viewer: Viewer, now = Date.now()): Promise<JsonPieces> {
     const account = await this.accounts.get(query.integrated_account_id, viewer);
     const { id: snapshot, freshness } = await this.unified.served(account);
     const inactiveDays = query.inactive_days ?? DEFAULT_INACTIVE_DAYS;

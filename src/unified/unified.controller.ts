@@ -13,7 +13,7 @@ import { PEOPLE_RULES, PeoplePage, PeopleQuery, PersonQuery, PersonView } from '
 import { PeopleService } from './people.service';
 import { ChangePage, ChangesQuery, FEED_RULES } from './changes.dto';
 import { ChangesService } from './changes.service';
-import { freshnessHeaders } from './freshness';
+import { freshnessHeaders, JsonPieces } from './freshness';
 
 const FRESHNESS_HEADERS = {
   'X-Hub-Synced-At': {
@@ -60,7 +60,7 @@ export class UnifiedController {
   @ApiOkResponse({ type: UnifiedUserView, headers: FRESHNESS_HEADERS })
   async user(@Param('id') id: string, @Query() query: DirectoryOptions, @Res() res: Response, @Caller() caller: Principal) {
     const { body, freshness } = await this.unified.getUser(id, query, caller);
-    return json(res, Promise.resolve(body), freshnessHeaders(freshness));
+    return json(res, Promise.resolve([body]), freshnessHeaders(freshness));
   }
 
   @Get('groups')
@@ -119,8 +119,12 @@ export class UnifiedController {
  * The service answers JSON bytes already: send them as they are, straight through Node's response
  * (Express's `send` would look up the MIME type and check freshness on every page).
  */
-async function json(res: Response, body: Promise<Buffer>, headers: Record<string, string> = {}): Promise<void> {
-  const bytes = await body;
-  res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
-  res.end(bytes);
+async function json(res: Response, body: Promise<JsonPieces>, headers: Record<string, string> = {}): Promise<void> {
+  const pieces = await body;
+  const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': length });
+  // Corked: the pieces leave in one write to the socket, as one buffer would have.
+  res.cork();
+  for (const piece of pieces) res.write(piece);
+  res.end();
 }

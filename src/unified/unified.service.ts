@@ -12,7 +12,7 @@ import type { DirectoryResource } from '../connector-kit/unified.types';
 import type { AccountRow } from '../store/accounts.repository';
 import { DirectoryRecord, DirectoryRepository, OverlayKind } from '../store/directory.repository';
 import { SyncService } from '../sync/sync.service';
-import { closeEnvelope, Freshness, LIVE, snapshotFreshness } from './freshness';
+import { closeEnvelope, Freshness, JsonPieces, LIVE, snapshotFreshness } from './freshness';
 import { LiveReads } from './live-reads';
 import { PageCache } from './page-cache';
 import type { DirectoryListQuery, DirectoryOptions, LicensesQuery } from './unified.dto';
@@ -59,9 +59,9 @@ export class UnifiedService {
    * (no parse and re-serialise on the hot path), and a rendered page is kept for repeats, without
    * the freshness fields: those are added per request (see closeEnvelope).
    */
-  async list(resource: DirectoryResource, query: DirectoryListQuery, viewer: Viewer): Promise<Buffer> {
+  async list(resource: DirectoryResource, query: DirectoryListQuery, viewer: Viewer): Promise<JsonPieces> {
     const account = await this.accounts.get(query.integrated_account_id, viewer);
-    if (query.source === 'live') return Buffer.from(JSON.stringify({ ...(await this.listLive(resource, account, query)), ...LIVE }));
+    if (query.source === 'live') return [Buffer.from(JSON.stringify({ ...(await this.listLive(resource, account, query)), ...LIVE }))];
     const overlay = overlayFor(resource, query);
     // A cursor of the outdated-inclusive list is not valid for the default one, and the other way round.
     const cursorResource = overlay ?? resource;
