@@ -1,5 +1,6 @@
 import { maxHeaderSize, STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { errorBody } from './error-response';
 
 /** What Node refused, and what to tell the client: the hub's error body instead of a bare status line. */
 function describe(error: NodeJS.ErrnoException): { status: number; code: string; message: string } {
@@ -31,7 +32,7 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const { status, code, message } = describe(error);
-    const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message, details: { code } });
+    const body = JSON.stringify(errorBody(status, code, message));
     // Destroyed once written (or after a second, for a client that never reads): the parser has
     // failed, so no request timeout would ever close a connection left half open.
     const drop = setTimeout(() => socket.destroy(), 1_000);

@@ -1,16 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, NotFoundException } from '@nestjs/common';
-import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
-import { codeForStatus } from './error-response';
+import { codeForStatus, ErrorBody, errorBody } from './error-response';
 import { HubError } from './errors';
 import { BAD_ENCODING_MESSAGE, findUnrouted, methodNotAllowedMessage, notFoundMessage } from './route-table';
-
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  details: { code: string } & Record<string, unknown>;
-}
 
 /** Turns every thrown error into the one error body `{ statusCode, error, message, details: { code, … } }`. */
 @Catch()
@@ -38,27 +30,25 @@ export class HubExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const payload = exception.getResponse();
       let message = exception.message;
-      let details: ErrorBody['details'] = { code: codeForStatus(status) };
+      let code = codeForStatus(status);
+      let errors: string[] | undefined;
       if (typeof payload === 'object' && payload !== null) {
         const raw = (payload as { message?: unknown }).message;
         if (Array.isArray(raw)) {
-          const errors = [...new Set(raw.map(String))];
+          errors = [...new Set(raw.map(String))];
           message = errors.join('; ');
-          details = { code: 'VALIDATION_FAILED', errors };
+          code = 'VALIDATION_FAILED';
         } else if (typeof raw === 'string') {
           message = raw;
         }
       }
       // Express throws a 400 URIError for `%ff` in a path parameter; Nest passes its text on.
       if (status === 400 && /^Failed to decode param/.test(message)) message = BAD_ENCODING_MESSAGE;
-      return { body: { statusCode: status, error: reason(status), message, details } };
+      return { body: errorBody(status, code, message, errors ? { errors } : {}) };
     }
     // Anything else is a bug or an outage: the log gets the stack, the client only a code.
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    const code = HttpStatus.INTERNAL_SERVER_ERROR;
-    return {
-      body: { statusCode: code, error: reason(code), message: 'Internal error; the hub log has the details.', details: { code: 'INTERNAL' } },
-    };
+    return { body: errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Internal error; the hub log has the details.') };
   }
 }
 
@@ -71,19 +61,13 @@ function isRouteNotFound(exception: unknown, request: Request): boolean {
 function unrouted(request: Request): { body: ErrorBody; allow?: string[] } {
   const found = findUnrouted(request);
   if (found?.status === 405) {
-    const body = { statusCode: 405, error: reason(405), message: methodNotAllowedMessage(request, found.allow), details: { code: 'METHOD_NOT_ALLOWED' } };
-    return { body, allow: found.allow };
+    return { body: errorBody(405, 'METHOD_NOT_ALLOWED', methodNotAllowedMessage(request, found.allow)), allow: found.allow };
   }
-  if (found?.status === 400) return { body: { statusCode: 400, error: reason(400), message: BAD_ENCODING_MESSAGE, details: { code: 'BAD_REQUEST' } } };
-  return { body: { statusCode: 404, error: reason(404), message: notFoundMessage(request), details: { code: 'NOT_FOUND' } } };
+  if (found?.status === 400) return { body: errorBody(400, 'BAD_REQUEST', BAD_ENCODING_MESSAGE) };
+  return { body: errorBody(404, 'NOT_FOUND', notFoundMessage(request)) };
 }
 
 /** The error body of a HubError, for the filter and for middleware that answers before any route. */
 export function hubErrorBody(error: HubError): ErrorBody {
-  const details = { code: error.code, ...(error.details ?? {}) };
-  return { statusCode: error.status, error: reason(error.status), message: error.message, details };
-}
-
-function reason(status: number): string {
-  return STATUS_CODES[status] ?? 'Error';
+  return errorBody(error.status, error.code, error.message, error.details);
 }

@@ -195,12 +195,7 @@ function sessionTtl(value: string | undefined): number {
 
 function publicUrl(value: string | undefined): string | null {
   if (value === undefined || value.trim() === '') return null;
-  let url: URL | null = null;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    url = null;
-  }
+  const url = URL.canParse(value.trim()) ? new URL(value.trim()) : null;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
     throw new ConfigError(
       // A value with credentials in it is not quoted: they would end up in the boot log.
