@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type request from 'supertest';
-import { capturedLogs, connect, connectSynced, eventually, JETBRAINS_CREDENTIALS, TEST_API_KEY, TestHub, useFixture } from './support/fixture';
-import { freshSchema, postgresEnabled } from './support/postgres';
+import { capturedLogs, connect, connectSynced, eventually, JETBRAINS_CREDENTIALS, postgresEnv, TEST_API_KEY, TestHub, useFixture } from './support/fixture';
+import { postgresEnabled } from './support/postgres';
 
 /**
  * Scoped API keys through HTTP: who may call what (root, admin, read, revoked, expired, none,
@@ -283,9 +283,7 @@ describe('API keys', () => {
 
   (postgresEnabled() ? describe : describe.skip)('on PostgreSQL', () => {
     it('issues, authenticates, records use and revokes the same way', async () => {
-      const schema = await freshSchema();
-      fx.onClose(schema.drop);
-      const hub = await fx.hub({ HUB_DATABASE_URL: schema.url });
+      const hub = await fx.hub(await postgresEnv(fx));
       const key = await issue(hub, { name: 'pg', scope: 'read', expires_at: '2999-01-01' });
       expect(key.expires_at).toBe('2999-01-01T00:00:00.000Z');
       await as(hub.raw().get('/integrations'), key.key).expect(200);

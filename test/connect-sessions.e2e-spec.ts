@@ -5,8 +5,8 @@ import type request from 'supertest';
 import { HUB_DATABASE } from '../src/store/database.token';
 import type { HubDatabase } from '../src/store/database';
 import { SIM_CUSTOMER_CODE } from '../sandbox/jetbrains/dataset';
-import { freshSchema, postgresEnabled } from './support/postgres';
-import { ATLASSIAN_CREDENTIALS, capturedLogs, JETBRAINS_CREDENTIALS, TEST_API_KEY, TestHub, useFixture, waitForLatestRun } from './support/fixture';
+import { postgresEnabled } from './support/postgres';
+import { ATLASSIAN_CREDENTIALS, capturedLogs, JETBRAINS_CREDENTIALS, postgresEnv, TEST_API_KEY, TestHub, useFixture, waitForLatestRun } from './support/fixture';
 
 /**
  * Connect links through HTTP, as an attacker holding a link would try them: the token reaches only
@@ -311,10 +311,8 @@ describe('connect links', () => {
 
   (postgresEnabled() ? describe : describe.skip)('on PostgreSQL, two replicas', () => {
     it('a link made on one is used once across both, racing included; a session ends on both when its key is revoked', async () => {
-      const schema = await freshSchema();
-      fx.onClose(schema.drop);
       const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
-      const env = { HUB_DATABASE_URL: schema.url, JETBRAINS_BASE_URL: sim.baseUrl };
+      const env = { ...(await postgresEnv(fx)), JETBRAINS_BASE_URL: sim.baseUrl };
       const one = await fx.hub(env);
       const two = await fx.hub(env);
       const made = (await one.post('/connect-sessions', { tenant_id: 'pg-acme' }).expect(201)).body;

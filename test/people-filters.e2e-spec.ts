@@ -1,6 +1,6 @@
-import { connectSynced, useFixture } from './support/fixture';
+import { connectSynced, postgresEnv, useFixture } from './support/fixture';
 import type { TestHub } from './support/fixture';
-import { freshSchema, postgresEnabled } from './support/postgres';
+import { postgresEnabled } from './support/postgres';
 
 interface Person {
   email: string;
@@ -31,12 +31,7 @@ describe.each(stores)('people filters (%s)', (store, enabled) => {
 
   beforeAll(async () => {
     if (!enabled) return;
-    const env: Record<string, string> = {};
-    if (store === 'PostgreSQL') {
-      const schema = await freshSchema();
-      fx.onClose(schema.drop);
-      env.HUB_DATABASE_URL = schema.url;
-    }
+    const env = store === 'PostgreSQL' ? await postgresEnv(fx) : {};
     const jetbrains = await fx.jetbrainsSimulator({ dataset: 'small' });
     const atlassian = await fx.atlassianSimulator({ dataset: 'tiny' });
     hub = await fx.hub({ ...env, JETBRAINS_BASE_URL: jetbrains.baseUrl, ATLASSIAN_BASE_URL: atlassian.baseUrl });

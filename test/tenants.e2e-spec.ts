@@ -3,8 +3,8 @@ import type { JbLicense } from '../src/connectors/jetbrains/jetbrains.types';
 import { buildDataset } from '../sandbox/jetbrains/dataset';
 import type { JetbrainsSimulator } from '../sandbox/jetbrains/server';
 import { PRODUCTS } from '../sandbox/jetbrains/products';
-import { ATLASSIAN_CREDENTIALS, JETBRAINS_CREDENTIALS, TEST_API_KEY, TestHub, useFixture, waitForLatestRun } from './support/fixture';
-import { freshSchema, postgresEnabled } from './support/postgres';
+import { ATLASSIAN_CREDENTIALS, JETBRAINS_CREDENTIALS, postgresEnv, TEST_API_KEY, TestHub, useFixture, waitForLatestRun } from './support/fixture';
+import { postgresEnabled } from './support/postgres';
 
 /**
  * Tenants through HTTP. Two tenants hold the same JetBrains and Atlassian organizations (connected
@@ -476,10 +476,8 @@ describe('tenants', () => {
 
   (postgresEnabled() ? describe : describe.skip)('on PostgreSQL', () => {
     it('scopes accounts, their reads, people and the duplicate rule by tenant the same way', async () => {
-      const schema = await freshSchema();
-      fx.onClose(schema.drop);
       const sim = await fx.jetbrainsSimulator({ dataset: 'tiny' });
-      const pg = await fx.hub({ HUB_DATABASE_URL: schema.url, JETBRAINS_BASE_URL: sim.baseUrl });
+      const pg = await fx.hub({ ...(await postgresEnv(fx)), JETBRAINS_BASE_URL: sim.baseUrl });
       const keyOf = async (tenant: string) => (await pg.post('/api-keys', { name: tenant, scope: 'admin', tenant_id: tenant }).expect(201)).body.key as string;
       const [ka, kb] = [await keyOf(A), await keyOf(B)];
       const body = { integration: 'jetbrains', credentials: JETBRAINS_CREDENTIALS };

@@ -195,25 +195,27 @@ export class Fixture {
   }
 }
 
+/** The environment that points a hub at a fresh PostgreSQL schema, dropped with the test's other teardowns. */
+export async function postgresEnv(fx: Fixture): Promise<Env> {
+  const schema = await freshSchema();
+  fx.onClose(schema.drop);
+  return { HUB_DATABASE_URL: schema.url };
+}
+
+/**
+ * The hub's databases, for it.each: SQLite (its default) and, when PostgreSQL is reachable (always
+ * under TEST_POSTGRES_URL), a fresh schema per test (postgresEnv). Each entry is a name and the
+ * environment that points a hub at it.
+ */
+export function hubDatabases(fx: Fixture): [string, () => Promise<Env>][] {
+  return [['SQLite', async () => ({})], ...(postgresEnabled() ? [['PostgreSQL', () => postgresEnv(fx)] as [string, () => Promise<Env>]] : [])];
+}
+
 /**
  * A fixture for the enclosing describe block (or file): registers the jest hooks that close what
  * each test started after it, and what beforeAll started after the block. Call it before the
  * block's own afterAll, which then runs once everything is closed.
  */
-/**
- * The hub's databases, for it.each: SQLite (its default) and, when PostgreSQL is reachable (always
- * under TEST_POSTGRES_URL), a fresh schema per test, dropped with that test's other teardowns.
- * Each entry is a name and the environment that points a hub at it.
- */
-export function hubDatabases(fx: Fixture): [string, () => Promise<Env>][] {
-  const postgres = async (): Promise<Env> => {
-    const schema = await freshSchema();
-    fx.onClose(schema.drop);
-    return { HUB_DATABASE_URL: schema.url };
-  };
-  return [['SQLite', async () => ({})], ...(postgresEnabled() ? [['PostgreSQL', postgres] as [string, () => Promise<Env>]] : [])];
-}
-
 export function useFixture(): Fixture {
   const fixture = new Fixture();
   beforeEach(() => fixture.enterTest());
